@@ -1,0 +1,76 @@
+package ai.reigh.common.error;
+
+import java.util.Set;
+
+import io.vertx.pgclient.PgException;
+
+/** What a PostgreSQL failure means, by SQLSTATE and constraint name, without parsing messages. */
+public final class PgErrors {
+    public static final String UNIQUE_VIOLATION = "23505";
+    public static final String FOREIGN_KEY_VIOLATION = "23503";
+    public static final String CHECK_VIOLATION = "23514";
+    public static final String NOT_NULL_VIOLATION = "23502";
+    public static final String INVALID_TEXT_REPRESENTATION = "22P02";
+    public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+    public static final String STRING_DATA_RIGHT_TRUNCATION = "22001";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    /** Serialization failures, deadlocks, shutdowns, too many connections: retrying may succeed. */
+    private static final Set<String> TRANSIENT = Set.of("40001", "40P01", "57P01", "57P02", "57P03", "53300",
+            "08000", "08003", "08006", "08001", "08004");
+
+    private PgErrors() {
+    }
+
+    public static boolean isUniqueViolation(Throwable failure, String constraint) {
+        return hasState(failure, UNIQUE_VIOLATION, constraint);
+    }
+
+    public static boolean isForeignKeyViolation(Throwable failure, String constraint) {
+        return hasState(failure, FOREIGN_KEY_VIOLATION, constraint);
+    }
+
+    public static boolean isCheckViolation(Throwable failure, String constraint) {
+        return hasState(failure, CHECK_VIOLATION, constraint);
+    }
+
+    /** {@code constraint} null matches any constraint. */
+    public static boolean hasState(Throwable failure, String sqlState, String constraint) {
+        PgException pg = find(failure);
+        return pg != null && sqlState.equals(pg.getSqlState())
+                && (constraint == null || constraint.equals(pg.getConstraint()));
+    }
+
+    public static boolean isTransient(String sqlState) {
+        return sqlState != null && TRANSIENT.contains(sqlState);
+    }
+
+    /** The database could not be reached or dropped the connection (not a SQL error). */
+    public static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            String name = t.getClass().getName();
+            String message = String.valueOf(t.getMessage());
+            if (name.endsWith("ClosedConnectionException") || name.endsWith("PoolClosedException")
+                    || message.contains("Connection refused") || message.contains("Timeout while waiting for a connection")
+                    || message.contains("Pool closed") || message.contains("connection is closed")) {
+                return true;
+            }
+            if (t instanceof PgException pg && isTransient(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static PgException find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg) {
+                return pg;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package ai.reigh.common.page;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import ai.reigh.common.error.ProblemException;
+
+/**
+ * {@code ?limit=&cursor=} of every list: limit 1..200 (default 50), a cursor from a previous page.
+ * Queries fetch {@link #fetchSize()} rows (one more than the page) to know whether a next page exists.
+ */
+public record PageRequest(int limit, Cursor after) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    public static PageRequest of(Integer limit, String cursor) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw ProblemException.validation("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        return new PageRequest(size, cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor));
+    }
+
+    public int fetchSize() {
+        return limit + 1;
+    }
+
+    /** The cursor's timestamp, or null on the first page (for {@code ($n::timestamptz IS NULL OR …)}). */
+    public Instant afterCreatedAt() {
+        return after == null ? null : after.createdAt();
+    }
+
+    public UUID afterId() {
+        return after == null ? null : after.id();
+    }
+}

@@ -1,0 +1,160 @@
+package ai.reigh.common.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A private PostgreSQL cluster for a test run: the machine's PostgreSQL binaries, a fresh
+ * {@code initdb} in a temporary directory, loopback only, trust authentication, fsync off. Started
+ * once per JVM ({@link #shared()}) in about a second and removed when the JVM exits.
+ *
+ * <p>It is prepared the way the launcher prepares the embedded one: a database {@code reigh} owned
+ * by the migration role {@code reigh_owner}; the services' own roles come from the migrations.
+ */
+public final class EmbeddedPostgres {
+    public static final String DATABASE = "reigh";
+    public static final String OWNER = "reigh_owner";
+    private static EmbeddedPostgres shared;
+
+    private final Path dir;
+    private final Path data;
+    private final int port;
+    private final Path bin;
+
+    private EmbeddedPostgres(Path dir, int port, Path bin) {
+        this.dir = dir;
+        this.data = dir.resolve("data");
+        this.port = port;
+        this.bin = bin;
+    }
+
+    public static synchronized EmbeddedPostgres shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::destroy, "embedded-postgres-stop"));
+        }
+        return shared;
+    }
+
+    private static EmbeddedPostgres start() {
+        try {
+            Path dir = Files.createTempDirectory("reigh-pg-");
+            Processes.giveToPostgresUser(dir);
+            EmbeddedPostgres pg = new EmbeddedPostgres(dir, Processes.freePort(), findBinaries());
+            pg.initialise();
+            pg.startServer();
+            pg.prepareDatabase();
+            return pg;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the test cluster's directory", e);
+        }
+    }
+
+    /** The newest installed PostgreSQL (Debian keeps each major under /usr/lib/postgresql/N/bin). */
+    static Path findBinaries() {
+        String configured = System.getenv("REIGH_PG_BIN");
+        if (configured != null && Files.isExecutable(Path.of(configured, "initdb"))) {
+            return Path.of(configured);
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(debian)) {
+            try (Stream<Path> versions = Files.list(debian)) {
+                var newest = versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+                        .max(Comparator.comparingInt(v -> parseMajor(v.getFileName().toString())));
+                if (newest.isPresent()) {
+                    return newest.get().resolve("bin");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(entry, "initdb"))) {
+                return Path.of(entry);
+            }
+        }
+        throw new IllegalStateException("PostgreSQL server binaries not found: run ./reigh setup (installs postgresql)");
+    }
+
+    private static int parseMajor(String name) {
+        try {
+            return Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void initialise() {
+        Processes.run(Processes.asPostgresUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
+                "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--locale=C")), null, 60);
+    }
+
+    private void startServer() {
+        String options = String.join(" ", "-p", String.valueOf(port), "-k", dir.toString(),
+                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=128MB");
+        Processes.run(Processes.asPostgresUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+                "-o", options, "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "start")), null, 90);
+    }
+
+    private void prepareDatabase() {
+        try (Connection admin = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
+                Statement sql = admin.createStatement()) {
+            sql.execute("CREATE ROLE " + OWNER + " LOGIN CREATEROLE");
+            sql.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the test database", e);
+        }
+    }
+
+    /** Stops the server at once (as a crash would), for fault tests. */
+    public void crash() {
+        pgCtl("stop", "-m", "immediate");
+    }
+
+    /** Starts it again on the same port and data directory. */
+    public void restart() {
+        startServer();
+    }
+
+    private void pgCtl(String... args) {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w"));
+        command.addAll(List.of(args));
+        Processes.run(Processes.asPostgresUser(command), null, 60);
+    }
+
+    private void destroy() {
+        try {
+            pgCtl("stop", "-m", "immediate");
+        } catch (RuntimeException alreadyStopped) {
+            // Nothing to stop.
+        }
+        Processes.deleteRecursively(dir);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(DATABASE);
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A JDBC connection as {@code role} (trust authentication): for SQL-level assertions in tests. */
+    public Connection connectAs(String role) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), role, "");
+    }
+}

@@ -1,0 +1,123 @@
+package ai.reigh.common.testing;
+
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+
+/**
+ * Test tokens signed with the run's key, with the issuer and audience the services pin. The builder
+ * also makes the wrong ones (expired, foreign key, wrong issuer…) that the abuse tests need.
+ */
+public final class Tokens {
+    public static final String ISSUER = "https://auth.reigh.local";
+    public static final String AUDIENCE = "reigh-api";
+
+    private Tokens() {
+    }
+
+    public static String user(UUID userId) {
+        return builder().subject(userId.toString()).claim("email", userId + "@example.test").sign();
+    }
+
+    public static String admin(UUID adminId) {
+        return builder().subject(adminId.toString()).groups("admin").sign();
+    }
+
+    /** A cloud worker: claims any owner's tasks. */
+    public static String worker() {
+        return builder().subject("worker-" + UUID.randomUUID()).groups("worker").sign();
+    }
+
+    /** A worker bound to one user's tasks (local worker mode, like a personal access token). */
+    public static String localWorker(UUID ownerId) {
+        return builder().subject(ownerId.toString()).groups("worker").claim("reigh_owner", ownerId.toString()).sign();
+    }
+
+    public static String service() {
+        return builder().subject("service:test").groups("service").sign();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String subject = UUID.randomUUID().toString();
+        private String issuer = ISSUER;
+        private String audience = AUDIENCE;
+        private Set<String> groups = Set.of();
+        private Duration ttl = Duration.ofHours(1);
+        private Instant notBefore;
+        private final Map<String, Object> claims = new LinkedHashMap<>();
+
+        public Builder subject(String value) {
+            subject = value;
+            return this;
+        }
+
+        public Builder noSubject() {
+            subject = null;
+            return this;
+        }
+
+        public Builder issuer(String value) {
+            issuer = value;
+            return this;
+        }
+
+        public Builder audience(String value) {
+            audience = value;
+            return this;
+        }
+
+        public Builder groups(String... values) {
+            groups = Set.of(values);
+            return this;
+        }
+
+        /** Negative: an already expired token. */
+        public Builder ttl(Duration value) {
+            ttl = value;
+            return this;
+        }
+
+        public Builder notBefore(Instant value) {
+            notBefore = value;
+            return this;
+        }
+
+        public Builder claim(String name, Object value) {
+            claims.put(name, value);
+            return this;
+        }
+
+        public String sign() {
+            return signWith(TestKeys.shared().pair().getPrivate());
+        }
+
+        public String signWith(PrivateKey key) {
+            Instant now = Instant.now();
+            JwtClaimsBuilder jwt = Jwt.issuer(issuer).audience(audience).issuedAt(now.minusSeconds(1))
+                    .expiresAt(now.plus(ttl));
+            if (subject != null) {
+                jwt.subject(subject);
+            }
+            if (!groups.isEmpty()) {
+                jwt.groups(groups);
+            }
+            if (notBefore != null) {
+                jwt.claim("nbf", notBefore.getEpochSecond());
+            }
+            claims.forEach((name, value) -> jwt.claim(name, value instanceof List<?> list ? list : value));
+            return jwt.jws().sign(key);
+        }
+    }
+}
