@@ -2,9 +2,7 @@ package ai.reigh.projects;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.comparesEqualTo;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.math.BigDecimal;
@@ -13,21 +11,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.PlatformEndpointsContract;
 import ai.reigh.common.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Health (readiness follows the database), OpenAPI, metrics, and the shape of auth failures. */
+/** The platform endpoints every service has, and the shape of auth and input failures. */
 @QuarkusTest
-class PlatformEndpointsTest {
-
-    @Test
-    void healthOpenApiAndMetricsAreServed() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Reactive PostgreSQL")));
-        given().get("/q/openapi?format=json").then().statusCode(200).body("paths.'/v1/me'", notNullValue());
-        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
-    }
+class PlatformEndpointsTest extends PlatformEndpointsContract {
 
     @Test
     void aMissingTokenIsA401Problem() {

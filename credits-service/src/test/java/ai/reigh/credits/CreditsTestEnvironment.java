@@ -1,0 +1,14 @@
+package ai.reigh.credits;
+
+import ai.reigh.common.testing.ReighTestEnvironment;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+
+/** The module's one test environment (one application boot for all its tests). */
+@WithTestResource(value = ReighTestEnvironment.class, scope = TestResourceScope.GLOBAL,
+        initArgs = @ResourceArg(name = "self", value = "credits"))
+public final class CreditsTestEnvironment {
+    private CreditsTestEnvironment() {
+    }
+}

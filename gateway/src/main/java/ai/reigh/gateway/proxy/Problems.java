@@ -1,0 +1,36 @@
+package ai.reigh.gateway.proxy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+
+/**
+ * The gateway's own errors, in the problem+json shape every service answers (see common's
+ * {@code Problem}; the gateway does not depend on common, which brings a database).
+ */
+final class Problems {
+    private Problems() {
+    }
+
+    static void send(HttpServerResponse response, int status, String code, String title, String detail,
+            String requestId) {
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://reigh.ai/problems/" + code.replace('_', '-'));
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        body.put("code", code);
+        body.put("request_id", requestId);
+        response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
+        if (status == 503) {
+            response.putHeader("Retry-After", "2");
+        }
+        response.end(Json.encode(body));
+    }
+}

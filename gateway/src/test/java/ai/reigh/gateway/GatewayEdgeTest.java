@@ -1,0 +1,98 @@
+package ai.reigh.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+/** The gateway's own answers: refusals, request ids, CORS, and a clear 503 when a service is down. */
+@QuarkusTest
+class GatewayEdgeTest {
+
+    @Test
+    void internalCallsAreNeverRouted() {
+        given().post("/internal/v1/charges").then().statusCode(404).contentType("application/problem+json")
+                .body("code", equalTo("not_found")).body("request_id", notNullValue());
+        given().get("/v1/projects/../../internal/v1/generations").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().urlEncodingEnabled(false).get("/v1/projects/%2e%2e/%2e%2e/internal/v1/charges").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void unknownPathsAre404Problems() {
+        given().get("/v2/anything").then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void aServiceThatIsDownIsA503ProblemWithRetryAfter() {
+        given().header("Authorization", "Bearer x").get("/v1/me").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", "2")
+                .body("code", equalTo("service_unavailable")).body("detail", containsString("projects-service"));
+        given().get("/v1/workers/uploads").then().statusCode(503).body("detail", containsString("storage-service"));
+    }
+
+    @Test
+    void everyAnswerCarriesARequestIdAndAWellFormedOneIsKept() {
+        given().get("/v2/x").then().header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+        given().header("X-Request-Id", "abc-123").get("/v2/x").then().header("X-Request-Id", "abc-123")
+                .body("request_id", equalTo("abc-123"));
+        given().header("X-Request-Id", "bad id with spaces\u0001").get("/v2/x").then()
+                .header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    @Test
+    void declaredBodiesOverTheLimitAreRefusedBeforeTheyAreRead() throws Exception {
+        // HTTP clients will not lie about Content-Length, so this one is written by hand.
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST /v1/storage/buckets/public/objects HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: 104857601\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = readUntilJsonEnds(socket);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                    .contains("\"code\":\"payload_too_large\"");
+        }
+    }
+
+    @Test
+    void corsAllowsTheWebAppOrigin() {
+        given().header("Origin", "http://localhost:5173").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "Authorization,Content-Type")
+                .options("/v1/tasks").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://localhost:5173");
+        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .options("/v1/tasks").then().statusCode(403);
+    }
+
+    @Test
+    void theGatewayHasItsOwnHealthAndMetrics() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    /** The answer so far, once its JSON body has closed (the server may keep the socket open). */
+    private static String readUntilJsonEnds(Socket socket) throws java.io.IOException {
+        StringBuilder answer = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        int read;
+        while ((read = socket.getInputStream().read(buffer)) > 0) {
+            answer.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+            if (answer.toString().trim().endsWith("}")) {
+                break;
+            }
+        }
+        return answer.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package ai.reigh.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** API.md's routing table, row by row, and what must never be routed. */
+class RouteTableTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "/v1/me, PROJECTS", "/v1/me/tokens, PROJECTS", "/v1/projects, PROJECTS", "/v1/projects/x/shots, PROJECTS",
+            "/v1/shots/x/generations, PROJECTS", "/v1/generations/x, PROJECTS", "/v1/resources, PROJECTS",
+            "/v1/training-data/batches, PROJECTS",
+            "/v1/tasks, TASKS", "/v1/tasks/counts, TASKS", "/v1/events, TASKS", "/v1/workers/claim, TASKS",
+            "/v1/workers/heartbeat, TASKS", "/v1/workers/tasks/x/complete, TASKS", "/v1/admin/workers, TASKS",
+            "/v1/admin/queue, TASKS",
+            "/v1/credits/balance, CREDITS", "/v1/credits/stripe/webhook, CREDITS", "/v1/task-costs, CREDITS",
+            "/v1/task-costs/estimate, CREDITS", "/v1/admin/credits/grants, CREDITS", "/v1/admin/task-costs/x, CREDITS",
+            "/v1/storage/uploads, STORAGE", "/v1/storage/objects/x, STORAGE",
+            "/storage/v1/object/public/public/a/b.png, STORAGE", "/v1/workers/uploads, STORAGE" })
+    void routesByTheLongestWholeSegmentPrefix(String path, Service expected) {
+        assertThat(RouteTable.route(path)).contains(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/internal", "/internal/v1/charges", "/internal/v1/generations", "/v1/meow",
+            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/users", "/storage" })
+    void internalAndUnknownPathsAreNotRouted(String path) {
+        assertThat(RouteTable.route(path)).isEmpty();
+    }
+}
