@@ -24,7 +24,7 @@ public final class Downstream {
     private Downstream() {
     }
 
-    public static <T> Uni<T> call(String service, Supplier<Uni<T>> call) {
+    public static <T> Uni<T> call(String service, Supplier<Uni<? extends T>> call) {
         return Uni.createFrom().deferred(call).onFailure().transform(failure -> translate(service, failure));
     }
 
