@@ -38,7 +38,7 @@ public class ReighTestEnvironment implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(baseConfig(withS3 || !siblings.isEmpty()));
+        Map<String, String> config = new HashMap<>(TestRunConfig.base(withS3 || !siblings.isEmpty()));
         int selfPort = Processes.freePort();
         if (self != null) {
             config.put("reigh.services." + self + ".url", "http://127.0.0.1:" + selfPort);
@@ -80,25 +80,6 @@ public class ReighTestEnvironment implements QuarkusTestResourceLifecycleManager
         synchronized (RUNNING) {
             RUNNING.put(name, process);
         }
-    }
-
-    /** The configuration every process of a test run shares (the database, keys, S3). */
-    public static Map<String, String> baseConfig(boolean withS3) {
-        EmbeddedPostgres pg = EmbeddedPostgres.shared();
-        TestKeys keys = TestKeys.shared();
-        Map<String, String> config = new HashMap<>();
-        config.put("reigh.db.host", "127.0.0.1");
-        config.put("reigh.db.port", String.valueOf(pg.port()));
-        config.put("reigh.auth.public-key-location", "file:" + keys.publicKeyFile());
-        config.put("reigh.auth.service-signing-key-location", keys.privateKeyFile().toString());
-        if (withS3) {
-            EmbeddedS3 s3 = EmbeddedS3.shared();
-            config.put("reigh.s3.endpoint", s3.endpoint());
-            config.put("reigh.s3.access-key", EmbeddedS3.ACCESS_KEY);
-            config.put("reigh.s3.secret-key", EmbeddedS3.SECRET_KEY);
-            config.put("reigh.s3.region", EmbeddedS3.REGION);
-        }
-        return config;
     }
 
     /** A sibling started by this environment (for tests that stop or kill it). */
