@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REIGH_STATE
 REIGH_STATE="$(mktemp -d /tmp/reigh-launcher-test.XXXXXX)"
 export REIGH_PORT_OFFSET=1000
+# The launcher is what is tested here; seeding is the demo's (and has its own end-to-end test).
+export REIGH_NO_SEED=1
 GATEWAY="http://127.0.0.1:9080"
 USER_ID="11111111-2222-4333-8444-555555555555"
 failures=0
