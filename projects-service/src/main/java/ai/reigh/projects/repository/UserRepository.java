@@ -27,6 +27,12 @@ public class UserRepository {
                 .execute(Tuple.of(id, email)).chain(() -> find(connection, id));
     }
 
+    /** Makes sure the caller's row exists before a row that refers to it is written. */
+    public Uni<Void> ensure(SqlConnection connection, UUID id, String email) {
+        return connection.preparedQuery("INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING")
+                .execute(Tuple.of(id, email)).replaceWithVoid();
+    }
+
     public Uni<UserRow> update(SqlConnection connection, UUID id, String name, JsonNode settings) {
         return connection.preparedQuery("UPDATE users SET name = coalesce($2, name), settings = $3 WHERE id = $1 RETURNING "
                 + COLUMNS).execute(Tuple.of(id, name, Rows.jsonb(settings)))

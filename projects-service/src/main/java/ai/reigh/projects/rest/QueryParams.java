@@ -1,0 +1,68 @@
+package ai.reigh.projects.rest;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
+
+/**
+ * Query parameters are read as strings and parsed here: JAX-RS would answer a 404 for a query value
+ * it cannot convert, and would read {@code ?starred=yes} as false. Here a bad value is a 400 that
+ * names the parameter.
+ */
+final class QueryParams {
+    private QueryParams() {
+    }
+
+    static PageRequest page(String limit, String cursor) {
+        Integer size = null;
+        if (limit != null) {
+            try {
+                size = Integer.valueOf(limit.trim());
+            } catch (NumberFormatException e) {
+                throw ProblemException.validation("limit", "must be an integer between 1 and " + PageRequest.MAX_LIMIT);
+            }
+        }
+        return PageRequest.of(size, cursor);
+    }
+
+    /** {@code true}, {@code false} or absent (null). */
+    static Boolean bool(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ProblemException.validation(name, "must be true or false");
+        };
+    }
+
+    static UUID uuid(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value.length() == 36) {
+                return UUID.fromString(value);
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ProblemException.validation(name, "must be a UUID");
+    }
+
+    static String oneOf(String name, String value, Set<String> allowed) {
+        if (value == null || allowed.contains(value)) {
+            return value;
+        }
+        throw ProblemException.validation(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+    }
+
+    static <R, V> Page<V> map(Page<R> page, Function<R, V> view) {
+        return new Page<>(page.items().stream().map(view).toList(), page.nextCursor());
+    }
+}

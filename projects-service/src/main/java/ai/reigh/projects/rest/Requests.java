@@ -1,0 +1,92 @@
+package ai.reigh.projects.rest;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The request bodies of API.md's projects section. Only these fields are accepted (unknown ones are a
+ * 400 {@code unknown_field}); in PATCH bodies an absent field keeps its value and
+ * {@code settings}/{@code metadata} are JSON merge patches.
+ */
+public final class Requests {
+    /** A visible name: not blank. */
+    static final String NOT_BLANK = "(?s).*\\S.*";
+    /** "16:9", "9:16", "1:1": width and height as small integers. */
+    static final String ASPECT_RATIO = "[1-9][0-9]{0,3}:[1-9][0-9]{0,3}";
+    /** A resource type: "lora", "style-reference", ... */
+    static final String RESOURCE_TYPE = "[a-z0-9][a-z0-9_-]{0,49}";
+
+    private Requests() {
+    }
+
+    public record ProjectCreate(@NotBlank @Size(max = 200) String name,
+            @Pattern(regexp = ASPECT_RATIO, message = "must look like 16:9") String aspectRatio,
+            JsonNode settings) {
+    }
+
+    public record ProjectPatch(@Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            @Pattern(regexp = ASPECT_RATIO, message = "must look like 16:9") String aspectRatio,
+            JsonNode settings) {
+    }
+
+    public record ShotCreate(@NotBlank @Size(max = 200) String name, JsonNode settings) {
+    }
+
+    public record ShotPatch(@Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            JsonNode settings) {
+    }
+
+    /** Exactly the project's shots, in their new order (the per-project cap bounds the list). */
+    public record ShotOrder(@NotNull @Size(max = 10_000) List<@NotNull UUID> shotIds) {
+    }
+
+    /** Exactly one of {@code url} and {@code object_id}. */
+    public record GenerationUpload(@NotNull @Pattern(regexp = "image|video", message = "must be image or video") String type,
+            String url, UUID objectId, JsonNode metadata) {
+    }
+
+    public record GenerationPatch(@Size(max = 200) String name, Boolean starred, JsonNode metadata) {
+    }
+
+    /** {@code position} absent or null: linked, but not placed in the shot editor. */
+    public record ShotGenerationCreate(@NotNull UUID generationId, Integer position) {
+    }
+
+    /**
+     * {@code position} is required and may be null (move out of the editor); a JSON tree, because a
+     * plain Integer could not tell an explicit null from a forgotten field.
+     */
+    public record ShotGenerationMove(JsonNode position) {
+    }
+
+    public record ResourceCreate(
+            @NotNull @Pattern(regexp = RESOURCE_TYPE, message = "must be 1-50 of a-z, 0-9, _ and -") String type,
+            @NotBlank @Size(max = 200) String name, String url, UUID objectId, JsonNode metadata, Boolean isPublic) {
+    }
+
+    public record ResourcePatch(
+            @Pattern(regexp = RESOURCE_TYPE, message = "must be 1-50 of a-z, 0-9, _ and -") String type,
+            @Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            JsonNode metadata, Boolean isPublic) {
+    }
+
+    public record TrainingDataBatchCreate(@NotBlank @Size(max = 200) String name) {
+    }
+
+    public record TrainingVideoCreate(@NotNull UUID objectId, @NotBlank @Size(max = 255) String filename) {
+    }
+
+    public record TrainingSegmentCreate(@NotNull BigDecimal startTime, @NotNull BigDecimal endTime) {
+    }
+
+    public record AccessTokenCreate(@NotBlank @Size(max = 100) String name, Integer expiresInDays) {
+    }
+}

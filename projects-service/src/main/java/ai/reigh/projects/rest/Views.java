@@ -1,0 +1,92 @@
+package ai.reigh.projects.rest;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ai.reigh.projects.repository.AccessTokenRow;
+import ai.reigh.projects.repository.GenerationRow;
+import ai.reigh.projects.repository.ProjectRow;
+import ai.reigh.projects.repository.ResourceRow;
+import ai.reigh.projects.repository.ShotLinkRow;
+import ai.reigh.projects.repository.ShotRow;
+import ai.reigh.projects.repository.TrainingRows;
+
+/** The response bodies of API.md's projects section (snake_case on the wire). */
+public final class Views {
+    private Views() {
+    }
+
+    public record ProjectView(UUID id, UUID userId, String name, String aspectRatio, JsonNode settings,
+            Instant createdAt) {
+        static ProjectView of(ProjectRow row) {
+            return new ProjectView(row.id(), row.userId(), row.name(), row.aspectRatio(), row.settings(), row.createdAt());
+        }
+    }
+
+    public record ShotView(UUID id, UUID projectId, String name, int order, JsonNode settings, Instant createdAt) {
+        static ShotView of(ShotRow row) {
+            return new ShotView(row.id(), row.projectId(), row.name(), row.order(), row.settings(), row.createdAt());
+        }
+    }
+
+    /** {@code object_id}: the storage object behind {@code url}, when the platform stores it. */
+    public record GenerationView(UUID id, UUID projectId, String type, String url, String thumbnailUrl,
+            UUID objectId, JsonNode metadata, UUID taskId, String name, boolean starred, Instant createdAt) {
+        static GenerationView of(GenerationRow row) {
+            return new GenerationView(row.id(), row.projectId(), row.type(), row.url(), row.thumbnailUrl(),
+                    row.objectId(), row.metadata(), row.taskId(), row.name(), row.starred(), row.createdAt());
+        }
+    }
+
+    public record ShotGenerationView(UUID id, UUID shotId, UUID generationId, Integer position, Instant createdAt) {
+        static ShotGenerationView of(ShotLinkRow row) {
+            return new ShotGenerationView(row.id(), row.shotId(), row.generationId(), row.position(), row.createdAt());
+        }
+    }
+
+    public record ResourceView(UUID id, UUID userId, String type, String name, String url, UUID objectId,
+            JsonNode metadata, boolean isPublic, Instant createdAt) {
+        static ResourceView of(ResourceRow row) {
+            return new ResourceView(row.id(), row.userId(), row.type(), row.name(), row.url(), row.objectId(),
+                    row.metadata(), row.isPublic(), row.createdAt());
+        }
+    }
+
+    public record TrainingDataBatchView(UUID id, UUID userId, String name, Instant createdAt) {
+        static TrainingDataBatchView of(TrainingRows.Batch row) {
+            return new TrainingDataBatchView(row.id(), row.userId(), row.name(), row.createdAt());
+        }
+    }
+
+    public record TrainingVideoView(UUID id, UUID batchId, String filename, String url, UUID objectId,
+            Instant createdAt) {
+        static TrainingVideoView of(TrainingRows.Video row) {
+            return new TrainingVideoView(row.id(), row.batchId(), row.filename(), row.url(), row.objectId(),
+                    row.createdAt());
+        }
+    }
+
+    public record TrainingSegmentView(UUID id, UUID videoId, BigDecimal startTime, BigDecimal endTime,
+            Instant createdAt) {
+        static TrainingSegmentView of(TrainingRows.Segment row) {
+            return new TrainingSegmentView(row.id(), row.videoId(), row.startTime(), row.endTime(), row.createdAt());
+        }
+    }
+
+    /** A token as listed: the display prefix, never the secret or its hash. */
+    public record AccessTokenView(UUID id, String name, String tokenPrefix, Instant createdAt, Instant lastUsedAt,
+            Instant expiresAt, Instant revokedAt) {
+        static AccessTokenView of(AccessTokenRow row) {
+            return new AccessTokenView(row.id(), row.name(), row.tokenPrefix(), row.createdAt(), row.lastUsedAt(),
+                    row.expiresAt(), row.revokedAt());
+        }
+    }
+
+    /** The answer to a token's creation: the only time {@code token} (the secret) is ever shown. */
+    public record CreatedAccessTokenView(UUID id, String name, String token, String tokenPrefix, Instant createdAt,
+            Instant expiresAt) {
+    }
+}

@@ -1,0 +1,23 @@
+package ai.reigh.projects.service;
+
+/**
+ * Stable problem codes of projects-service beyond the shared ones in
+ * {@link ai.reigh.common.error.ErrorCode}. Clients switch on these; a published code is never renamed.
+ */
+public final class ProjectErrors {
+    /** 409: another link of the shot already holds that position. */
+    public static final String POSITION_TAKEN = "position_taken";
+    /** 422: the caller's generation belongs to another project than the shot. */
+    public static final String GENERATION_NOT_IN_PROJECT = "generation_not_in_project";
+    /** 409: the storage object exists but its upload is not confirmed. */
+    public static final String OBJECT_NOT_READY = "object_not_ready";
+    /** 422: the storage object is in a bucket that cannot back this kind of row. */
+    public static final String WRONG_BUCKET = "wrong_bucket";
+    /** 422: the storage object's content type does not fit (an image as a video, ...). */
+    public static final String CONTENT_TYPE_MISMATCH = "content_type_mismatch";
+    /** 409: the task already has a generation in another project. */
+    public static final String TASK_GENERATION_CONFLICT = "task_generation_conflict";
+
+    private ProjectErrors() {
+    }
+}

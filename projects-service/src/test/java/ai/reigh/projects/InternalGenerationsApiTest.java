@@ -1,0 +1,139 @@
+package ai.reigh.projects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.SqlSession;
+import ai.reigh.common.testing.Tokens;
+import ai.reigh.projects.Fixtures.User;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+/** {@code POST /internal/v1/generations}: tasks-service's completion relay delivering at least once. */
+@QuarkusTest
+class InternalGenerationsApiTest {
+    static final String PATH = "/internal/v1/generations";
+
+    @Test
+    void createsOnceAndAnswersTheSameRowOnReplay() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = Fixtures.taskGeneration(task, project);
+        body.put("thumbnail_url", "https://cdn.example.test/thumb.jpg");
+        String id = Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201)
+                .body("task_id", equalTo(task.toString())).body("project_id", equalTo(project))
+                .body("type", equalTo("image")).body("metadata.prompt", equalTo("a cat"))
+                .body("thumbnail_url", equalTo("https://cdn.example.test/thumb.jpg")).extract().path("id");
+        Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(200).body("id", equalTo(id));
+        // The user sees it in the project.
+        Api.as(user.token()).get("/v1/projects/" + project + "/generations").then().body("items.id", contains(id));
+    }
+
+    @Test
+    void onlyServicesMayCallIt() {
+        User user = Fixtures.user();
+        Map<String, Object> body = Fixtures.taskGeneration(UUID.randomUUID(), Fixtures.project(user));
+        Api.as(user.token()).body(body).post(PATH).then().statusCode(403);
+        Api.as(Tokens.worker()).body(body).post(PATH).then().statusCode(403);
+        Api.given().contentType("application/json").body(body).post(PATH).then().statusCode(401);
+    }
+
+    @Test
+    void validationAndUnknownProject() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        Map<String, Object> noTask = Fixtures.taskGeneration(UUID.randomUUID(), project);
+        noTask.remove("task_id");
+        Api.as(Tokens.service()).body(noTask).post(PATH).then().statusCode(400)
+                .body("errors[0].field", equalTo("task_id"));
+        Map<String, Object> badType = Fixtures.taskGeneration(UUID.randomUUID(), project);
+        badType.put("type", "audio");
+        Api.as(Tokens.service()).body(badType).post(PATH).then().statusCode(400).body("errors[0].field", equalTo("type"));
+        Map<String, Object> badUrl = Fixtures.taskGeneration(UUID.randomUUID(), project);
+        badUrl.put("url", "s3://bucket/key");
+        Api.as(Tokens.service()).body(badUrl).post(PATH).then().statusCode(400).body("errors[0].field", equalTo("url"));
+        Api.as(Tokens.service()).body(Fixtures.taskGeneration(UUID.randomUUID(), UUID.randomUUID().toString()))
+                .post(PATH).then().statusCode(404);
+        // One task, one generation: the same task in another project is a conflict, not a second row.
+        UUID task = UUID.randomUUID();
+        Api.as(Tokens.service()).body(Fixtures.taskGeneration(task, project)).post(PATH).then().statusCode(201);
+        Api.as(Tokens.service()).body(Fixtures.taskGeneration(task, Fixtures.project(user))).post(PATH).then()
+                .statusCode(409).body("code", equalTo("task_generation_conflict"));
+    }
+
+    @Test
+    void linksToTheShotAtTheEndOrUnpositioned() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String shot = Fixtures.shot(user, project, "S");
+        Fixtures.linkId(user, shot, Fixtures.generation(user, project, "image"), 4);
+
+        Map<String, Object> positioned = Fixtures.taskGeneration(UUID.randomUUID(), project);
+        positioned.put("shot_id", shot);
+        positioned.put("add_in_position", true);
+        String atEnd = Api.as(Tokens.service()).body(positioned).post(PATH).then().statusCode(201).extract().path("id");
+        // A replay does not link it twice.
+        Api.as(Tokens.service()).body(positioned).post(PATH).then().statusCode(200);
+
+        Map<String, Object> unpositioned = Fixtures.taskGeneration(UUID.randomUUID(), project);
+        unpositioned.put("shot_id", shot);
+        String loose = Api.as(Tokens.service()).body(unpositioned).post(PATH).then().statusCode(201).extract().path("id");
+
+        var links = Api.as(user.token()).get("/v1/shots/" + shot + "/generations").then().statusCode(200).extract();
+        assertThat(links.<List<Integer>>path("items.position")).containsExactly(4, 5, null);
+        assertThat(links.<List<String>>path("items.generation_id").subList(1, 3)).containsExactly(atEnd, loose);
+    }
+
+    @Test
+    void anUnknownShotIsIgnored() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String shotOfAnotherProject = Fixtures.shot(user, Fixtures.project(user), "elsewhere");
+        for (String shot : List.of(UUID.randomUUID().toString(), shotOfAnotherProject)) {
+            Map<String, Object> body = Fixtures.taskGeneration(UUID.randomUUID(), project);
+            body.put("shot_id", shot);
+            body.put("add_in_position", true);
+            String id = Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201).extract().path("id");
+            try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+                assertThat(sql.count("SELECT count(*) FROM shot_generations WHERE generation_id = ?::uuid", id)).isZero();
+            }
+        }
+        Api.as(user.token()).get("/v1/shots/" + shotOfAnotherProject + "/generations").then().body("items.id",
+                org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void tenParallelDeliveriesOfOneTaskMakeOneGeneration() throws Exception {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String shot = Fixtures.shot(user, project, "S");
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = Fixtures.taskGeneration(task, project);
+        body.put("shot_id", shot);
+        body.put("add_in_position", true);
+        List<ExtractableResponse<Response>> answers = Race.run(10,
+                () -> Api.as(Tokens.service()).body(body).post(PATH).then().extract());
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).isIn(200, 201));
+        assertThat(answers.stream().filter(a -> a.statusCode() == 201).count()).isEqualTo(1);
+        assertThat(answers.stream().map(a -> a.<String>path("id")).distinct().count()).isEqualTo(1);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM generations WHERE task_id = ?::uuid", task)).isEqualTo(1);
+            assertThat(sql.count("SELECT count(*) FROM shot_generations sg JOIN generations g ON g.id = sg.generation_id"
+                    + " WHERE g.task_id = ?::uuid", task)).isEqualTo(1);
+        }
+        Api.as(user.token()).get("/v1/shots/" + shot + "/generations").then().body("items.position", contains(0))
+                .body("items[0].generation_id", equalTo(answers.get(0).path("id")))
+                .body("next_cursor", nullValue());
+    }
+}
