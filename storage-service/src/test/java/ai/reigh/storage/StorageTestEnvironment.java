@@ -7,7 +7,7 @@ import io.quarkus.test.common.WithTestResource;
 
 /** The module's one test environment (one application boot for all its tests). */
 @WithTestResource(value = ReighTestEnvironment.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "self", value = "storage"))
+        initArgs = { @ResourceArg(name = "self", value = "storage"), @ResourceArg(name = "s3", value = "true") })
 public final class StorageTestEnvironment {
     private StorageTestEnvironment() {
     }

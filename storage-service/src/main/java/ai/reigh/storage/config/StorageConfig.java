@@ -1,0 +1,92 @@
+package ai.reigh.storage.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** storage-service's own settings ({@code reigh.storage.*}); the buckets are in application.properties. */
+@ConfigMapping(prefix = "reigh.storage")
+public interface StorageConfig {
+
+    /** Public object URLs are {@code {base}/storage/v1/object/public/{bucket}/{key}} (the gateway by default). */
+    @WithDefault("http://localhost:8080")
+    String publicBaseUrl();
+
+    /** Lifetime of a presigned PUT handed to a client or worker. */
+    @WithDefault("15M")
+    Duration uploadUrlExpiry();
+
+    /** Time after the upload URL expired during which the upload may still be confirmed. */
+    @WithDefault("15M")
+    Duration confirmGrace();
+
+    /** Lifetime of a presigned GET of a private bucket's object. */
+    @WithDefault("10M")
+    Duration downloadUrlExpiry();
+
+    /** Bytes of ready objects a user may hold (task outputs count but are never refused). */
+    @WithDefault("10737418240")
+    long userQuotaBytes();
+
+    /** Largest body of a direct upload ({@code POST /v1/storage/buckets/{bucket}/objects}), whatever the bucket. */
+    @WithDefault("33554432")
+    long directUploadMaxBytes();
+
+    /**
+     * Direct uploads without a Content-Length go through the store's multipart upload, which holds one
+     * part (5 MiB) in memory: at most this many at once, the next ones get 503.
+     */
+    @WithDefault("4")
+    int maxConcurrentUnsizedUploads();
+
+    /** Largest JSON request body; the direct upload route alone takes more. */
+    @WithDefault("65536")
+    long maxJsonBodyBytes();
+
+    /** The logical bucket that task outputs go to. */
+    @WithDefault("public")
+    String taskOutputBucket();
+
+    /** Logical bucket name (the API's: {@code public}, {@code training-data}, {@code lora_files}) → settings. */
+    Map<String, Bucket> buckets();
+
+    Maintenance maintenance();
+
+    interface Bucket {
+        /** The S3 bucket behind it (S3 names may not contain '_'). Never change it once objects exist. */
+        String physicalName();
+
+        /** Served to anyone by the public route; otherwise only through short-lived presigned GETs. */
+        @WithDefault("false")
+        boolean publicRead();
+
+        long maxObjectBytes();
+
+        /** Content types accepted; each must be one the service knows an extension for. */
+        List<String> allowedContentTypes();
+
+        /** The {@code kind} segment of the keys of user uploads: {@code {owner}/{kind}/{uuid}.{ext}}. */
+        @WithDefault("uploads")
+        String keyKind();
+    }
+
+    interface Maintenance {
+        /** How often the pending-upload cleaner and the deletion retrier run ({@code off} in tests). */
+        @WithDefault("60s")
+        String every();
+
+        /** Rows each run handles at most. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** First delay before a failed deletion is tried again; doubles each attempt up to the maximum. */
+        @WithDefault("30S")
+        Duration retryBaseDelay();
+
+        @WithDefault("1H")
+        Duration retryMaxDelay();
+    }
+}

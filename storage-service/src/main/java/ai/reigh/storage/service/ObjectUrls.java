@@ -1,0 +1,82 @@
+package ai.reigh.storage.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.storage.client.ObjectStore;
+import ai.reigh.storage.config.Buckets;
+import ai.reigh.storage.config.StorageConfig;
+import ai.reigh.storage.repository.StorageObjectRow;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where a ready object can be fetched: the public route for public buckets (stable, cacheable), a
+ * short-lived presigned GET for private ones. Objects that are not ready have no URL yet.
+ */
+@ApplicationScoped
+public class ObjectUrls {
+    public static final String PUBLIC_ROUTE = "/storage/v1/object/public/";
+
+    private final Buckets buckets;
+    private final ObjectStore store;
+    private final StorageConfig config;
+    private final String publicBase;
+
+    public ObjectUrls(Buckets buckets, ObjectStore store, StorageConfig config) {
+        this.buckets = buckets;
+        this.store = store;
+        this.config = config;
+        String base = config.publicBaseUrl();
+        this.publicBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    public Uni<String> urlOf(StorageObjectRow row) {
+        if (!row.isReady()) {
+            return Uni.createFrom().nullItem();
+        }
+        Buckets.Bucket bucket = buckets.find(row.bucket()).orElse(null);
+        if (bucket == null) {
+            return Uni.createFrom().nullItem();
+        }
+        if (bucket.publicRead()) {
+            return Uni.createFrom().item(publicUrl(bucket.name(), row.key()));
+        }
+        return store.presignGet(bucket.physicalName(), row.key(), config.downloadUrlExpiry());
+    }
+
+    /** The URLs of a page of rows, in order; the private ones are signed in one go. */
+    public Uni<List<String>> urlsOf(List<StorageObjectRow> rows) {
+        List<ObjectStore.Location> toSign = new ArrayList<>();
+        for (StorageObjectRow row : rows) {
+            privateBucketOf(row).ifPresent(bucket -> toSign.add(new ObjectStore.Location(bucket.physicalName(), row.key())));
+        }
+        Uni<List<String>> signed = toSign.isEmpty() ? Uni.createFrom().item(List.of())
+                : store.presignGets(toSign, config.downloadUrlExpiry());
+        return signed.map(presigned -> {
+            List<String> urls = new ArrayList<>(rows.size());
+            int next = 0;
+            for (StorageObjectRow row : rows) {
+                Buckets.Bucket bucket = row.isReady() ? buckets.find(row.bucket()).orElse(null) : null;
+                if (bucket == null) {
+                    urls.add(null);
+                } else if (bucket.publicRead()) {
+                    urls.add(publicUrl(bucket.name(), row.key()));
+                } else {
+                    urls.add(presigned.get(next++));
+                }
+            }
+            return urls;
+        });
+    }
+
+    private java.util.Optional<Buckets.Bucket> privateBucketOf(StorageObjectRow row) {
+        return row.isReady() ? buckets.find(row.bucket()).filter(bucket -> !bucket.publicRead())
+                : java.util.Optional.empty();
+    }
+
+    public String publicUrl(String bucket, String key) {
+        return publicBase + PUBLIC_ROUTE + bucket + "/" + key;
+    }
+}

@@ -1,0 +1,58 @@
+package ai.reigh.storage.service;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.storage.client.ObjectStore;
+import ai.reigh.storage.config.Buckets;
+import ai.reigh.storage.repository.StorageObjectRepository;
+import ai.reigh.storage.repository.StorageObjectRow;
+import io.minio.GetObjectResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The public route's reads: only ready objects of public-read buckets exist here. A private bucket's
+ * object, a pending upload or a key this service never built is a 404, whoever asks.
+ */
+@ApplicationScoped
+public class PublicObjects {
+    private static final Logger LOG = Logger.getLogger(PublicObjects.class);
+
+    private final Db db;
+    private final StorageObjectRepository objects;
+    private final ObjectStore store;
+    private final Buckets buckets;
+
+    public PublicObjects(Db db, StorageObjectRepository objects, ObjectStore store, Buckets buckets) {
+        this.db = db;
+        this.objects = objects;
+        this.store = store;
+        this.buckets = buckets;
+    }
+
+    /** The servable object's row (HEAD, and the first step of a GET). */
+    public Uni<StorageObjectRow> find(String bucketName, String key) {
+        Optional<Buckets.Bucket> bucket = buckets.find(bucketName).filter(Buckets.Bucket::publicRead);
+        if (bucket.isEmpty() || !ObjectKeys.isWellFormed(key)) {
+            return Uni.createFrom().failure(StorageErrors.objectNotFound());
+        }
+        return db.inTransaction(Actor.service(), connection -> objects.findServable(connection, bucketName, key))
+                .onItem().ifNull().failWith(StorageErrors::objectNotFound);
+    }
+
+    /** Opens the bytes (all, or one range) of a servable object; the caller streams and closes them. */
+    public Uni<GetObjectResponse> open(StorageObjectRow row, ByteRange range) {
+        Buckets.Bucket bucket = buckets.find(row.bucket()).orElseThrow(StorageErrors::objectNotFound);
+        return store.open(bucket.physicalName(), row.key(), range == null ? null : range.first(),
+                range == null ? null : range.length())
+                .map(opened -> opened.orElseThrow(() -> {
+                    LOG.errorf("object %s is ready but its bytes are missing from the store", row.id());
+                    return StorageErrors.objectNotFound();
+                }));
+    }
+}

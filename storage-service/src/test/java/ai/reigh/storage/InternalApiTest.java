@@ -1,0 +1,91 @@
+package ai.reigh.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.Tokens;
+import ai.reigh.storage.Fixtures.User;
+import ai.reigh.storage.client.ObjectStore;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** What projects-service and tasks-service call (role service). */
+@QuarkusTest
+class InternalApiTest {
+    @Inject
+    ObjectStore store;
+
+    @Test
+    void anyOwnersObjectIsReadableByServicesOnly() {
+        User user = User.create();
+        JsonPath object = Fixtures.readyObject(user, "training-data", "video/mp4", Fixtures.bytes(100, 110));
+        String id = object.getString("id");
+        Api.as(Tokens.service()).get("/internal/v1/storage/objects/" + id).then().statusCode(200)
+                .body("id", equalTo(id)).body("owner_id", equalTo(user.id().toString()))
+                .body("bucket", equalTo("training-data")).body("status", equalTo("ready"))
+                .body("size_bytes", equalTo(100)).body("content_type", equalTo("video/mp4"));
+        Api.as(Tokens.service()).get("/internal/v1/storage/objects/" + UUID.randomUUID()).then().statusCode(404)
+                .body("code", equalTo("not_found"));
+        Api.as(user.token()).get("/internal/v1/storage/objects/" + id).then().statusCode(403);
+        Api.as(Tokens.worker()).get("/internal/v1/storage/objects/" + id).then().statusCode(403);
+        Api.given().get("/internal/v1/storage/objects/" + id).then().statusCode(401);
+    }
+
+    @Test
+    void aTaskOutputIsConfirmedForItsTaskOnlyAfterItsBytesAreThere() {
+        User user = User.create();
+        UUID task = UUID.randomUUID();
+        byte[] png = Fixtures.bytes(777, 111);
+        Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", png.length);
+        String confirm = "/internal/v1/storage/objects/" + output.id() + "/confirm";
+
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString())).post(confirm).then().statusCode(409)
+                .body("code", equalTo("conflict"));
+        assertThat(Fixtures.statusOf(output.id())).isEqualTo("pending");
+        Api.as(Tokens.service()).get("/internal/v1/storage/objects/" + output.id()).then().statusCode(200)
+                .body("status", equalTo("pending")).body("url", nullValue());
+
+        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
+        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), png)).isEqualTo(200);
+
+        Api.as(Tokens.service()).body(Map.of("task_id", UUID.randomUUID().toString())).post(confirm).then()
+                .statusCode(404);
+        String publicUrl = Fixtures.PUBLIC_BASE + "/storage/v1/object/public/public/" + output.key();
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString())).post(confirm).then().statusCode(200)
+                .body("status", equalTo("ready")).body("url", equalTo(publicUrl));
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString())).post(confirm).then().statusCode(200)
+                .body("status", equalTo("ready"));
+        Api.given().get(Fixtures.publicPath(publicUrl)).then().statusCode(200);
+        Api.as(user.token()).get("/v1/storage/objects/" + output.id()).then().statusCode(200)
+                .body("key", equalTo(output.key()));
+    }
+
+    @Test
+    void theOwnerCannotConfirmATaskOutputInsteadOfThePlatform() {
+        User user = User.create();
+        UUID task = UUID.randomUUID();
+        Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", 10);
+        Api.as(user.token()).post("/v1/storage/objects/" + output.id() + "/confirm").then().statusCode(409);
+        assertThat(Fixtures.statusOf(output.id())).isEqualTo("pending");
+    }
+
+    @Test
+    void internalRequestsAreValidated() {
+        Api.as(Tokens.service()).body(Map.of()).post("/internal/v1/storage/objects/" + UUID.randomUUID() + "/confirm")
+                .then().statusCode(400).body("errors[0].field", equalTo("task_id"));
+        Api.as(Tokens.service()).body(Map.of("task_id", "nope"))
+                .post("/internal/v1/storage/objects/" + UUID.randomUUID() + "/confirm").then().statusCode(400);
+        Api.as(Tokens.service()).body(Map.of("object_ids", java.util.List.of("nope")))
+                .post("/internal/v1/storage/objects/deletions").then().statusCode(400);
+    }
+}
