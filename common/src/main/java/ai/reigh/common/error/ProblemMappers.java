@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import ai.reigh.common.http.RequestIds;
@@ -81,6 +82,16 @@ public class ProblemMappers {
         }
         return problem(ProblemException.badRequest(ErrorCode.MALFORMED_JSON, "The request body could not be read."),
                 headers);
+    }
+
+    /**
+     * A value of the wrong type ({@code "amount": "12.5"}, {@code "limit": true}): quarkus-rest-jackson
+     * has a built-in mapper for exactly this type that answers a bare, non-problem JSON body; this one is
+     * as specific and takes precedence, so the caller gets a 400 problem naming the field.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, HttpHeaders headers) {
+        return unreadableJson(e, headers);
     }
 
     @ServerExceptionMapper
