@@ -1,0 +1,78 @@
+package ai.reigh.credits.repository;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Rows;
+import ai.reigh.credits.repository.ChargeContext.RecordedTask;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The read half of a charge, one round trip over {@code tasks} (read grant), {@code credits_ledger}
+ * and {@code task_cost_config_versions}. Together with the spend's INSERT a charge is two statements;
+ * a replay is one.
+ */
+@ApplicationScoped
+public class ChargeContextRepository {
+    /**
+     * The config version: the newest one in force at {@code started_at}; a task that started before
+     * the type's first recorded version (history older than the registry) gets the first version.
+     * Sub-task seconds are billed like a task's own: {@code max(1, ceil(processed - started))} each,
+     * counting only Complete sub-tasks. A Complete sub-task without both timestamps (its worker never
+     * called start) bills the minimum second: work was done, but its duration is unknown here
+     * (credits may not read the task's other columns).
+     */
+    static final String CHARGE_CONTEXT = """
+            SELECT t.id AS task_id, t.user_id AS task_user_id, t.task_type AS task_task_type, t.status AS task_status,
+                   t.parent_task_id,
+                   s.id, s.user_id, s.amount, s.type, s.task_id, s.refund_of, s.idempotency_key, s.created_by,
+                   s.metadata::text AS metadata, s.created_at,
+                   v.task_type AS config_task_type, v.version AS config_version, v.valid_from AS config_valid_from,
+                   v.billing_type, v.base_cost_per_second, v.unit_cost, v.cost_factors::text AS cost_factors,
+                   v.run_type, v.category, v.content_type, v.is_active,
+                   subs.sub_tasks, subs.sub_task_seconds
+            FROM (SELECT $1::uuid AS task_id, $2::text AS task_type, $3::timestamptz AS started_at) req
+            LEFT JOIN tasks t ON t.id = req.task_id
+            LEFT JOIN credits_ledger s ON s.task_id = req.task_id AND s.type = 'spend'
+            LEFT JOIN LATERAL (
+                SELECT c.* FROM task_cost_config_versions c
+                WHERE c.task_type = coalesce(t.task_type, req.task_type)
+                ORDER BY c.valid_from <= req.started_at DESC,
+                         CASE WHEN c.valid_from <= req.started_at THEN c.valid_from END DESC NULLS LAST,
+                         CASE WHEN c.valid_from <= req.started_at THEN c.version END DESC NULLS LAST,
+                         c.valid_from, c.version
+                LIMIT 1) v ON true
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS sub_tasks,
+                       coalesce(sum(greatest(1, coalesce(ceil(extract(epoch FROM
+                           sub.generation_processed_at - sub.generation_started_at)), 1))), 0)::bigint AS sub_task_seconds
+                FROM tasks sub
+                WHERE sub.parent_task_id = req.task_id AND sub.status = 'Complete') subs
+            """;
+
+    public Uni<ChargeContext> load(SqlConnection connection, UUID taskId, String taskType, Instant startedAt) {
+        Tuple values = Tuple.of(taskId, taskType, OffsetDateTime.ofInstant(startedAt, ZoneOffset.UTC));
+        return connection.preparedQuery(CHARGE_CONTEXT).execute(values).map(rows -> map(rows.iterator().next()));
+    }
+
+    static ChargeContext map(Row row) {
+        RecordedTask task = row.getUUID("task_id") == null ? null
+                : new RecordedTask(row.getUUID("task_user_id"), row.getString("task_task_type"),
+                        row.getString("task_status"), row.getUUID("parent_task_id"));
+        LedgerEntryRow spend = row.getUUID("id") == null ? null : LedgerRepository.map(row);
+        TaskCostConfigRow config = row.getString("config_task_type") == null ? null
+                : new TaskCostConfigRow(row.getString("config_task_type"), row.getString("billing_type"),
+                        row.getBigDecimal("base_cost_per_second"), row.getBigDecimal("unit_cost"),
+                        CreditsJson.parse(row.getString("cost_factors")), row.getString("run_type"),
+                        row.getString("category"), row.getString("content_type"), null, row.getBoolean("is_active"),
+                        row.getInteger("config_version"), Rows.instant(row, "config_valid_from"));
+        return new ChargeContext(task, spend, config, row.getLong("sub_tasks"), row.getLong("sub_task_seconds"));
+    }
+}

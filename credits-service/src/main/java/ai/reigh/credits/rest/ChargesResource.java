@@ -1,0 +1,40 @@
+package ai.reigh.credits.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import ai.reigh.common.auth.Roles;
+import ai.reigh.common.internal.ChargeRequest;
+import ai.reigh.common.internal.LedgerEntryView;
+import ai.reigh.credits.service.ChargeService;
+import io.smallrye.mutiny.Uni;
+
+/** Internal: tasks-service's outbox relay charges every Complete task here (at least once). */
+@Path("/internal/v1/charges")
+@RolesAllowed(Roles.SERVICE)
+@Tag(name = "internal")
+public class ChargesResource {
+    private final ChargeService charges;
+
+    public ChargesResource(ChargeService charges) {
+        this.charges = charges;
+    }
+
+    @POST
+    @Operation(summary = "Charge a Complete task once",
+            description = "201 with the new spend; 200 with the existing one on a replay; 200 with id null, amount 0 and "
+                    + "metadata.charged=false for a sub-task (reason sub_task) or a free task (reason zero_cost). "
+                    + "422 task_not_complete / task_mismatch / unknown_task_type / unknown_user.")
+    public Uni<RestResponse<LedgerEntryView>> charge(@Valid @NotNull ChargeRequest request) {
+        return charges.charge(request).map(written -> RestResponse.status(
+                written.created() ? Response.Status.CREATED : Response.Status.OK, written.value()));
+    }
+}

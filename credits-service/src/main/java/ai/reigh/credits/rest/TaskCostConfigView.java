@@ -1,0 +1,24 @@
+package ai.reigh.credits.rest;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ai.reigh.credits.repository.CreditsJson;
+import ai.reigh.credits.repository.TaskCostConfigRow;
+
+/**
+ * {@code TaskCostConfig}, plus {@code display_name}, the current {@code version} and
+ * {@code updated_at} (when that version took effect).
+ */
+public record TaskCostConfigView(String taskType, String billingType, BigDecimal baseCostPerSecond, BigDecimal unitCost,
+        JsonNode costFactors, String runType, String category, String contentType, String displayName, boolean isActive,
+        int version, Instant updatedAt) {
+
+    static TaskCostConfigView of(TaskCostConfigRow row) {
+        return new TaskCostConfigView(row.taskType(), row.billingType(), CreditsJson.normalized(row.baseCostPerSecond()),
+                CreditsJson.normalized(row.unitCost()), row.costFactors(), row.runType(), row.category(),
+                row.contentType(), row.displayName(), row.isActive(), row.version(), row.validFrom());
+    }
+}

@@ -1,0 +1,47 @@
+package ai.reigh.credits.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import ai.reigh.common.auth.Roles;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.credits.service.TaskCostService;
+import io.smallrye.mutiny.Uni;
+
+/** Task types and their prices, for every signed-in caller. */
+@Path("/v1/task-costs")
+@RolesAllowed({ Roles.USER, Roles.WORKER, Roles.SERVICE })
+@Tag(name = "task costs")
+public class TaskCostsResource {
+    private final TaskCostService costs;
+
+    public TaskCostsResource(TaskCostService costs) {
+        this.costs = costs;
+    }
+
+    @GET
+    @Operation(summary = "Every task type's cost config, active or not, by name")
+    public Uni<TaskCostConfigList> list() {
+        return costs.list().map(rows -> new TaskCostConfigList(rows.stream().map(TaskCostConfigView::of).toList()));
+    }
+
+    @POST
+    @Path("/estimate")
+    @Operation(summary = "What a task would cost now",
+            description = "Priced like a charge with the current config; duration_seconds is required for per_second types "
+                    + "(an orchestrator: its sub-tasks' summed seconds). Unknown or inactive task_type -> 400.")
+    public Uni<EstimateView> estimate(@Valid @NotNull EstimateRequest request) {
+        if (request.params() != null && !request.params().isNull() && !request.params().isObject()) {
+            throw ProblemException.validation("params", "must be a JSON object");
+        }
+        return costs.estimate(request.taskType(), request.params(), request.durationSeconds())
+                .map(price -> new EstimateView(price.cost(), price.breakdown()));
+    }
+}

@@ -1,0 +1,125 @@
+package ai.reigh.credits.service;
+
+import java.math.BigDecimal;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ErrorCode;
+import ai.reigh.common.error.PgErrors;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.internal.ChargeRequest;
+import ai.reigh.common.internal.LedgerEntryView;
+import ai.reigh.credits.repository.ChargeContext;
+import ai.reigh.credits.repository.ChargeContext.RecordedTask;
+import ai.reigh.credits.repository.ChargeContextRepository;
+import ai.reigh.credits.repository.CreditsJson;
+import ai.reigh.credits.repository.LedgerEntryRow;
+import ai.reigh.credits.repository.LedgerRepository;
+import ai.reigh.credits.repository.TaskCostConfigRow;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Charges a Complete task once (tasks-service's outbox relay delivers at least once). One spend per
+ * task is the unique index's guarantee; a replay answers the existing entry. A charge is never refused
+ * for lack of balance: the work was done, and the ledger lets a spend go below zero.
+ *
+ * <p>Some charges write nothing and say so (200, {@code id} null, {@code amount} 0,
+ * {@code metadata.charged = false} with a {@code reason}): a sub-task ({@code sub_task}, its
+ * orchestrator is charged for its seconds) and a task whose price is zero ({@code zero_cost}, e.g. an
+ * orchestrator without Complete sub-tasks). The ledger holds no zero entries.
+ */
+@ApplicationScoped
+public class ChargeService {
+    static final String REASON_SUB_TASK = "sub_task";
+    static final String REASON_ZERO_COST = "zero_cost";
+    /** The registry's own rule (task_cost_configs.task_type). */
+    private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_]{1,64}");
+
+    private final Db db;
+    private final ChargeContextRepository contexts;
+    private final LedgerRepository ledger;
+
+    public ChargeService(Db db, ChargeContextRepository contexts, LedgerRepository ledger) {
+        this.db = db;
+        this.contexts = contexts;
+        this.ledger = ledger;
+    }
+
+    public Uni<Written<LedgerEntryView>> charge(ChargeRequest request) {
+        if (request.params() != null && !request.params().isNull() && !request.params().isObject()) {
+            throw ProblemException.validation("params", "must be a JSON object");
+        }
+        if (!TASK_TYPE.matcher(request.taskType()).matches()) {
+            throw ProblemException.validation("task_type", "must match [a-z0-9_]{1,64}");
+        }
+        return db.inTransaction(Actor.service(), connection -> contexts
+                .load(connection, request.taskId(), request.taskType(), request.startedAt())
+                .chain(context -> decide(connection, request, context)))
+                .onFailure(failure -> PgErrors.isForeignKeyViolation(failure, CreditsErrors.LEDGER_USER_FK))
+                .transform(failure -> ProblemException.unprocessable(CreditsErrors.UNKNOWN_USER,
+                        "The charged user does not exist."));
+    }
+
+    private Uni<Written<LedgerEntryView>> decide(SqlConnection connection, ChargeRequest request, ChargeContext context) {
+        if (context.existingSpend() != null) {
+            return Uni.createFrom().item(replay(request, context.existingSpend()));
+        }
+        RecordedTask task = context.task();
+        if (task != null) {
+            if (task.isSubTask()) {
+                return Uni.createFrom().item(notCharged(request, REASON_SUB_TASK, null));
+            }
+            if (!task.isComplete()) {
+                throw ProblemException.unprocessable(CreditsErrors.TASK_NOT_COMPLETE,
+                        "Only Complete tasks are charged; this task is " + task.status() + ".");
+            }
+            if (!task.userId().equals(request.userId()) || !task.taskType().equals(request.taskType())) {
+                throw ProblemException.unprocessable(CreditsErrors.TASK_MISMATCH,
+                        "The charge's user or task type differs from the task's.");
+            }
+        }
+        TaskCostConfigRow config = context.config();
+        if (config == null) {
+            throw ProblemException.unprocessable(CreditsErrors.UNKNOWN_TASK_TYPE,
+                    "Task type '" + request.taskType() + "' has no cost config.");
+        }
+        long seconds = config.orchestrator() ? context.subTaskSeconds()
+                : TaskPricing.billedSeconds(request.startedAt(), request.processedAt());
+        Price price = TaskPricing.price(config, request.params(), seconds);
+        ObjectNode metadata = price.breakdown();
+        metadata.put("config_valid_from", config.validFrom().toString());
+        metadata.put("started_at", request.startedAt().toString());
+        metadata.put("processed_at", request.processedAt().toString());
+        if (config.orchestrator()) {
+            metadata.put("sub_tasks", context.subTasks());
+        }
+        if (price.isFree()) {
+            return Uni.createFrom().item(notCharged(request, REASON_ZERO_COST, metadata));
+        }
+        return ledger.insertSpend(connection, request.userId(), price.cost().negate(), request.taskId(), metadata)
+                .chain(inserted -> inserted != null ? Uni.createFrom().item(Written.created(LedgerViews.of(inserted)))
+                        // A concurrent charge of the same task committed first: answer its entry.
+                        : ledger.spendOfTask(connection, request.taskId()).map(existing -> replay(request, existing)));
+    }
+
+    private static Written<LedgerEntryView> replay(ChargeRequest request, LedgerEntryRow existing) {
+        if (!existing.userId().equals(request.userId())) {
+            throw ProblemException.conflict(ErrorCode.CONFLICT, "This task was already charged to another user.");
+        }
+        return Written.existing(LedgerViews.of(existing));
+    }
+
+    private static Written<LedgerEntryView> notCharged(ChargeRequest request, String reason, ObjectNode breakdown) {
+        ObjectNode metadata = breakdown == null ? CreditsJson.object() : breakdown;
+        metadata.put("charged", false);
+        metadata.put("reason", reason);
+        return Written.existing(new LedgerEntryView(null, request.userId(),
+                BigDecimal.ZERO.setScale(TaskPricing.CREDIT_SCALE), "spend", request.taskId(), metadata, null));
+    }
+}

@@ -1,0 +1,61 @@
+package ai.reigh.credits.service;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.credits.repository.TaskCostConfigRepository;
+import ai.reigh.credits.repository.TaskCostConfigRow;
+import io.smallrye.mutiny.Uni;
+
+/** The registry of task types and their prices: list, admin upsert (versioned), estimate. */
+@ApplicationScoped
+public class TaskCostService {
+    private final Db db;
+    private final TaskCostConfigRepository configs;
+
+    public TaskCostService(Db db, TaskCostConfigRepository configs) {
+        this.db = db;
+        this.configs = configs;
+    }
+
+    /** Reference data, not anyone's rows: read acting as the platform. */
+    public Uni<List<TaskCostConfigRow>> list() {
+        return db.inTransaction(Actor.service(), configs::list);
+    }
+
+    /**
+     * Creates (201) or replaces (200) a config; every change is a new version, in force from now on,
+     * while tasks that started earlier keep the version they started under. An identical PUT writes
+     * no version.
+     */
+    public Uni<Written<TaskCostConfigRow>> upsert(UUID adminId, TaskCostConfigRow config) {
+        return db.inTransaction(Actor.admin(adminId), connection -> configs.upsert(connection, config)
+                .chain(written -> written != null ? Uni.createFrom().item(new Written<>(written, written.version() == 1))
+                        : configs.find(connection, config.taskType()).map(Written::existing)));
+    }
+
+    /**
+     * The price a task would have now. {@code durationSeconds} is required for per_second types (for an
+     * orchestrator: the summed seconds of its sub-tasks) and billed like a run: {@code max(1, ceil(d))}.
+     */
+    public Uni<Price> estimate(String taskType, JsonNode params, BigDecimal durationSeconds) {
+        return db.inTransaction(Actor.service(), connection -> configs.find(connection, taskType)).map(config -> {
+            if (config == null || !config.isActive()) {
+                throw ProblemException.validation("task_type", "unknown or inactive task type");
+            }
+            if (config.perSecond() && durationSeconds == null) {
+                throw ProblemException.validation("duration_seconds", "is required for per_second task types");
+            }
+            long seconds = config.perSecond() ? TaskPricing.billedSeconds(durationSeconds) : 0;
+            return TaskPricing.price(config, params, seconds);
+        });
+    }
+}
