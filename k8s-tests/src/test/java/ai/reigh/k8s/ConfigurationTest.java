@@ -1,0 +1,203 @@
+package ai.reigh.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import ai.reigh.k8s.crd.CnpgCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+/**
+ * The settings in the manifests against what they point at: service URLs at rendered Services and
+ * the ports the services listen on, the database settings at the CloudNativePG cluster and its roles
+ * (which must be the roles each service's own application.properties names), the schema owner only
+ * in the migration Job, and MinIO's buckets against storage-service's configuration.
+ */
+class ConfigurationTest {
+    static final java.util.List<String> OVERLAYS = Manifests.OVERLAYS;
+    private static final Map<String, String> DATABASE_SERVICES = Map.of(
+            "projects-service", "PROJECTS", "tasks-service", "TASKS", "credits-service", "CREDITS", "storage-service", "STORAGE");
+
+    @BeforeAll
+    static void kubectl() {
+        KubectlRequirement.assumeKubectl();
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void serviceUrlsPointAtRenderedServicesOnThePortsTheServicesListenOn(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Map<String, String> platform = manifests.configMap("reigh-platform").getData();
+        for (Map.Entry<String, String> service : DATABASE_SERVICES.entrySet()) {
+            URI url = URI.create(platform.get("REIGH_SERVICES_" + service.getValue() + "_URL"));
+            Service target = manifests.one(Service.class, url.getHost());
+            assertThat(target.getSpec().getPorts()).as(overlay + ": " + url).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(url.getPort()));
+            assertThat(url.getHost()).isEqualTo(service.getKey());
+        }
+        for (String name : WorkloadPolicyTest.PLATFORM) {
+            Container app = WorkloadPolicyTest.app(manifests.one(Deployment.class, name));
+            String port = Environment.of(manifests, app).get("QUARKUS_HTTP_PORT").literal();
+            assertThat(app.getPorts()).as(overlay + ": " + name + " declares the port it listens on")
+                    .anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(Integer.parseInt(port)));
+            // The same port the application listens on by itself (its application.properties).
+            assertThat(port).as(name).isEqualTo(RepositoryConfig.required(name, "quarkus.http.port"));
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theDatabaseSettingsPointAtTheCloudNativePgCluster(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Map<String, String> platform = manifests.configMap("reigh-platform").getData();
+        CnpgCluster cluster = manifests.one(CnpgCluster.class, "reigh-db");
+        assertThat(platform.get("REIGH_DB_HOST")).as("the read-write service CloudNativePG creates")
+                .isEqualTo(cluster.metadata().getName() + "-rw");
+        assertThat(platform.get("REIGH_DB_PORT")).isEqualTo("5432");
+        assertThat(platform.get("REIGH_DB_NAME")).isEqualTo(cluster.spec().bootstrap().initdb().database());
+        assertThat(cluster.spec().bootstrap().initdb().owner()).as("the owner the migrations expect")
+                .isEqualTo(RepositoryConfig.required("projects-service", "reigh.db.migration-user"));
+    }
+
+    /**
+     * Each service connects as the role its own application.properties names, with the password of
+     * the Secret that CloudNativePG sets on exactly that role; the schema gate uses the same role.
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void eachServiceUsesItsOwnRolesSecretAndNeverTheOwners(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        CnpgCluster cluster = manifests.one(CnpgCluster.class, "reigh-db");
+        String ownerSecret = cluster.spec().bootstrap().initdb().secret().name();
+        Map<String, String> secretByRole = cluster.spec().managed().roles().stream()
+                .collect(Collectors.toMap(CnpgCluster.Role::name, r -> r.passwordSecret().name()));
+        assertThat(new TreeSet<>(secretByRole.keySet())).as("managed roles: one per service")
+                .isEqualTo(DATABASE_SERVICES.keySet().stream().map(s -> RepositoryConfig.required(s, "reigh.db.user"))
+                        .collect(Collectors.toCollection(TreeSet::new)));
+
+        for (String service : DATABASE_SERVICES.keySet()) {
+            String role = RepositoryConfig.required(service, "reigh.db.user");
+            Deployment deployment = manifests.one(Deployment.class, service);
+            var app = Environment.of(manifests, WorkloadPolicyTest.app(deployment));
+            assertThat(app.get("QUARKUS_DATASOURCE_PASSWORD").secretName()).as(overlay + ": " + service)
+                    .isEqualTo(secretByRole.get(role));
+            assertThat(app.get("REIGH_DB_MIGRATE_AT_START").literal()).as(service + " never migrates").isEqualTo("false");
+            assertThat(app).as(service + " holds no migration credentials").doesNotContainKey("REIGH_DB_MIGRATION_PASSWORD");
+            assertThat(app.values()).as(service + " never sees the owner's Secret")
+                    .noneSatisfy(v -> assertThat(v.secretName()).isEqualTo(ownerSecret));
+
+            Container gate = deployment.getSpec().getTemplate().getSpec().getInitContainers().stream()
+                    .filter(c -> c.getName().equals("schema-gate")).findFirst().orElseThrow();
+            var gateEnv = Environment.of(manifests, gate);
+            assertThat(gateEnv.get("REIGH_DB_MIGRATION_PASSWORD").secretName()).as(service + " schema gate")
+                    .isEqualTo(secretByRole.get(role));
+            assertThat(gateEnv.get("REIGH_DB_MIGRATION_USER").secretName()).isEqualTo(secretByRole.get(role));
+            assertThat(gateEnv.get("REIGH_DB_MIGRATE_AT_START").literal()).isEqualTo("false");
+            assertThat(gate.getImage()).as(service + ": the gate checks the migrations of the image it guards")
+                    .isEqualTo(WorkloadPolicyTest.app(deployment).getImage());
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void onlyTheMigrationJobHoldsTheOwnersCredentials(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        String ownerSecret = manifests.one(CnpgCluster.class, "reigh-db").spec().bootstrap().initdb().secret().name();
+        Job job = manifests.one(Job.class, "reigh-migrate");
+        Container migrate = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        var env = Environment.of(manifests, migrate);
+        assertThat(env.get("QUARKUS_INIT_AND_EXIT").literal()).isEqualTo("true");
+        assertThat(env.get("REIGH_DB_MIGRATE_AT_START").literal()).isEqualTo("true");
+        assertThat(env.get("REIGH_DB_MIGRATION_PASSWORD").secretName()).isEqualTo(ownerSecret);
+        assertThat(env.get("REIGH_DB_MIGRATION_USER").secretName()).isEqualTo(ownerSecret);
+        assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isIn("OnFailure", "Never");
+        assertThat(job.getSpec().getBackoffLimit()).isBetween(1, 10);
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).as("bounded").isNotNull();
+
+        for (Manifests.Workload workload : manifests.workloads().values()) {
+            if (workload.name().equals("reigh-migrate")) {
+                continue;
+            }
+            var containers = new java.util.ArrayList<>(workload.template().getSpec().getContainers());
+            if (workload.template().getSpec().getInitContainers() != null) {
+                containers.addAll(workload.template().getSpec().getInitContainers());
+            }
+            for (Container container : containers) {
+                assertThat(Environment.of(manifests, container).values()).as(overlay + ": " + workload.name() + "/" + container.getName())
+                        .noneSatisfy(v -> assertThat(v.secretName()).isEqualTo(ownerSecret));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void storageServiceReachesMinioInsideAndPublishesTheEdgesHosts(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Map<String, String> storage = manifests.configMap("storage-service-config").getData();
+        URI endpoint = URI.create(storage.get("REIGH_S3_ENDPOINT"));
+        Service minio = manifests.one(Service.class, endpoint.getHost());
+        assertThat(minio.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(endpoint.getPort()));
+        var env = Environment.of(manifests, WorkloadPolicyTest.app(manifests.one(Deployment.class, "storage-service")));
+        assertThat(env.get("REIGH_S3_ACCESS_KEY").secretName()).isEqualTo("reigh-s3-storage");
+        assertThat(env.get("REIGH_S3_SECRET_KEY").secretName()).isEqualTo("reigh-s3-storage");
+        // The setup Job creates storage-service's MinIO user from the very same Secret keys.
+        Container setup = manifests.one(Job.class, "minio-setup").getSpec().getTemplate().getSpec().getContainers().get(0);
+        var setupEnv = Environment.of(manifests, setup);
+        assertThat(setupEnv.get("STORAGE_ACCESS_KEY")).extracting(Environment.Value::secretName, Environment.Value::secretKey)
+                .containsExactly(env.get("REIGH_S3_ACCESS_KEY").secretName(), env.get("REIGH_S3_ACCESS_KEY").secretKey());
+        assertThat(setupEnv.get("STORAGE_SECRET_KEY")).extracting(Environment.Value::secretName, Environment.Value::secretKey)
+                .containsExactly(env.get("REIGH_S3_SECRET_KEY").secretName(), env.get("REIGH_S3_SECRET_KEY").secretKey());
+        assertThat(URI.create(setupEnv.get("MINIO_URL").literal())).isEqualTo(endpoint);
+    }
+
+    /**
+     * MinIO's setup creates the S3 buckets storage-service is configured with, public-read exactly where
+     * storage-service's bucket is public (training-data never).
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void minioCreatesTheBucketsStorageServiceUses(String overlay) {
+        Map<String, String> setup = Manifests.of(overlay).configMap("minio-setup").getData();
+        Set<String> publicBuckets = words(setup.get("PUBLIC_BUCKETS"));
+        Set<String> privateBuckets = words(setup.get("PRIVATE_BUCKETS"));
+
+        Map<String, Boolean> configured = storageBuckets();
+        assertThat(configured).as("storage-service's buckets (application.properties)").isNotEmpty();
+        Map<String, Boolean> declared = new TreeMap<>();
+        publicBuckets.forEach(b -> declared.put(b, true));
+        privateBuckets.forEach(b -> declared.put(b, false));
+        assertThat(declared).as(overlay + ": MinIO buckets and their public read").isEqualTo(configured);
+    }
+
+    /** S3 bucket → public read, from reigh.storage.buckets.<logical>.physical-name / public-read. */
+    static Map<String, Boolean> storageBuckets() {
+        Properties properties = RepositoryConfig.applicationProperties("storage-service");
+        Map<String, Boolean> buckets = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith("reigh.storage.buckets.") && key.endsWith(".physical-name")) {
+                String prefix = key.substring(0, key.length() - ".physical-name".length());
+                buckets.put(properties.getProperty(key).trim(),
+                        Boolean.parseBoolean(properties.getProperty(prefix + ".public-read", "false").trim()));
+            }
+        }
+        return buckets;
+    }
+
+    private static Set<String> words(String value) {
+        return Arrays.stream(value == null ? new String[0] : value.trim().split("\\s+")).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+}

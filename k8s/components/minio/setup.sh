@@ -1,0 +1,67 @@
+#!/bin/sh
+# Declares MinIO's buckets, their anonymous-access policies and two users limited to what they need:
+# storage-service (its buckets) and, when BACKUP_BUCKET is set, PostgreSQL's backups (that bucket).
+# Idempotent: every release re-runs it; each step converges to the declared state.
+set -eu
+
+mcx() { mc --config-dir /tmp/mc --quiet "$@"; }
+
+attempt=1
+until mcx alias set store "$MINIO_URL" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do
+  if [ "$attempt" -ge 60 ]; then echo "minio-setup: MinIO at $MINIO_URL did not answer in 5 minutes" >&2; exit 1; fi
+  attempt=$((attempt + 1))
+  sleep 5
+done
+
+# A JSON array of S3 ARNs: arns "arn:aws:s3:::" "" a b -> ["arn:aws:s3:::a","arn:aws:s3:::b"]
+arns() {
+  prefix=$1; suffix=$2; shift 2
+  out=""
+  for name in "$@"; do out="$out${out:+,}\"$prefix$name$suffix\""; done
+  printf '[%s]' "$out"
+}
+
+# A user holding exactly one policy; the user is created or its secret updated, the policy replaced.
+ensure_user() {
+  user=$1; secret=$2; policy=$3; file=$4
+  mcx admin policy create store "$policy" "$file"
+  mcx admin user add store "$user" "$secret"
+  case "$(mcx admin user info store "$user")" in
+    *"$policy"*) ;;
+    *) mcx admin policy attach store "$policy" --user "$user" ;;
+  esac
+}
+
+for bucket in $PUBLIC_BUCKETS $PRIVATE_BUCKETS; do mcx mb --ignore-existing "store/$bucket"; done
+for bucket in $PUBLIC_BUCKETS; do mcx anonymous set download "store/$bucket"; done
+for bucket in $PRIVATE_BUCKETS; do mcx anonymous set none "store/$bucket"; done
+
+# shellcheck disable=SC2086
+cat > /tmp/storage-policy.json <<JSON
+{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow",
+   "Action": ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:CreateBucket",
+              "s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+   "Resource": $(arns "arn:aws:s3:::" "" $PUBLIC_BUCKETS $PRIVATE_BUCKETS)},
+  {"Effect": "Allow",
+   "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+              "s3:ListMultipartUploadParts"],
+   "Resource": $(arns "arn:aws:s3:::" "/*" $PUBLIC_BUCKETS $PRIVATE_BUCKETS)}
+]}
+JSON
+ensure_user "$STORAGE_ACCESS_KEY" "$STORAGE_SECRET_KEY" reigh-storage /tmp/storage-policy.json
+
+if [ -n "${BACKUP_BUCKET:-}" ]; then
+  mcx mb --ignore-existing "store/$BACKUP_BUCKET"
+  mcx anonymous set none "store/$BACKUP_BUCKET"
+  cat > /tmp/backup-policy.json <<JSON
+{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
+   "Resource": $(arns "arn:aws:s3:::" "" "$BACKUP_BUCKET")},
+  {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+   "Resource": $(arns "arn:aws:s3:::" "/*" "$BACKUP_BUCKET")}
+]}
+JSON
+  ensure_user "$BACKUP_ACCESS_KEY" "$BACKUP_SECRET_KEY" reigh-pg-backup /tmp/backup-policy.json
+fi
+echo "minio-setup: buckets, policies and users are as declared"
