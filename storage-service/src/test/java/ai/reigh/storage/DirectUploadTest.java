@@ -104,6 +104,35 @@ class DirectUploadTest {
         assertThat(Fixtures.rowsOf(user.id())).as("the pending row and its bytes were discarded").isZero();
     }
 
+    /**
+     * Proof that the body is read as it arrives, not buffered first: the client sends more than the limit
+     * and then holds its body open. A server that buffered the whole body would wait for the end; this one
+     * has already refused it.
+     */
+    @Test
+    void theLimitIsEnforcedWhileTheBodyIsStillArriving() throws Exception {
+        User user = User.create();
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/storage/buckets/public/objects HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + user.token() + "\r\nContent-Type: image/png\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = Fixtures.bytes(16 * 1024, 45);
+            for (int sent = 0; sent <= LIMIT; sent += chunk.length) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            // No last chunk: the body is still open while we wait for the answer.
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(statusLine).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        }
+        assertThat(Fixtures.rowsOf(user.id())).isZero();
+    }
+
     @Test
     void unacceptedTypesAndEmptyBodiesAreRefused() {
         User user = User.create();
