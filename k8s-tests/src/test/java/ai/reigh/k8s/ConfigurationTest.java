@@ -106,6 +106,11 @@ class ConfigurationTest {
                     .isEqualTo(secretByRole.get(role));
             assertThat(gateEnv.get("REIGH_DB_MIGRATION_USER").secretName()).isEqualTo(secretByRole.get(role));
             assertThat(gateEnv.get("REIGH_DB_MIGRATE_AT_START").literal()).isEqualTo("false");
+            assertThat(gateEnv.get("QUARKUS_INIT_AND_EXIT").literal()).isEqualTo("true");
+            assertThat(gateEnv.get("QUARKUS_FLYWAY__MIGRATIONS__VALIDATE_AT_START").literal()).isEqualTo("true");
+            assertThat(gateEnv.get("QUARKUS_FLYWAY__MIGRATIONS__IGNORE_MIGRATION_PATTERNS").literal())
+                    .as(service + ": the gate may tolerate a schema ahead of it, never one behind")
+                    .doesNotContain("pending").doesNotContain("failed").doesNotContain("*:*");
             assertThat(gate.getImage()).as(service + ": the gate checks the migrations of the image it guards")
                     .isEqualTo(WorkloadPolicyTest.app(deployment).getImage());
         }
