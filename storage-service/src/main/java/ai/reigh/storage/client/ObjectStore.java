@@ -25,6 +25,7 @@ import ai.reigh.storage.config.S3Config;
 import io.minio.BucketExistsArgs;
 import io.minio.DeleteBucketPolicyArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetBucketPolicyArgs;
 import io.minio.GetObjectResponse;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.Http;
@@ -244,28 +245,45 @@ public class ObjectStore {
         });
     }
 
+    /** What became of a bucket's read policy. */
+    public enum PolicyOutcome {
+        APPLIED,
+        /** The store has no bucket policies (S3Proxy). */
+        NOT_SUPPORTED,
+        /** Our credentials may not manage policies: the deployment does it (k8s: the MinIO setup job). */
+        NOT_PERMITTED
+    }
+
     /**
      * Makes the bucket's objects anonymously readable (public buckets) or removes any policy (private
-     * ones). Answers false when the store does not implement bucket policies (S3Proxy): the public route
-     * serves public objects either way, and without a policy nothing is readable anonymously.
+     * ones). A store without bucket policies (S3Proxy) serves nothing anonymously, and the public route
+     * serves public objects either way.
      */
-    public Uni<Boolean> applyReadPolicy(String bucket, boolean publicRead) {
+    public Uni<PolicyOutcome> applyReadPolicy(String bucket, boolean publicRead) {
         return run("bucket-policy", config.operationTimeout(), () -> {
             try {
                 if (publicRead) {
                     client.setBucketPolicy(SetBucketPolicyArgs.builder().bucket(bucket).config(publicReadPolicy(bucket))
                             .build());
                 } else {
-                    client.deleteBucketPolicy(DeleteBucketPolicyArgs.builder().bucket(bucket).build());
+                    String current = client.getBucketPolicy(GetBucketPolicyArgs.builder().bucket(bucket).build());
+                    if (current != null && !current.isBlank()) {
+                        client.deleteBucketPolicy(DeleteBucketPolicyArgs.builder().bucket(bucket).build());
+                    }
                 }
-                return true;
+                return PolicyOutcome.APPLIED;
             } catch (ErrorResponseException e) {
                 String code = e.errorResponse() == null ? null : e.errorResponse().code();
-                if ("NotImplemented".equals(code) || e.response() != null && e.response().code() == 501) {
-                    return false;
+                int status = e.response() == null ? 0 : e.response().code();
+                if ("NotImplemented".equals(code) || status == 501) {
+                    return PolicyOutcome.NOT_SUPPORTED;
                 }
-                if (!publicRead && "NoSuchBucketPolicy".equals(code)) {
-                    return true;
+                if ("AccessDenied".equals(code) || status == 403) {
+                    return PolicyOutcome.NOT_PERMITTED;
+                }
+                // No policy to remove (MinIO: NoSuchBucketPolicy, S3Proxy: NoSuchPolicy).
+                if (!publicRead && status == 404 && !"NoSuchBucket".equals(code)) {
+                    return PolicyOutcome.APPLIED;
                 }
                 throw e;
             }

@@ -60,15 +60,19 @@ public class BucketProvisioner {
     private Uni<Void> provision(Buckets.Bucket bucket) {
         return store.createBucketIfMissing(bucket.physicalName())
                 .invoke(created -> {
-                    if (created) {
+                    if (Boolean.TRUE.equals(created)) {
                         LOG.infof("created bucket %s (S3 bucket %s)", bucket.name(), bucket.physicalName());
                     }
                 })
                 .chain(() -> store.applyReadPolicy(bucket.physicalName(), bucket.publicRead()))
-                .invoke(applied -> {
-                    if (!applied) {
-                        LOG.infof("the store does not implement bucket policies: bucket %s is %s through this"
-                                + " service only", bucket.name(), bucket.publicRead() ? "public" : "private");
+                .invoke(outcome -> {
+                    String visibility = bucket.publicRead() ? "public" : "private";
+                    switch (outcome) {
+                        case APPLIED -> LOG.debugf("bucket %s: %s read policy applied", bucket.name(), visibility);
+                        case NOT_SUPPORTED -> LOG.infof("the store does not implement bucket policies: bucket %s is %s"
+                                + " through this service only", bucket.name(), visibility);
+                        case NOT_PERMITTED -> LOG.warnf("not allowed to manage the policy of bucket %s (S3 bucket %s):"
+                                + " the deployment must make it %s", bucket.name(), bucket.physicalName(), visibility);
                     }
                 })
                 .replaceWithVoid();
