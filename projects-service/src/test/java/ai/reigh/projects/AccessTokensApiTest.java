@@ -108,6 +108,21 @@ class AccessTokensApiTest {
     }
 
     @Test
+    void concurrentCreatesCannotPassTheLimit() throws Exception {
+        User user = Fixtures.user();
+        for (int i = 0; i < 15; i++) {
+            Api.as(user.token()).body(Map.of("name", "t" + i)).post("/v1/me/tokens").then().statusCode(201);
+        }
+        List<Integer> statuses = Race.run(10, () -> Api.as(user.token()).body(Map.of("name", "racing"))
+                .post("/v1/me/tokens").statusCode());
+        assertThat(statuses.stream().filter(s -> s == 201).count()).isEqualTo(5);
+        assertThat(statuses.stream().filter(s -> s == 422).count()).isEqualTo(5);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM personal_access_tokens WHERE user_id = ?", user.id())).isEqualTo(20);
+        }
+    }
+
+    @Test
     void onlyAUserTokenManagesTokens() {
         Api.as(Tokens.localWorker(UUID.randomUUID())).body(Map.of("name", "x")).post("/v1/me/tokens").then()
                 .statusCode(403);

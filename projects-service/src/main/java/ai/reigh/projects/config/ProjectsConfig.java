@@ -66,6 +66,10 @@ public interface ProjectsConfig {
         @WithDefault("100")
         int batchSize();
 
+        /** Steps one scheduled run may take back to back while it keeps finding full batches. */
+        @WithDefault("10")
+        int stepsPerRun();
+
         /** A claimed row is invisible to other relays this long: longer than a call can take. */
         @WithDefault("PT60S")
         Duration claimDuration();

@@ -30,7 +30,8 @@ import io.smallrye.mutiny.Uni;
  * (capped); a replica dying mid-step only delays its rows until the claim runs out. storage-service's
  * deletion is idempotent, so a row delivered twice does no harm.
  *
- * <p>Tests drive it step by step through {@link #deliverDue()} (the schedule is off in tests).
+ * <p>Tests drive it step by step through {@link #deliverDue()}, or a scheduled run through
+ * {@link #run()} (the schedule itself is off in tests).
  */
 @ApplicationScoped
 public class StorageDeletionRelay {
@@ -55,9 +56,16 @@ public class StorageDeletionRelay {
 
     @Scheduled(identity = "storage-deletion-relay", every = "${reigh.projects.storage-deletions.interval:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> onSchedule() {
-        return deliverDue().onFailure().invoke(failure -> LOG.warnf("storage deletion relay step failed: %s", failure))
-                .onFailure().recoverWithNull().replaceWithVoid();
+    public Uni<Void> run() {
+        return drain(settings.stepsPerRun())
+                .onFailure().invoke(failure -> LOG.warnf("storage deletion relay step failed: %s", failure))
+                .onFailure().recoverWithNull();
+    }
+
+    /** Steps again while the last one delivered a full batch (a backlog), at most {@code stepsLeft} times. */
+    private Uni<Void> drain(int stepsLeft) {
+        return deliverDue().chain(step -> stepsLeft > 1 && step.failed() == 0
+                && step.delivered() >= settings.batchSize() ? drain(stepsLeft - 1) : Uni.createFrom().voidItem());
     }
 
     /** One bounded step: claim up to a batch of due rows, deliver them in one call, record the outcome. */

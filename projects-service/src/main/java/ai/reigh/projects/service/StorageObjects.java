@@ -1,6 +1,7 @@
 package ai.reigh.projects.service;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -32,7 +33,7 @@ public class StorageObjects {
 
     /** {@code contentTypePrefix} null: any content type. */
     public Uni<StorageObjectView> usable(UUID objectId, UUID owner, Set<String> buckets, String contentTypePrefix) {
-        return Downstream.<java.util.Optional<StorageObjectView>>call(StorageClient.SERVICE,
+        return Downstream.<Optional<StorageObjectView>>call(StorageClient.SERVICE,
                 () -> storage.findObject(objectId))
                 .map(found -> {
                     StorageObjectView object = found.filter(o -> owner.equals(o.ownerId()))
