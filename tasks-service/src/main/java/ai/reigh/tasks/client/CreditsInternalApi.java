@@ -1,0 +1,21 @@
+package ai.reigh.tasks.client;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import ai.reigh.common.auth.ServiceAuthHeaders;
+import ai.reigh.common.internal.ChargeRequest;
+import ai.reigh.common.internal.LedgerEntryView;
+import io.smallrye.mutiny.Uni;
+
+/** credits-service's internal API: the charge of a completed task (idempotent on task_id). */
+@RegisterRestClient(configKey = "credits")
+@RegisterClientHeaders(ServiceAuthHeaders.class)
+@Path("/internal/v1/charges")
+public interface CreditsInternalApi {
+    @POST
+    Uni<LedgerEntryView> charge(ChargeRequest charge);
+}

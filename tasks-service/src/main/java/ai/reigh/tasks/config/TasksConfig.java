@@ -1,0 +1,158 @@
+package ai.reigh.tasks.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every duration and limit of the task queue ({@code reigh.tasks.*}, overridable as environment
+ * variables, e.g. {@code REIGH_TASKS_LEASE_DURATION=90s}). Defaults are the production values.
+ */
+@ConfigMapping(prefix = "reigh.tasks")
+public interface TasksConfig {
+
+    /** How long a claim (and each renewal) holds a task before the reaper may take it back. */
+    @WithDefault("60s")
+    Duration leaseDuration();
+
+    /** The heartbeat period workers are told to keep (renewals must come well within a lease). */
+    @WithDefault("20s")
+    Duration heartbeatInterval();
+
+    /** Claims a task may take before a failure or an expired lease makes it Failed. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Retry backoff after a retryable failure: base × 2^(attempt-1), capped, with ±25 % jitter. */
+    @WithDefault("5s")
+    Duration retryBackoffBase();
+
+    @WithDefault("5m")
+    Duration retryBackoffMax();
+
+    /** Largest accepted {@code params} document (serialised bytes). */
+    @WithDefault("65536")
+    int maxParamsBytes();
+
+    /** Largest accepted {@code result_data} document (serialised bytes). */
+    @WithDefault("262144")
+    int maxResultBytes();
+
+    /** Sub-tasks one orchestrator may create. */
+    @WithDefault("1000")
+    int maxChildrenPerTask();
+
+    Claim claim();
+
+    Reaper reaper();
+
+    Relay relay();
+
+    Events events();
+
+    Creation creation();
+
+    interface Claim {
+        /** Parked long polls per instance; beyond it a claim that would wait is answered 429. */
+        @WithDefault("2000")
+        int maxParked();
+
+        /** Parked claimers woken per notification (the one that finds work wakes the next). */
+        @WithDefault("4")
+        int wakeBatch();
+
+        /** The fallback: parked claimers are retried this often even without a notification. */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
+    interface Reaper {
+        @WithDefault("5s")
+        Duration interval();
+
+        /** Expired leases handled per run. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** A worker without a heartbeat for this long is marked inactive. */
+        @WithDefault("60s")
+        Duration workerInactiveAfter();
+
+        /** Delivered outbox rows are kept this long (then pruned, in bounded batches). */
+        @WithDefault("7d")
+        Duration deliveredOutboxRetention();
+
+        /** Rows deleted per prune statement (events, delivered outbox rows). */
+        @WithDefault("5000")
+        int pruneBatchSize();
+    }
+
+    interface Relay {
+        /** The fallback poll of the outbox (completions also wake it at once). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        @WithDefault("50")
+        int batchSize();
+
+        /** Deliveries in flight at once per instance. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** A reserved row not settled by then (the instance died mid-delivery) becomes due again. */
+        @WithDefault("60s")
+        Duration inFlightTimeout();
+
+        /** Redelivery backoff: base × 2^(attempts-1), capped, with ±25 % jitter. */
+        @WithDefault("1s")
+        Duration backoffBase();
+
+        @WithDefault("60s")
+        Duration backoffMax();
+    }
+
+    interface Events {
+        /** How long realtime events are kept (what Last-Event-ID can resume from). */
+        @WithDefault("1h")
+        Duration retention();
+
+        @WithDefault("15s")
+        Duration keepAlive();
+
+        /** Events replayed at most on a resume; older ones must be re-read through the API. */
+        @WithDefault("1000")
+        int backlogLimit();
+
+        /** Events buffered per subscriber; a subscriber that falls further behind is disconnected. */
+        @WithDefault("1000")
+        int subscriberBuffer();
+
+        @WithDefault("10000")
+        int maxSubscribers();
+
+        @WithDefault("20")
+        int maxSubscribersPerUser();
+
+        /** Rows read per feed query. */
+        @WithDefault("500")
+        int readBatch();
+
+        /** How long the feed waits for an event id that was allocated but not yet committed. */
+        @WithDefault("3s")
+        Duration gapTimeout();
+
+        /** The fallback poll of the feed (notifications make it immediate). */
+        @WithDefault("2s")
+        Duration pollInterval();
+    }
+
+    interface Creation {
+        /** Sustained task creations per user per second (per instance), and the burst allowed. */
+        @WithDefault("50")
+        double ratePerSecond();
+
+        @WithDefault("200")
+        int burst();
+    }
+}

@@ -1,0 +1,131 @@
+package ai.reigh.tasks.repository;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Rows;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The claim: one named statement that registers the worker, locks the oldest claimable tasks with
+ * {@code FOR UPDATE SKIP LOCKED}, and hands each out with a fresh lease.
+ *
+ * <p>Model affinity without sorting the queue: three index-ordered candidate sets, read lazily in
+ * priority order through {@code UNION ALL … LIMIT} (PostgreSQL stops pulling from a branch, and
+ * never starts the next one, once the limit is reached, so a branch never locks rows it will not
+ * hand out):
+ * <ol>
+ * <li>{@code starving}: tasks older than {@code max_task_wait_minutes}, oldest first (only with
+ * {@code same_model_only}; otherwise they are simply the head of the oldest-first branch);</li>
+ * <li>{@code same_model}: younger tasks whose {@code model_name} is the worker's current model
+ * ({@code tasks_claimable_by_model});</li>
+ * <li>{@code oldest}: everything else, oldest first ({@code tasks_claimable}).</li>
+ * </ol>
+ * The branches are disjoint by construction. The per-owner cap of five non-orchestrator tasks In
+ * Progress is pre-filtered here (owners already at the cap are skipped, so that they do not use up
+ * the batch) and enforced by the {@code tasks_owner_in_progress_cap} trigger, which skips rows over
+ * the cap even under concurrent claimers; the UPDATE re-checks {@code status = 'Queued'}.
+ */
+@ApplicationScoped
+public class ClaimRepository {
+    /** Registers (or refreshes) the worker; a worker id registered to another owner is refused. */
+    private static final String WORKER = """
+            worker AS (
+              INSERT INTO workers AS w (id, user_id, status, last_heartbeat) VALUES ($1, $2, 'active', now())
+              ON CONFLICT (id) DO UPDATE SET last_heartbeat = now(), status = 'active'
+                WHERE w.user_id IS NOT DISTINCT FROM EXCLUDED.user_id
+              RETURNING w.id, w.current_model
+            ), capped AS MATERIALIZED (
+              SELECT user_id FROM tasks WHERE status = 'In Progress' AND NOT is_orchestrator
+              GROUP BY user_id HAVING count(*) >= 5
+            )""";
+
+    /** Everything that makes a Queued task claimable, besides its place in the order. */
+    private static final String CLAIMABLE = """
+            t.status = 'Queued' AND t.run_type = $3
+                AND (t.run_after IS NULL OR t.run_after <= now())
+                AND t.attempts < t.max_attempts
+                AND u.total_credits > 0
+                AND %s
+                AND (t.is_orchestrator OR t.user_id NOT IN (SELECT user_id FROM capped))
+                AND (cardinality(t.dependant_on) = 0
+                     OR (SELECT count(*) FROM tasks d WHERE d.id = ANY (t.dependant_on) AND d.status = 'Complete')
+                        = cardinality(t.dependant_on))""";
+
+    /** Cloud workers respect the owner's "in cloud" switch; local workers take only their owner's tasks. */
+    private static final String CLOUD = "(u.settings #> '{ui,generationMethods,inCloud}') IS DISTINCT FROM 'false'::jsonb";
+    private static final String LOCAL = "t.user_id = $2";
+
+    private static final String CUTOFF = "now() - make_interval(secs => $5::float8 * 60)";
+
+    static final String CLAIM_CLOUD = claim(CLOUD);
+    static final String CLAIM_LOCAL = claim(LOCAL);
+
+    static String claim(String ownerRule) {
+        String claimable = CLAIMABLE.formatted(ownerRule);
+        return "/* claim */ WITH " + WORKER + """
+                , starving AS (
+                  SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id
+                  WHERE $4 AND t.created_at < %2$s AND %1$s
+                  ORDER BY t.created_at, t.id LIMIT $6 FOR UPDATE OF t SKIP LOCKED
+                ), same_model AS (
+                  SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id
+                  WHERE $4 AND t.model_name = (SELECT current_model FROM worker) AND t.created_at >= %2$s AND %1$s
+                  ORDER BY t.created_at, t.id LIMIT $6 FOR UPDATE OF t SKIP LOCKED
+                ), oldest AS (
+                  SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id
+                  WHERE (NOT $4 OR (t.created_at >= %2$s
+                                    AND t.model_name IS DISTINCT FROM (SELECT current_model FROM worker)))
+                    AND %1$s
+                  ORDER BY t.created_at, t.id LIMIT $6 FOR UPDATE OF t SKIP LOCKED
+                ), picked AS (
+                  SELECT c.id FROM (SELECT id FROM starving UNION ALL SELECT id FROM same_model
+                                    UNION ALL SELECT id FROM oldest) c
+                  WHERE EXISTS (SELECT 1 FROM worker)
+                  LIMIT $6
+                ), claimed AS (
+                  UPDATE tasks t SET status = 'In Progress', lease_token = gen_random_uuid(),
+                                     lease_expires_at = now() + make_interval(secs => $7::float8), attempts = t.attempts + 1,
+                                     worker_id = $1, generation_started_at = now(), run_after = NULL
+                  FROM picked WHERE t.id = picked.id AND t.status = 'Queued'
+                  RETURNING t.id, t.task_type, t.params, t.project_id, t.parent_task_id, t.attempts, t.lease_token,
+                            t.lease_expires_at, t.created_at, t.model_name
+                )
+                SELECT w.id AS registered_worker, c.*
+                FROM worker w LEFT JOIN claimed c ON true
+                ORDER BY c.created_at, c.id
+                """.formatted(claimable, CUTOFF);
+    }
+
+    /**
+     * Runs the claim. Returns null when the worker id belongs to another owner (nothing claimed),
+     * else the claimed tasks (possibly none), oldest first.
+     */
+    public Uni<List<ClaimedTask>> claim(SqlConnection connection, ClaimRequestRow request) {
+        String sql = request.ownerId() == null ? CLAIM_CLOUD : CLAIM_LOCAL;
+        Tuple args = Tuple.tuple().addValue(request.workerId()).addValue(request.ownerId()).addValue(request.runType())
+                .addValue(request.sameModelOnly()).addValue(request.maxTaskWaitMinutes().doubleValue())
+                .addValue((long) request.limit())
+                .addValue(request.leaseDuration().toMillis() / 1000.0);
+        return connection.preparedQuery(sql).execute(args).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            List<ClaimedTask> tasks = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                if (row.getUUID("id") != null) {
+                    tasks.add(new ClaimedTask(row.getUUID("id"), row.getString("task_type"), Rows.json(row, "params"),
+                            row.getUUID("project_id"), row.getUUID("parent_task_id"), row.getInteger("attempts"),
+                            row.getUUID("lease_token"), Rows.instant(row, "lease_expires_at"),
+                            Rows.instant(row, "created_at"), row.getString("model_name")));
+                }
+            }
+            return tasks;
+        });
+    }
+}

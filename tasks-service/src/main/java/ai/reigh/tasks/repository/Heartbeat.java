@@ -1,0 +1,17 @@
+package ai.reigh.tasks.repository;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A worker's heartbeat: its state, and the tasks whose leases it renews ({@code leaseTokens} is
+ * parallel to {@code taskIds}; a null token renews by worker id alone, as API.md's {@code task_ids}).
+ */
+public record Heartbeat(String workerId, UUID ownerId, String status, String currentModel, Integer vramTotalMb,
+        Integer vramUsedMb, List<UUID> taskIds, List<UUID> leaseTokens, Duration leaseDuration) {
+
+    public boolean crashed() {
+        return "crashed".equals(status);
+    }
+}

@@ -1,0 +1,183 @@
+package ai.reigh.tasks.repository;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Rows;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Every write a worker makes to a task, fenced by its lease: the presented {@code lease_token} is
+ * compared in the UPDATE's WHERE clause (compare-and-set, never read-then-write), so a worker whose
+ * lease was taken back writes nothing, whatever the interleaving.
+ */
+@ApplicationScoped
+public class LeaseRepository {
+    private static final String UTC_TIMESTAMP = "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+    static final String START = """
+            UPDATE tasks SET generation_started_at = now(), lease_expires_at = now() + make_interval(secs => $3::float8)
+            WHERE id = $1 AND status = 'In Progress' AND lease_token = $2
+            RETURNING\s""" + TaskColumns.PLAIN;
+
+    /**
+     * The completing transaction in one statement: the task becomes Complete and its outbox rows are
+     * written — the generation (unless the type is an orchestration, produces nothing, or the params
+     * say {@code skip_generation: true}) and the charge (unless it is a sub-task). ON CONFLICT keeps a
+     * row per (task, kind) whatever happens.
+     */
+    static final String COMPLETE = """
+            WITH done AS (
+              UPDATE tasks SET status = 'Complete', output_location = $3, result_data = $4,
+                               generation_processed_at = now(), lease_token = NULL, lease_expires_at = NULL,
+                               completion_hash = $5, error_message = NULL
+              WHERE id = $1 AND status = 'In Progress' AND lease_token = $2
+              RETURNING %1$s
+            ), kind AS (
+              SELECT c.category, c.content_type FROM task_cost_configs c JOIN done d ON c.task_type = d.task_type
+            ), generation AS (
+              INSERT INTO task_outbox (task_id, kind, payload)
+              SELECT d.id, 'generation', jsonb_build_object(
+                       'task_id', d.id, 'project_id', d.project_id, 'type', k.content_type, 'url', d.output_location,
+                       'thumbnail_url', $6::text, 'object_id', $7::uuid, 'metadata', d.params,
+                       'shot_id', d.params -> 'shot_id', 'add_in_position', d.params -> 'add_in_position')
+              FROM done d, kind k
+              WHERE k.category <> 'orchestration' AND k.content_type IS NOT NULL
+                AND (d.params -> 'skip_generation') IS DISTINCT FROM 'true'::jsonb
+              ON CONFLICT (task_id, kind) DO NOTHING
+              RETURNING 1
+            ), charge AS (
+              INSERT INTO task_outbox (task_id, kind, payload)
+              SELECT d.id, 'charge', jsonb_build_object(
+                       'task_id', d.id, 'user_id', d.user_id, 'task_type', d.task_type, 'params', d.params,
+                       'started_at', %2$s, 'processed_at', %3$s)
+              FROM done d WHERE d.parent_task_id IS NULL
+              ON CONFLICT (task_id, kind) DO NOTHING
+              RETURNING 1
+            )
+            SELECT d.*, (SELECT count(*) FROM generation) + (SELECT count(*) FROM charge) AS outbox_rows FROM done d
+            """.formatted(TaskColumns.PLAIN, UTC_TIMESTAMP.formatted("coalesce(d.generation_started_at, d.created_at)"),
+            UTC_TIMESTAMP.formatted("d.generation_processed_at"));
+
+    /**
+     * A reported failure: requeued with exponential backoff (and ±25 % jitter) while attempts remain
+     * and the worker says it is worth retrying, else Failed with the error kept.
+     */
+    static final String FAIL = """
+            UPDATE tasks SET
+              status = CASE WHEN $3 AND attempts < max_attempts THEN 'Queued' ELSE 'Failed' END,
+              error_message = $4, lease_token = NULL, lease_expires_at = NULL,
+              run_after = CASE WHEN $3 AND attempts < max_attempts
+                               THEN now() + make_interval(secs => least($6::float8, $5::float8 * power(2, attempts - 1))
+                                                                  * (0.75 + random() * 0.5)) END,
+              generation_processed_at = CASE WHEN $3 AND attempts < max_attempts THEN generation_processed_at ELSE now() END
+            WHERE id = $1 AND status = 'In Progress' AND lease_token = $2
+            RETURNING\s""" + TaskColumns.PLAIN;
+
+    /**
+     * A heartbeat in one statement: upsert the worker (refused, and nothing renewed, when the id is
+     * another owner's), renew the leases of the named tasks it still holds (by worker id, and by
+     * token where one is given), and report which named tasks were cancelled.
+     */
+    static final String HEARTBEAT = """
+            WITH worker AS (
+              INSERT INTO workers AS w (id, user_id, status, current_model, vram_total_mb, vram_used_mb, last_heartbeat)
+              VALUES ($1, $2, $3, $4, $5, $6, now())
+              ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status,
+                                             current_model = coalesce(EXCLUDED.current_model, w.current_model),
+                                             vram_total_mb = coalesce(EXCLUDED.vram_total_mb, w.vram_total_mb),
+                                             vram_used_mb = coalesce(EXCLUDED.vram_used_mb, w.vram_used_mb),
+                                             last_heartbeat = now()
+                WHERE w.user_id IS NOT DISTINCT FROM EXCLUDED.user_id
+              RETURNING w.id
+            ), named(id, token) AS (
+              SELECT * FROM unnest($7::uuid[], $8::uuid[])
+            ), renewed AS (
+              UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => $9::float8)
+              FROM named n
+              WHERE t.id = n.id AND t.status = 'In Progress' AND t.worker_id = $1
+                AND (n.token IS NULL OR t.lease_token = n.token)
+                AND NOT $10 AND EXISTS (SELECT 1 FROM worker)
+              RETURNING t.id
+            )
+            SELECT EXISTS (SELECT 1 FROM worker) AS registered,
+                   array(SELECT id FROM renewed) AS renewed,
+                   array(SELECT t.id FROM tasks t JOIN named n ON n.id = t.id
+                         WHERE t.status = 'Cancelled' AND t.worker_id = $1) AS cancelled,
+                   now() + make_interval(secs => $9::float8) AS lease_expires_at
+            """;
+
+    /** A worker that says it crashed gives its tasks back (Failed where that was the last attempt). */
+    static final String RELEASE_WORKER_TASKS = """
+            UPDATE tasks SET status = CASE WHEN attempts < max_attempts THEN 'Queued' ELSE 'Failed' END,
+                             error_message = format('worker %s crashed on attempt %s of %s', worker_id, attempts, max_attempts),
+                             lease_token = NULL, lease_expires_at = NULL,
+                             generation_processed_at = CASE WHEN attempts < max_attempts THEN generation_processed_at
+                                                            ELSE now() END
+            WHERE worker_id = $1 AND status = 'In Progress'
+            RETURNING id, status
+            """;
+
+    static final String LEASE_VIEW = """
+            SELECT id, user_id, project_id, status, lease_token, lease_expires_at FROM tasks WHERE id = $1
+            """;
+
+    public Uni<TaskRow> start(SqlConnection connection, UUID taskId, UUID leaseToken, Duration lease) {
+        return connection.preparedQuery(START).execute(Tuple.of(taskId, leaseToken, seconds(lease)))
+                .map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    /** The completed task, or null when the lease is not (or no longer) the presented one. */
+    public Uni<TaskRow> complete(SqlConnection connection, Completion completion) {
+        Tuple args = Tuple.tuple().addValue(completion.taskId()).addValue(completion.leaseToken())
+                .addValue(completion.outputLocation()).addValue(Rows.jsonb(completion.resultData()))
+                .addValue(completion.completionHash()).addValue(completion.thumbnailUrl()).addValue(completion.objectId());
+        return connection.preparedQuery(COMPLETE).execute(args).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    public Uni<TaskRow> fail(SqlConnection connection, UUID taskId, UUID leaseToken, String error, boolean retryable,
+            Duration backoffBase, Duration backoffMax) {
+        Tuple args = Tuple.tuple().addValue(taskId).addValue(leaseToken).addValue(retryable).addValue(error)
+                .addValue(seconds(backoffBase)).addValue(seconds(backoffMax));
+        return connection.preparedQuery(FAIL).execute(args).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    public Uni<HeartbeatOutcome> heartbeat(SqlConnection connection, Heartbeat beat) {
+        Tuple args = Tuple.tuple().addValue(beat.workerId()).addValue(beat.ownerId()).addValue(beat.status())
+                .addValue(beat.currentModel()).addValue(beat.vramTotalMb()).addValue(beat.vramUsedMb())
+                .addValue(beat.taskIds().toArray(UUID[]::new)).addValue(beat.leaseTokens().toArray(UUID[]::new))
+                .addValue(seconds(beat.leaseDuration())).addValue(beat.crashed());
+        return connection.preparedQuery(HEARTBEAT).execute(args).map(rows -> {
+            Row row = rows.iterator().next();
+            return new HeartbeatOutcome(row.getBoolean("registered"), uuids(row, "renewed"), uuids(row, "cancelled"),
+                    Rows.instant(row, "lease_expires_at"));
+        });
+    }
+
+    public Uni<List<Ended>> releaseWorkerTasks(SqlConnection connection, String workerId) {
+        return connection.preparedQuery(RELEASE_WORKER_TASKS).execute(Tuple.of(workerId))
+                .map(rows -> Rows.map(rows, row -> new Ended(row.getUUID("id"), row.getString("status"))));
+    }
+
+    public Uni<LeaseView> leaseView(SqlConnection connection, UUID taskId) {
+        return connection.preparedQuery(LEASE_VIEW).execute(Tuple.of(taskId))
+                .map(rows -> Rows.first(rows, row -> new LeaseView(row.getUUID("id"), row.getUUID("user_id"),
+                        row.getUUID("project_id"), row.getString("status"), row.getUUID("lease_token"),
+                        Rows.instant(row, "lease_expires_at"))));
+    }
+
+    static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+    private static List<UUID> uuids(Row row, String column) {
+        UUID[] values = row.getArrayOfUUIDs(column);
+        return values == null ? List.of() : List.of(values);
+    }
+}

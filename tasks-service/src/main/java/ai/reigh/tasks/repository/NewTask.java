@@ -1,0 +1,11 @@
+package ai.reigh.tasks.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What a creation inserts: validated, dependencies de-duplicated, the request hashed. */
+public record NewTask(UUID projectId, UUID userId, String taskType, JsonNode params, List<UUID> dependantOn,
+        UUID parentTaskId, int maxAttempts, String idempotencyKey, String requestHash) {
+}

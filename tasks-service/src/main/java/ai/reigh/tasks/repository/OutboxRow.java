@@ -1,0 +1,12 @@
+package ai.reigh.tasks.repository;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** An outbox row reserved for delivery ({@code attempts} counts this delivery). */
+public record OutboxRow(long id, UUID taskId, String kind, JsonNode payload, int attempts, Instant createdAt) {
+    public static final String GENERATION = "generation";
+    public static final String CHARGE = "charge";
+}

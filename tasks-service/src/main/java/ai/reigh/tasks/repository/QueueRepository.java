@@ -1,0 +1,39 @@
+package ai.reigh.tasks.repository;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Rows;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/** Queue depth: per status and type for the admin view; the live counts alone for the gauges. */
+@ApplicationScoped
+public class QueueRepository {
+    /** Scans the table (admin only); terminal counts included so the view adds up. */
+    static final String BY_STATUS_AND_TYPE = """
+            SELECT status, task_type, count(*) AS count FROM tasks GROUP BY status, task_type ORDER BY status, task_type
+            """;
+
+    /** Served by the partial indexes of the live states: cheap enough to sample every few seconds. */
+    static final String LIVE = """
+            SELECT (SELECT count(*) FROM tasks WHERE status = 'Queued') AS queued,
+                   (SELECT count(*) FROM tasks WHERE status = 'In Progress') AS in_progress,
+                   coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM tasks WHERE status = 'Queued'), 0)::float8
+                     AS oldest_queued_age_seconds
+            """;
+
+    public Uni<QueueDepth> depth(SqlConnection connection, boolean withBreakdown) {
+        Uni<List<QueueDepth.Bucket>> breakdown = withBreakdown
+                ? connection.preparedQuery(BY_STATUS_AND_TYPE).execute().map(rows -> Rows.map(rows,
+                        row -> new QueueDepth.Bucket(row.getString("status"), row.getString("task_type"), row.getLong("count"))))
+                : Uni.createFrom().item(List.of());
+        return breakdown.chain(buckets -> connection.preparedQuery(LIVE).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new QueueDepth(buckets, row.getLong("queued"), row.getLong("in_progress"),
+                    row.getDouble("oldest_queued_age_seconds"));
+        }));
+    }
+}

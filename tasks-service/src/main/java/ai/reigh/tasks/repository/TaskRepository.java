@@ -1,0 +1,225 @@
+package ai.reigh.tasks.repository;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Rows;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Tasks as users (and orchestrators) create, read and cancel them, and the cascades that follow a
+ * task ending badly. Every statement runs under the caller's acting context: row-level security
+ * hides other users' tasks, projects and dependencies, which the service turns into 404s.
+ */
+@ApplicationScoped
+public class TaskRepository {
+
+    /**
+     * Creation in one statement: the project must be the owner's, the type active, every dependency a
+     * task of the same project (locked FOR SHARE so that it cannot end badly between this check and
+     * the insert without the cascade seeing the new dependant), none already Failed/Cancelled. An
+     * idempotency key already used by the owner returns that task instead (the caller compares the
+     * request hash); a concurrent first use of the same key loses the ON CONFLICT and reads it after.
+     */
+    static final String CREATE = """
+            WITH project AS (
+              SELECT p.id, p.user_id FROM projects p WHERE p.id = $1 AND p.user_id = $2
+            ), task_type AS (
+              SELECT c.task_type, c.run_type, c.category = 'orchestration' AS is_orchestrator
+              FROM task_cost_configs c WHERE c.task_type = $3 AND c.is_active
+            ), existing AS (
+              SELECT %1$s FROM tasks e WHERE $8::text IS NOT NULL AND e.user_id = $2 AND e.idempotency_key = $8
+            ), deps AS (
+              SELECT d.id, d.status FROM tasks d WHERE d.id = ANY ($5::uuid[]) AND d.project_id = $1 FOR SHARE
+            ), inserted AS (
+              INSERT INTO tasks (project_id, user_id, task_type, params, dependant_on, parent_task_id, run_type,
+                                 is_orchestrator, max_attempts, idempotency_key, request_hash)
+              SELECT p.id, p.user_id, tt.task_type, $4, $5, $6, tt.run_type, tt.is_orchestrator, $7, $8, $9
+              FROM project p, task_type tt
+              WHERE NOT EXISTS (SELECT 1 FROM existing)
+                AND (SELECT count(*) FROM deps) = cardinality($5::uuid[])
+                AND NOT EXISTS (SELECT 1 FROM deps WHERE status IN ('Failed', 'Cancelled'))
+              ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+              RETURNING %2$s
+            )
+            SELECT checks.*, r.*
+            FROM (SELECT EXISTS (SELECT 1 FROM project) AS project_found,
+                         EXISTS (SELECT 1 FROM task_type) AS type_found,
+                         (SELECT count(*) FROM deps) AS deps_found,
+                         (SELECT d.id FROM deps d WHERE d.status IN ('Failed', 'Cancelled') ORDER BY d.id LIMIT 1)
+                           AS failed_dependency) checks
+            LEFT JOIN (SELECT true AS created, i.* FROM inserted i
+                       UNION ALL SELECT false, x.* FROM existing x) r ON true
+            """.formatted(TaskColumns.of("e"), TaskColumns.PLAIN);
+
+    static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT " + TaskColumns.PLAIN
+            + " FROM tasks WHERE user_id = $1 AND idempotency_key = $2";
+
+    static final String FIND = "SELECT " + TaskColumns.PLAIN + " FROM tasks WHERE id = $1";
+
+    static final String PROJECT_VISIBLE = "SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1) AS found";
+
+    /** Newest first, keyset-paged; one statement text per filter shape so that each gets its index. */
+    static String list(boolean byProject, boolean byStatus) {
+        return "SELECT " + TaskColumns.PLAIN + " FROM tasks WHERE "
+                + (byProject ? "project_id = $1" : "user_id = $1")
+                + (byStatus ? " AND status = $2" : " AND $2::text IS NULL")
+                + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
+                + " ORDER BY created_at DESC, id DESC LIMIT $5";
+    }
+
+    static String counts(boolean byProject) {
+        return """
+                SELECT count(*) FILTER (WHERE status = 'Queued') AS queued,
+                       count(*) FILTER (WHERE status = 'In Progress') AS in_progress,
+                       count(*) FILTER (WHERE status = 'Complete') AS complete,
+                       count(*) FILTER (WHERE status = 'Failed') AS failed,
+                       count(*) FILTER (WHERE status = 'Cancelled') AS cancelled
+                FROM tasks WHERE\s""" + (byProject ? "project_id = $1" : "user_id = $1");
+    }
+
+    /** Queued or In Progress → Cancelled; a terminal task is left alone (the caller answers 409). */
+    static final String CANCEL = """
+            UPDATE tasks SET status = 'Cancelled', lease_token = NULL, lease_expires_at = NULL
+            WHERE id = $1 AND status IN ('Queued', 'In Progress')
+            RETURNING\s""" + TaskColumns.PLAIN;
+
+    /** The sub-tasks (and theirs) of cancelled orchestrators are cancelled with them. */
+    static final String CANCEL_SUBTREES = """
+            WITH RECURSIVE subtree(id, root, depth) AS (
+              SELECT c.id, c.parent_task_id, 1 FROM tasks c WHERE c.parent_task_id = ANY ($1::uuid[])
+              UNION ALL
+              SELECT c.id, s.root, s.depth + 1 FROM tasks c JOIN subtree s ON c.parent_task_id = s.id WHERE s.depth < 20
+            )
+            UPDATE tasks t SET status = 'Cancelled', lease_token = NULL, lease_expires_at = NULL,
+                               error_message = 'cancelled with its parent task ' || s.root
+            FROM subtree s
+            WHERE t.id = s.id AND t.status IN ('Queued', 'In Progress')
+            RETURNING t.id
+            """;
+
+    /**
+     * Queued tasks that depend (directly or through other dependants) on tasks that ended Failed or
+     * Cancelled can never run: they fail too, naming the dependency that doomed them.
+     */
+    static final String FAIL_DEPENDANTS = """
+            WITH RECURSIVE doomed(id, cause, cause_status, depth) AS (
+              SELECT t.id, f.id, f.status, 1
+              FROM tasks f JOIN tasks t ON t.dependant_on @> ARRAY[f.id] AND t.status = 'Queued'
+              WHERE f.id = ANY ($1::uuid[]) AND f.status IN ('Failed', 'Cancelled')
+              UNION
+              SELECT t.id, d.id, 'Failed', d.depth + 1
+              FROM doomed d JOIN tasks t ON t.dependant_on @> ARRAY[d.id] AND t.status = 'Queued'
+              WHERE d.depth < 100
+            )
+            UPDATE tasks t SET status = 'Failed',
+                               error_message = format('dependency %s ended %s', d.cause, d.cause_status)
+            FROM (SELECT DISTINCT ON (id) id, cause, cause_status FROM doomed ORDER BY id, depth) d
+            WHERE t.id = d.id AND t.status = 'Queued'
+            RETURNING t.id
+            """;
+
+    /**
+     * The parent of a sub-task being created: locked FOR SHARE so that its lease cannot be taken
+     * back (or the task completed) between this check and the insert.
+     */
+    static final String LOCK_PARENT = """
+            SELECT p.project_id, p.user_id, p.status, p.lease_token = $2 AS holds_lease,
+                   (SELECT count(*) FROM tasks c WHERE c.parent_task_id = p.id) AS children
+            FROM tasks p WHERE p.id = $1 FOR SHARE OF p
+            """;
+
+    public Uni<CreateOutcome> create(SqlConnection connection, NewTask task) {
+        Tuple args = Tuple.tuple(List.of(task.projectId(), task.userId(), task.taskType(), Rows.jsonb(task.params()),
+                task.dependantOn().toArray(UUID[]::new)))
+                .addValue(task.parentTaskId()).addValue(task.maxAttempts()).addValue(task.idempotencyKey())
+                .addValue(task.requestHash());
+        return connection.preparedQuery(CREATE).execute(args).map(rows -> {
+            Row row = rows.iterator().next();
+            Boolean created = row.getBoolean("created");
+            return new CreateOutcome(row.getBoolean("project_found"), row.getBoolean("type_found"),
+                    row.getLong("deps_found"), row.getUUID("failed_dependency"),
+                    created == null ? null : TaskColumns.map(row), Boolean.TRUE.equals(created));
+        });
+    }
+
+    public Uni<TaskRow> findByIdempotencyKey(SqlConnection connection, UUID userId, String key) {
+        return connection.preparedQuery(FIND_BY_IDEMPOTENCY_KEY).execute(Tuple.of(userId, key))
+                .map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    public Uni<TaskRow> find(SqlConnection connection, UUID id) {
+        return connection.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    /** Whether the acting user can see the project (row-level security hides everyone else's). */
+    public Uni<Boolean> projectVisible(SqlConnection connection, UUID projectId) {
+        return connection.preparedQuery(PROJECT_VISIBLE).execute(Tuple.of(projectId))
+                .map(rows -> rows.iterator().next().getBoolean("found"));
+    }
+
+    public Uni<List<TaskRow>> list(SqlConnection connection, UUID userId, UUID projectId, String status,
+            Instant afterCreatedAt, UUID afterId, int fetchSize) {
+        String sql = list(projectId != null, status != null);
+        Tuple args = Tuple.tuple(List.of(projectId != null ? projectId : userId)).addValue(status)
+                .addValue(afterCreatedAt == null ? null : afterCreatedAt.atOffset(java.time.ZoneOffset.UTC))
+                .addValue(afterId).addValue(fetchSize);
+        return connection.preparedQuery(sql).execute(args).map(rows -> Rows.map(rows, TaskColumns::map));
+    }
+
+    public Uni<TaskCounts> counts(SqlConnection connection, UUID userId, UUID projectId) {
+        return connection.preparedQuery(counts(projectId != null))
+                .execute(Tuple.of(projectId != null ? projectId : userId)).map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new TaskCounts(row.getLong("queued"), row.getLong("in_progress"), row.getLong("complete"),
+                            row.getLong("failed"), row.getLong("cancelled"));
+                });
+    }
+
+    public Uni<TaskRow> cancel(SqlConnection connection, UUID id) {
+        return connection.preparedQuery(CANCEL).execute(Tuple.of(id)).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    /** Cancels the sub-tasks of {@code parents}; returns the ids it cancelled. */
+    public Uni<List<UUID>> cancelSubtrees(SqlConnection connection, List<UUID> parents) {
+        if (parents.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return connection.preparedQuery(CANCEL_SUBTREES).execute(Tuple.of(parents.toArray(UUID[]::new)))
+                .map(TaskRepository::ids);
+    }
+
+    /** Fails the Queued dependants of tasks that ended Failed/Cancelled; returns the ids it failed. */
+    public Uni<List<UUID>> failDependants(SqlConnection connection, List<UUID> ended) {
+        if (ended.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return connection.preparedQuery(FAIL_DEPENDANTS).execute(Tuple.of(ended.toArray(UUID[]::new)))
+                .map(TaskRepository::ids);
+    }
+
+    public Uni<ParentLock> lockParent(SqlConnection connection, UUID parentId, UUID leaseToken) {
+        return connection.preparedQuery(LOCK_PARENT).execute(Tuple.of(parentId, leaseToken))
+                .map(rows -> Rows.first(rows, row -> new ParentLock(row.getUUID("project_id"), row.getUUID("user_id"),
+                        row.getString("status"), Boolean.TRUE.equals(row.getBoolean("holds_lease")),
+                        row.getLong("children"))));
+    }
+
+    static List<UUID> ids(RowSet<Row> rows) {
+        return Rows.map(rows, row -> row.getUUID("id"));
+    }
+
+    /** The parent of a sub-task being created, as locked. */
+    public record ParentLock(UUID projectId, UUID userId, String status, boolean holdsLease, long children) {
+        public boolean isHeld() {
+            return TaskStatus.IN_PROGRESS.equals(status) && holdsLease;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package ai.reigh.tasks.repository;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Rows;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The workers table beyond what claims and heartbeats upsert: the admin list and the inactivity sweep. */
+@ApplicationScoped
+public class WorkerRepository {
+    /** Most recently heard first, keyset-paged on (last_heartbeat, id). */
+    static final String LIST = """
+            SELECT w.id, w.user_id, w.status, w.current_model, w.vram_total_mb, w.vram_used_mb, w.last_heartbeat,
+                   extract(epoch FROM now() - w.last_heartbeat)::float8 AS heartbeat_age_seconds, w.created_at,
+                   (SELECT count(*) FROM tasks t WHERE t.worker_id = w.id AND t.status = 'In Progress') AS in_progress
+            FROM workers w
+            WHERE ($1::text IS NULL OR w.status = $1)
+              AND ($2::timestamptz IS NULL OR (w.last_heartbeat, w.id) < ($2, $3))
+            ORDER BY w.last_heartbeat DESC, w.id DESC
+            LIMIT $4
+            """;
+
+    static final String MARK_INACTIVE = """
+            UPDATE workers SET status = 'inactive'
+            WHERE status = 'active' AND last_heartbeat < now() - make_interval(secs => $1::float8)
+            """;
+
+    public Uni<List<WorkerRow>> list(SqlConnection connection, String status, Instant afterHeartbeat, String afterId,
+            int fetchSize) {
+        Tuple args = Tuple.tuple().addValue(status)
+                .addValue(afterHeartbeat == null ? null : afterHeartbeat.atOffset(ZoneOffset.UTC)).addValue(afterId)
+                .addValue((long) fetchSize);
+        return connection.preparedQuery(LIST).execute(args).map(rows -> Rows.map(rows, row -> new WorkerRow(
+                row.getString("id"), row.getUUID("user_id"), row.getString("status"), row.getString("current_model"),
+                row.getInteger("vram_total_mb"), row.getInteger("vram_used_mb"), Rows.instant(row, "last_heartbeat"),
+                row.getDouble("heartbeat_age_seconds"), row.getLong("in_progress"), Rows.instant(row, "created_at"))));
+    }
+
+    /** Active workers silent for longer than {@code silence} become inactive; returns how many. */
+    public Uni<Integer> markInactive(SqlConnection connection, Duration silence) {
+        return connection.preparedQuery(MARK_INACTIVE).execute(Tuple.of(LeaseRepository.seconds(silence)))
+                .map(rows -> rows.rowCount());
+    }
+}

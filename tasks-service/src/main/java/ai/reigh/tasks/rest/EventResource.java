@@ -1,0 +1,104 @@
+package ai.reigh.tasks.rest;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ai.reigh.common.auth.CurrentCaller;
+import ai.reigh.common.auth.Roles;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.tasks.config.TasksConfig;
+import ai.reigh.tasks.repository.RealtimeEvent;
+import ai.reigh.tasks.service.RealtimeFeed;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * {@code GET /v1/events?project_id=}: server-sent events of the project's tasks, generations and shot
+ * links (owner only; 404 otherwise). Each event is named as in API.md, carries its id (resume with
+ * Last-Event-ID) and {@code data: {table, op, id, project_id, status?}}; a comment line keeps idle
+ * connections open every 15 s.
+ *
+ * <p>Blocking on purpose, for the few milliseconds of the ownership check and the backlog read:
+ * once a server-sent event stream starts its status is 200, so a 404 must be decided before.
+ */
+@Path("/v1/events")
+@RolesAllowed(Roles.USER)
+public class EventResource {
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RealtimeFeed feed;
+    private final CurrentCaller caller;
+    private final ObjectMapper json;
+    private final Duration keepAlive;
+
+    public EventResource(RealtimeFeed feed, CurrentCaller caller, ObjectMapper json, TasksConfig config) {
+        this.feed = feed;
+        this.caller = caller;
+        this.json = json;
+        this.keepAlive = config.events().keepAlive();
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    public Multi<OutboundSseEvent> events(@QueryParam("project_id") String projectId,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        UUID project = Params.uuid("project_id", projectId, true);
+        Long resumeAfter = parseEventId(lastEventId);
+        RealtimeFeed.Subscribed subscribed = feed.subscribe(caller.get(), project, resumeAfter).await()
+                .atMost(SUBSCRIBE_TIMEOUT);
+        Multi<OutboundSseEvent> events = subscribed.subscription().events(subscribed.backlog())
+                .map(event -> toSse(sse, event));
+        Multi<OutboundSseEvent> keepAlives = Multi.createFrom().ticks().every(keepAlive).onOverflow().drop()
+                .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
+        return Multi.createBy().merging().streams(events, keepAlives);
+    }
+
+    private OutboundSseEvent toSse(Sse sse, RealtimeEvent event) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("table", event.tableName());
+        data.put("op", event.op());
+        data.put("id", event.rowId());
+        data.put("project_id", event.projectId());
+        if (event.status() != null) {
+            data.put("status", event.status());
+        }
+        try {
+            return sse.newEventBuilder().id(Long.toString(event.id())).name(event.event())
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json.writeValueAsString(data)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event is always serialisable", e);
+        }
+    }
+
+    private static Long parseEventId(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw ProblemException.validation("Last-Event-ID", "must be an event id this stream sent");
+        }
+    }
+}

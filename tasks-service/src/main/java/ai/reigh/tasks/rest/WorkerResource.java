@@ -1,0 +1,121 @@
+package ai.reigh.tasks.rest;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import ai.reigh.common.auth.CurrentCaller;
+import ai.reigh.common.auth.Roles;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.tasks.config.TasksConfig;
+import ai.reigh.tasks.service.ClaimService;
+import ai.reigh.tasks.service.WorkerService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The worker protocol (role {@code worker}; a personal access token or a worker token bound to an
+ * owner is a local worker and sees only its owner's tasks). Users get 403 here.
+ */
+@Path("/v1/workers")
+@RolesAllowed(Roles.WORKER)
+public class WorkerResource {
+    private static final BigDecimal DEFAULT_MAX_TASK_WAIT_MINUTES = BigDecimal.valueOf(5);
+
+    private final ClaimService claims;
+    private final WorkerService workers;
+    private final CurrentCaller caller;
+    private final TasksConfig config;
+
+    public WorkerResource(ClaimService claims, WorkerService workers, CurrentCaller caller, TasksConfig config) {
+        this.claims = claims;
+        this.workers = workers;
+        this.caller = caller;
+        this.config = config;
+    }
+
+    /** 200 with the claimed tasks, or 204 when none was claimable within {@code wait_seconds}. */
+    @POST
+    @Path("/claim")
+    public Uni<Response> claim(@Valid @NotNull ClaimRequest request) {
+        var claim = new ClaimService.Claim(request.workerId(), request.runType() == null ? "gpu" : request.runType(),
+                Boolean.TRUE.equals(request.sameModelOnly()),
+                request.maxTaskWaitMinutes() == null ? DEFAULT_MAX_TASK_WAIT_MINUTES : request.maxTaskWaitMinutes(),
+                request.limit() == null ? 1 : request.limit(), request.waitSeconds() == null ? 0 : request.waitSeconds());
+        return claims.claim(caller.get(), claim).map(tasks -> tasks.isEmpty() ? Response.noContent().build()
+                : Response.ok(new ClaimResponse(tasks.stream().map(task -> new ClaimResponse.Claimed(task.id(),
+                        task.taskType(), task.params(), task.projectId(), task.parentTaskId(), task.attempt(),
+                        task.leaseToken(), task.leaseExpiresAt())).toList())).build());
+    }
+
+    /**
+     * Registers the worker's state, renews the leases of the tasks it names and still holds, reports
+     * which were cancelled; {@code status: crashed} gives its tasks back to the queue.
+     */
+    @POST
+    @Path("/heartbeat")
+    public Uni<HeartbeatResponse> heartbeat(@Valid @NotNull HeartbeatRequest request) {
+        List<UUID> leaseTaskIds = new ArrayList<>();
+        List<UUID> leaseTokens = new ArrayList<>();
+        if (request.leases() != null) {
+            request.leases().forEach(lease -> {
+                leaseTaskIds.add(lease.taskId());
+                leaseTokens.add(lease.leaseToken());
+            });
+        }
+        var beat = new WorkerService.Beat(request.workerId(), request.status() == null ? "active" : request.status(),
+                request.currentModel(), request.vramTotalMb(), request.vramUsedMb(),
+                request.taskIds() == null ? List.of() : request.taskIds(), leaseTaskIds, leaseTokens);
+        return workers.heartbeat(caller.get(), beat).map(answer -> new HeartbeatResponse(answer.cancelled(),
+                answer.lost(), answer.leaseExpiresAt(), config.heartbeatInterval().toSeconds()));
+    }
+
+    /** Billing starts now (after the model loaded); renews the lease. */
+    @POST
+    @Path("/tasks/{id}/start")
+    public Uni<TaskView> start(@PathParam("id") UUID id, @Valid @NotNull LeaseRequest request) {
+        return workers.start(caller.get(), id, request.leaseToken()).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/tasks/{id}/complete")
+    public Uni<TaskView> complete(@PathParam("id") UUID id, @Valid @NotNull CompleteRequest request) {
+        if ((request.outputLocation() == null) == (request.objectId() == null)) {
+            throw ProblemException.validation("output_location", "give exactly one of output_location and object_id");
+        }
+        var finish = new WorkerService.Finish(request.leaseToken(), request.outputLocation(), request.objectId(),
+                request.thumbnailUrl(), request.resultData());
+        return workers.complete(caller.get(), id, finish).map(TaskView::of);
+    }
+
+    /** Requeued with backoff while attempts remain and {@code retryable}; else Failed. */
+    @POST
+    @Path("/tasks/{id}/fail")
+    public Uni<TaskView> fail(@PathParam("id") UUID id, @Valid @NotNull FailRequest request) {
+        return workers.fail(caller.get(), id, request.leaseToken(), request.error(), request.retryable())
+                .map(TaskView::of);
+    }
+
+    /** A sub-task of an orchestrator the worker holds: 201 (200 when an idempotency key replays it). */
+    @POST
+    @Path("/tasks")
+    public Uni<Response> createChild(@Valid @NotNull ChildTaskRequest request, @HeaderParam("Idempotency-Key") String key) {
+        var child = new WorkerService.Child(request.parentTaskId(), request.leaseToken(), request.taskType(),
+                request.params() == null ? JsonNodeFactory.instance.objectNode() : request.params(),
+                request.dependantOn(), Params.idempotencyKey(key, request.idempotencyKey()));
+        return workers.createChild(caller.get(), child).map(created -> Response
+                .status(created.created() ? Response.Status.CREATED : Response.Status.OK)
+                .entity(TaskView.of(created.task())).build());
+    }
+}

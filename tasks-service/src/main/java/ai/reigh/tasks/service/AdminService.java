@@ -1,0 +1,75 @@
+package ai.reigh.tasks.service;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ErrorCode;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.page.Page;
+import ai.reigh.tasks.repository.QueueDepth;
+import ai.reigh.tasks.repository.QueueRepository;
+import ai.reigh.tasks.repository.WorkerRepository;
+import ai.reigh.tasks.repository.WorkerRow;
+import io.smallrye.mutiny.Uni;
+
+/** The operator's views: workers with their heartbeat age, and the queue. */
+@ApplicationScoped
+public class AdminService {
+    private final Db db;
+    private final WorkerRepository workers;
+    private final QueueRepository queue;
+
+    public AdminService(Db db, WorkerRepository workers, QueueRepository queue) {
+        this.db = db;
+        this.workers = workers;
+        this.queue = queue;
+    }
+
+    /** Workers, most recently heard from first; the cursor is (last_heartbeat, worker id). */
+    public Uni<Page<WorkerRow>> workers(UUID adminId, String status, int limit, String cursor) {
+        WorkerCursor after = cursor == null || cursor.isEmpty() ? null : WorkerCursor.decode(cursor);
+        return db.inTransaction(Actor.admin(adminId), connection -> workers.list(connection, status,
+                after == null ? null : after.lastHeartbeat(), after == null ? null : after.workerId(), limit + 1))
+                .map(rows -> {
+                    if (rows.size() <= limit) {
+                        return new Page<>(rows, null);
+                    }
+                    var items = rows.subList(0, limit);
+                    WorkerRow last = items.get(items.size() - 1);
+                    return new Page<>(java.util.List.copyOf(items),
+                            new WorkerCursor(last.lastHeartbeat(), last.id()).encode());
+                });
+    }
+
+    public Uni<QueueDepth> queue(UUID adminId) {
+        return db.inTransaction(Actor.admin(adminId), connection -> queue.depth(connection, true));
+    }
+
+    /** Workers are keyed by free text: their cursor carries the text id (base64url). */
+    record WorkerCursor(Instant lastHeartbeat, String workerId) {
+        String encode() {
+            String raw = lastHeartbeat + "|" + workerId;
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static WorkerCursor decode(String token) {
+            try {
+                if (token.length() > 400) {
+                    throw new IllegalArgumentException("too long");
+                }
+                String raw = new String(java.util.Base64.getUrlDecoder().decode(token),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                int bar = raw.indexOf('|');
+                return new WorkerCursor(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+            } catch (RuntimeException e) {
+                throw ProblemException.badRequest(ErrorCode.INVALID_CURSOR,
+                        "The cursor is not one this API returned; start again without it.");
+            }
+        }
+    }
+}

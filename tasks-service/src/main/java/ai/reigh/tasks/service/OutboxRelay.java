@@ -1,0 +1,202 @@
+package ai.reigh.tasks.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.internal.ChargeRequest;
+import ai.reigh.common.internal.GenerationFromTask;
+import ai.reigh.tasks.client.DeliveryRejected;
+import ai.reigh.tasks.client.Receivers;
+import ai.reigh.tasks.config.TasksConfig;
+import ai.reigh.tasks.repository.OutboxRepository;
+import ai.reigh.tasks.repository.OutboxRow;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Delivers the completion outbox: generations to projects-service, charges to credits-service,
+ * retrying with capped exponential backoff (with jitter) until each receiver acknowledges (2xx) or
+ * refuses for good (4xx but 408/429: kept as rejected, with the error). Receivers are idempotent on
+ * task_id, so redelivery after a crash or a lost answer is harmless.
+ *
+ * <p>No leader: every replica may relay, because a batch is reserved with {@code FOR UPDATE SKIP
+ * LOCKED} and an in-flight timeout (see {@link OutboxRepository}), so replicas never take the same
+ * rows and a dead relay's rows come back after the timeout. Woken by completions on this instance,
+ * by {@code reigh_task_ready} notifications (completions anywhere), and by a poll.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int MAX_ERROR_LENGTH = 1000;
+    /** Batches per wake-up before yielding to the next poll (bounds one run under a large backlog). */
+    private static final int MAX_BATCHES_PER_RUN = 20;
+
+    private final Db db;
+    private final OutboxRepository outbox;
+    private final Receivers receivers;
+    private final ObjectMapper json;
+    private final TaskMetrics metrics;
+    private final TasksConfig.Relay config;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, ObjectMapper json, TaskMetrics metrics,
+            TasksConfig config, PgNotifications notifications) {
+        this.db = db;
+        this.outbox = outbox;
+        this.receivers = receivers;
+        this.json = json;
+        this.metrics = metrics;
+        this.config = config.relay();
+        notifications.onNotification(PgNotifications.TASK_READY, this::wake);
+    }
+
+    /** What one batch did. */
+    public record BatchResult(int reserved, int delivered, int retried, int rejected) {
+    }
+
+    /** Asks for a run soon; runs never overlap on one instance (a wake during a run makes it go on). */
+    public void wake() {
+        if (stopping) {
+            return;
+        }
+        again.set(true);
+        if (running.compareAndSet(false, true)) {
+            again.set(false);
+            runBatches(0).subscribe().with(done -> finish(), failure -> {
+                LOG.warnf("outbox relay run failed: %s", failure.toString());
+                finish();
+            });
+        }
+    }
+
+    private void finish() {
+        running.set(false);
+        if (again.get() && !stopping) {
+            wake();
+        }
+    }
+
+    @Scheduled(every = "${reigh.tasks.relay.poll-interval:1s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        wake();
+    }
+
+    void stop(@jakarta.enterprise.event.Observes ShutdownEvent shutdown) {
+        stopping = true;
+    }
+
+    private Uni<Void> runBatches(int done) {
+        return deliverBatch().chain(result -> {
+            boolean more = result.reserved() == config.batchSize() || again.getAndSet(false);
+            return more && done + 1 < MAX_BATCHES_PER_RUN && !stopping ? runBatches(done + 1) : Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Reserves one batch of due rows, delivers them concurrently, settles each. Drivable from tests. */
+    public Uni<BatchResult> deliverBatch() {
+        return db.inTransaction(Actor.service(), connection -> outbox.reserve(connection, config.batchSize(),
+                config.inFlightTimeout()))
+                .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(new BatchResult(0, 0, 0, 0))
+                        : Multi.createFrom().iterable(rows).onItem()
+                                .transformToUni(this::deliver).merge(Math.max(1, config.concurrency()))
+                                .collect().asList().chain(this::settle));
+    }
+
+    private Uni<Settlement> deliver(OutboxRow row) {
+        Uni<Void> call;
+        try {
+            call = switch (row.kind()) {
+                case OutboxRow.GENERATION -> receivers.deliverGeneration(json.treeToValue(row.payload(), GenerationFromTask.class));
+                case OutboxRow.CHARGE -> receivers.deliverCharge(json.treeToValue(row.payload(), ChargeRequest.class));
+                default -> Uni.createFrom().failure(new DeliveryRejected(0, "unknown outbox kind " + row.kind()));
+            };
+        } catch (JsonProcessingException | IllegalArgumentException unreadable) {
+            call = Uni.createFrom().failure(new DeliveryRejected(0, "unreadable payload: " + unreadable.getMessage()));
+        }
+        return call.map(ok -> Settlement.delivered(row)).onFailure().recoverWithItem(failure -> {
+            if (failure instanceof DeliveryRejected rejected) {
+                LOG.errorf("outbox %d (%s of task %s) rejected: %s", row.id(), row.kind(), row.taskId(),
+                        rejected.getMessage());
+                return Settlement.rejected(row, rejected.getMessage());
+            }
+            return Settlement.retry(row, backoffSeconds(row.attempts()), failure.toString());
+        });
+    }
+
+    private Uni<BatchResult> settle(List<Settlement> settlements) {
+        List<Long> delivered = new ArrayList<>();
+        List<Long> retryIds = new ArrayList<>();
+        List<Double> retryDelays = new ArrayList<>();
+        List<String> retryErrors = new ArrayList<>();
+        List<Long> rejectIds = new ArrayList<>();
+        List<String> rejectErrors = new ArrayList<>();
+        for (Settlement settlement : settlements) {
+            switch (settlement.outcome()) {
+                case DELIVERED -> delivered.add(settlement.row().id());
+                case RETRY -> {
+                    retryIds.add(settlement.row().id());
+                    retryDelays.add(settlement.delaySeconds());
+                    retryErrors.add(settlement.error());
+                }
+                case REJECTED -> {
+                    rejectIds.add(settlement.row().id());
+                    rejectErrors.add(settlement.error());
+                }
+            }
+        }
+        return db.inTransaction(Actor.service(), connection -> outbox.delivered(connection, delivered.toArray(Long[]::new))
+                .chain(() -> outbox.retry(connection, retryIds.toArray(Long[]::new), retryDelays.toArray(Double[]::new),
+                        retryErrors.toArray(String[]::new)))
+                .chain(() -> outbox.reject(connection, rejectIds.toArray(Long[]::new), rejectErrors.toArray(String[]::new))))
+                .map(ok -> {
+                    metrics.outboxSettled(delivered.size(), retryIds.size(), rejectIds.size());
+                    return new BatchResult(settlements.size(), delivered.size(), retryIds.size(), rejectIds.size());
+                });
+    }
+
+    /** base × 2^(attempts-1), capped, ±25 % jitter so that a recovering receiver is not hit in lockstep. */
+    double backoffSeconds(int attempts) {
+        double base = config.backoffBase().toMillis() / 1000.0;
+        double max = config.backoffMax().toMillis() / 1000.0;
+        double delay = Math.min(max, base * Math.pow(2, Math.max(0, Math.min(attempts - 1, 30))));
+        return delay * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5);
+    }
+
+    private record Settlement(OutboxRow row, Outcome outcome, double delaySeconds, String error) {
+        static Settlement delivered(OutboxRow row) {
+            return new Settlement(row, Outcome.DELIVERED, 0, null);
+        }
+
+        static Settlement retry(OutboxRow row, double delaySeconds, String error) {
+            return new Settlement(row, Outcome.RETRY, delaySeconds, truncate(error));
+        }
+
+        static Settlement rejected(OutboxRow row, String error) {
+            return new Settlement(row, Outcome.REJECTED, 0, truncate(error));
+        }
+
+        private static String truncate(String error) {
+            return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+        }
+    }
+
+    private enum Outcome {
+        DELIVERED, RETRY, REJECTED
+    }
+}

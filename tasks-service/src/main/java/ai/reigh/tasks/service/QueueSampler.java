@@ -1,0 +1,44 @@
+package ai.reigh.tasks.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.tasks.repository.OutboxRepository;
+import ai.reigh.tasks.repository.QueueRepository;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/** Samples the gauges that need the database (queue depth, oldest queued age, outbox lag). */
+@ApplicationScoped
+public class QueueSampler {
+    private static final Logger LOG = Logger.getLogger(QueueSampler.class);
+
+    private final Db db;
+    private final QueueRepository queue;
+    private final OutboxRepository outbox;
+    private final TaskMetrics metrics;
+
+    public QueueSampler(Db db, QueueRepository queue, OutboxRepository outbox, TaskMetrics metrics) {
+        this.db = db;
+        this.queue = queue;
+        this.outbox = outbox;
+        this.metrics = metrics;
+    }
+
+    @Scheduled(every = "${reigh.tasks.metrics.sample-interval:5s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sample() {
+        return db.inTransaction(Actor.service(), connection -> queue.depth(connection, false)
+                .invoke(depth -> metrics.queueSampled(depth.queued(), depth.inProgress(), depth.oldestQueuedAgeSeconds()))
+                .chain(() -> outbox.lag(connection))
+                .invoke(lag -> metrics.outboxSampled(lag.lagSeconds(), lag.pending())))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("queue sample failed: %s", failure.toString());
+                    return null;
+                });
+    }
+}

@@ -1,0 +1,262 @@
+package ai.reigh.tasks.service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import ai.reigh.common.auth.Caller;
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.tasks.config.TasksConfig;
+import ai.reigh.tasks.repository.RealtimeEvent;
+import ai.reigh.tasks.repository.RealtimeEventRepository;
+import ai.reigh.tasks.repository.TaskRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.queues.Queues;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+
+/**
+ * The realtime feed of one instance: a single reader, woken by {@code reigh_events} notifications
+ * (with a poll fallback), reads the new {@code realtime_events} rows once and hands each to the
+ * subscribers of its project. Works with any number of replicas, since every replica reads the
+ * table. The reader runs only while someone is subscribed; when the first subscriber arrives after
+ * an idle period it starts from the newest event (a subscriber that wants older ones resumes with
+ * Last-Event-ID, read from the table directly).
+ *
+ * <p>Limits: subscribers per instance and per user (429 beyond), and a bounded buffer per subscriber:
+ * one that falls behind is disconnected and resumes with Last-Event-ID.
+ */
+@ApplicationScoped
+public class RealtimeFeed {
+    private static final Logger LOG = Logger.getLogger(RealtimeFeed.class);
+
+    private final Db db;
+    private final RealtimeEventRepository events;
+    private final TaskRepository tasks;
+    private final TasksConfig.Events config;
+    private final Map<UUID, Set<Subscription>> byProject = new ConcurrentHashMap<>();
+    private final Map<UUID, AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    /** Only touched by the one reader. */
+    private final EventCursor cursor;
+    /** Guarded by {@code this}: whether the reader follows the table (someone is subscribed). */
+    private volatile boolean following;
+    /** Where the reader restarts after an idle period; applied by the reader itself. */
+    private volatile Long restartAt;
+
+    public RealtimeFeed(Db db, RealtimeEventRepository events, TaskRepository tasks, TasksConfig config,
+            PgNotifications notifications, MeterRegistry registry) {
+        this.db = db;
+        this.events = events;
+        this.tasks = tasks;
+        this.config = config.events();
+        this.cursor = new EventCursor(0, this.config.gapTimeout().toNanos());
+        notifications.onNotification(PgNotifications.EVENTS, this::read);
+        notifications.onConnected(this::read);
+        Gauge.builder("reigh.tasks.events.subscribers", subscribers, AtomicInteger::get)
+                .description("Realtime subscribers on this instance").register(registry);
+    }
+
+    /** A subscriber's stream of its project's events, backlog (Last-Event-ID) first. */
+    public final class Subscription {
+        private final UUID projectId;
+        private final UUID userId;
+        private final UnicastProcessor<RealtimeEvent> live;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Subscription(UUID projectId, UUID userId) {
+            this.projectId = projectId;
+            this.userId = userId;
+            this.live = UnicastProcessor.create(Queues.<RealtimeEvent>get(config.subscriberBuffer()).get(), null);
+        }
+
+        /**
+         * The events: {@code backlog} (already read) then the live ones not in it. Cancelling the
+         * stream (the client went away) unsubscribes.
+         */
+        public Multi<RealtimeEvent> events(List<RealtimeEvent> backlog) {
+            Set<Long> replayed = ConcurrentHashMap.newKeySet();
+            backlog.forEach(event -> replayed.add(event.id()));
+            return Multi.createBy().concatenating()
+                    .streams(Multi.createFrom().iterable(backlog), live.select().where(event -> !replayed.contains(event.id())))
+                    .onTermination().invoke(this::close);
+        }
+
+        void deliver(RealtimeEvent event) {
+            if (!closed.get()) {
+                live.onNext(event);
+            }
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                unsubscribe(this);
+                live.onComplete();
+            }
+        }
+    }
+
+    /**
+     * Subscribes the caller to a project's events: 404 unless the caller owns it, 429 over the limits.
+     * Returns once the feed follows the table (events committed after this call are delivered), with
+     * the backlog after {@code lastEventId} when given. Blocking: call it from a worker thread.
+     */
+    public Uni<Subscribed> subscribe(Caller caller, UUID projectId, Long lastEventId) {
+        UUID userId = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> tasks.projectVisible(connection, projectId)).chain(visible -> {
+            if (!visible) {
+                return Uni.createFrom().failure(ProblemException.notFound("Project"));
+            }
+            Subscription subscription = register(projectId, userId);
+            Uni<Void> started = following ? Uni.createFrom().voidItem() : startFollowing();
+            return started.chain(() -> lastEventId == null ? Uni.createFrom().item(List.<RealtimeEvent>of())
+                    : db.inTransaction(caller.asUser(), connection -> events.backlog(connection, projectId, lastEventId,
+                            config.backlogLimit())))
+                    .map(backlog -> new Subscribed(subscription, backlog))
+                    .onFailure().invoke(subscription::close);
+        });
+    }
+
+    /** A subscription and the events to replay first. */
+    public record Subscribed(Subscription subscription, List<RealtimeEvent> backlog) {
+    }
+
+    private Subscription register(UUID projectId, UUID userId) {
+        Subscription subscription;
+        synchronized (this) {
+            AtomicInteger mine = perUser.computeIfAbsent(userId, id -> new AtomicInteger());
+            if (mine.get() >= config.maxSubscribersPerUser() || subscribers.get() >= config.maxSubscribers()) {
+                throw ProblemException.rateLimited(Duration.ofSeconds(5));
+            }
+            mine.incrementAndGet();
+            subscribers.incrementAndGet();
+            subscription = new Subscription(projectId, userId);
+        }
+        byProject.computeIfAbsent(projectId, id -> ConcurrentHashMap.newKeySet()).add(subscription);
+        return subscription;
+    }
+
+    private void unsubscribe(Subscription subscription) {
+        byProject.computeIfPresent(subscription.projectId, (id, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+        synchronized (this) {
+            perUser.computeIfPresent(subscription.userId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
+            if (subscribers.decrementAndGet() == 0) {
+                following = false;
+            }
+        }
+    }
+
+    /**
+     * After an idle period: the reader restarts from the newest event. Events committed after this
+     * completes have higher ids (holes aside, see {@link EventCursor}) and reach the subscriber.
+     */
+    private Uni<Void> startFollowing() {
+        return db.inTransaction(Actor.service(), events::latestId).invoke(latest -> {
+            synchronized (this) {
+                if (subscribers.get() > 0 && !following) {
+                    restartAt = latest;
+                    following = true;
+                }
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Reads new events if anyone listens; coalesced: one read at a time, re-run if asked meanwhile. */
+    void read() {
+        if (!following) {
+            return;
+        }
+        again.set(true);
+        if (!reading.compareAndSet(false, true)) {
+            return;
+        }
+        again.set(false);
+        readBatch().subscribe().with(more -> finishRead(more), failure -> {
+            LOG.warnf("realtime feed read failed: %s", failure.toString());
+            finishRead(false);
+        });
+    }
+
+    private void finishRead(boolean more) {
+        reading.set(false);
+        if ((more || again.get()) && following) {
+            read();
+        }
+    }
+
+    /** One read: dispatch what is new; true when the batch was full (read again at once). */
+    private Uni<Boolean> readBatch() {
+        Long restart = restartAt;
+        if (restart != null) {
+            restartAt = null;
+            // Never backwards: a read that was in flight during the idle switch may already be past it.
+            if (restart > cursor.maxSeen()) {
+                cursor.reset(restart);
+            }
+        }
+        long after = cursor.maxSeen();
+        Long[] gaps = cursor.gaps();
+        return db.inTransaction(Actor.service(), connection -> events.read(connection, after, gaps, config.readBatch()))
+                .map(rows -> {
+                    List<Long> fresh = cursor.accept(rows.stream().map(RealtimeEvent::id).toList(), System.nanoTime());
+                    Set<Long> accepted = Set.copyOf(fresh);
+                    for (RealtimeEvent event : rows) {
+                        if (accepted.contains(event.id())) {
+                            dispatch(event);
+                        }
+                    }
+                    return rows.size() == config.readBatch();
+                });
+    }
+
+    private void dispatch(RealtimeEvent event) {
+        Set<Subscription> listening = byProject.get(event.projectId());
+        if (listening != null) {
+            for (Subscription subscription : listening) {
+                try {
+                    subscription.deliver(event);
+                } catch (RuntimeException overflow) {
+                    LOG.debugf("subscriber of project %s fell behind and is disconnected", event.projectId());
+                    subscription.close();
+                }
+            }
+        }
+    }
+
+    /** The fallback when notifications are lost, and the retry of holes. */
+    @Scheduled(every = "${reigh.tasks.events.poll-interval:2s}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        read();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        following = false;
+        byProject.values().forEach(set -> set.forEach(Subscription::close));
+    }
+
+    public int subscriberCount() {
+        return subscribers.get();
+    }
+}

@@ -1,0 +1,95 @@
+package ai.reigh.tasks.service;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ai.reigh.common.error.FieldError;
+import ai.reigh.common.error.ProblemException;
+
+/**
+ * The checks of task inputs that Bean Validation cannot express: document sizes, and the params the
+ * platform itself reads (the generation pipeline reads {@code shot_id}, {@code add_in_position} and
+ * {@code skip_generation}; the claim reads {@code model_name}), which must have the right type now
+ * rather than break a delivery later.
+ */
+final class TaskInput {
+    static final int MAX_DEPENDENCIES = 50;
+
+    private TaskInput() {
+    }
+
+    static void validateParams(JsonNode params, int maxBytes) {
+        if (params == null || !params.isObject()) {
+            throw ProblemException.validation("params", "must be a JSON object");
+        }
+        if (size(params) > maxBytes) {
+            throw ProblemException.payloadTooLarge("params is larger than " + maxBytes + " bytes.");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode shotId = params.get("shot_id");
+        if (shotId != null && !shotId.isNull() && !(shotId.isTextual() && isUuid(shotId.asText()))) {
+            errors.add(new FieldError("params.shot_id", "must be a shot id (UUID) or null"));
+        }
+        requireBooleanOrNull(params, "add_in_position", errors);
+        requireBooleanOrNull(params, "skip_generation", errors);
+        JsonNode model = params.get("model_name");
+        if (model != null && !model.isNull() && !(model.isTextual() && model.asText().length() <= 200)) {
+            errors.add(new FieldError("params.model_name", "must be a string of at most 200 characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+    }
+
+    static void validateResult(JsonNode resultData, int maxBytes) {
+        if (resultData == null || resultData.isNull()) {
+            return;
+        }
+        if (!resultData.isObject()) {
+            throw ProblemException.validation("result_data", "must be a JSON object");
+        }
+        if (size(resultData) > maxBytes) {
+            throw ProblemException.payloadTooLarge("result_data is larger than " + maxBytes + " bytes.");
+        }
+    }
+
+    /** Dependencies without repeats, in the order given. */
+    static List<UUID> distinct(List<UUID> ids) {
+        if (ids == null || ids.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+        if (distinct.size() > MAX_DEPENDENCIES) {
+            throw ProblemException.validation("dependant_on", "at most " + MAX_DEPENDENCIES + " tasks");
+        }
+        return distinct;
+    }
+
+    private static void requireBooleanOrNull(JsonNode params, String name, List<FieldError> errors) {
+        JsonNode value = params.get(name);
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            errors.add(new FieldError("params." + name, "must be true, false or null"));
+        }
+    }
+
+    private static int size(JsonNode document) {
+        return document.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static boolean isUuid(String value) {
+        if (value.length() != 36) {
+            return false;
+        }
+        try {
+            UUID.fromString(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package ai.reigh.tasks.service;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The queue's metrics (Prometheus at {@code /q/metrics}): counters of claims, completions, failures
+ * and lease expiries, outbox deliveries; gauges of queue depth, oldest queued age and outbox lag
+ * (sampled by {@link QueueSampler}), parked long polls and realtime subscribers.
+ */
+@ApplicationScoped
+public class TaskMetrics {
+    private final Counter claimRequests;
+    private final Counter tasksClaimed;
+    private final Counter completions;
+    private final Counter failures;
+    private final Counter requeues;
+    private final Counter leaseExpiries;
+    private final Counter tasksCreated;
+    private final Counter delivered;
+    private final Counter redeliveries;
+    private final Counter rejected;
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong inProgress = new AtomicLong();
+    private final AtomicLong oldestQueuedMillis = new AtomicLong();
+    private final AtomicLong outboxLagMillis = new AtomicLong();
+    private final AtomicLong outboxPending = new AtomicLong();
+
+    public TaskMetrics(MeterRegistry registry) {
+        claimRequests = Counter.builder("reigh.tasks.claim.requests").description("Claim attempts that reached the database")
+                .register(registry);
+        tasksClaimed = Counter.builder("reigh.tasks.claimed").description("Tasks handed out by claims").register(registry);
+        completions = Counter.builder("reigh.tasks.completions").description("Tasks completed").register(registry);
+        failures = Counter.builder("reigh.tasks.failures").description("Tasks that ended Failed (any cause)")
+                .register(registry);
+        requeues = Counter.builder("reigh.tasks.requeues").description("Tasks put back in the queue (retry, crash, expiry)")
+                .register(registry);
+        leaseExpiries = Counter.builder("reigh.tasks.lease.expiries").description("Leases taken back by the reaper")
+                .register(registry);
+        tasksCreated = Counter.builder("reigh.tasks.created").description("Tasks created").register(registry);
+        delivered = Counter.builder("reigh.tasks.outbox.delivered").description("Outbox rows acknowledged by receivers")
+                .register(registry);
+        redeliveries = Counter.builder("reigh.tasks.outbox.retries").description("Outbox deliveries to be retried")
+                .register(registry);
+        rejected = Counter.builder("reigh.tasks.outbox.rejected").description("Outbox rows refused for good")
+                .register(registry);
+        Gauge.builder("reigh.tasks.queue.depth", queued, AtomicLong::get).tag("status", "Queued")
+                .description("Tasks per live status (sampled)").register(registry);
+        Gauge.builder("reigh.tasks.queue.depth", inProgress, AtomicLong::get).tag("status", "In Progress")
+                .description("Tasks per live status (sampled)").register(registry);
+        Gauge.builder("reigh.tasks.queue.oldest.age.seconds", oldestQueuedMillis, millis -> millis.get() / 1000.0)
+                .description("Age of the oldest Queued task (sampled)").register(registry);
+        Gauge.builder("reigh.tasks.outbox.lag.seconds", outboxLagMillis, millis -> millis.get() / 1000.0)
+                .description("Age of the oldest undelivered outbox row (sampled)").register(registry);
+        Gauge.builder("reigh.tasks.outbox.pending", outboxPending, AtomicLong::get)
+                .description("Undelivered outbox rows (sampled)").register(registry);
+    }
+
+    void claimAttempted() {
+        claimRequests.increment();
+    }
+
+    void claimed(int count) {
+        tasksClaimed.increment(count);
+    }
+
+    void completed() {
+        completions.increment();
+    }
+
+    void failed(int count) {
+        failures.increment(count);
+    }
+
+    void requeued(int count) {
+        requeues.increment(count);
+    }
+
+    void leasesExpired(int count) {
+        leaseExpiries.increment(count);
+    }
+
+    void created() {
+        tasksCreated.increment();
+    }
+
+    void outboxSettled(int deliveredCount, int retriedCount, int rejectedCount) {
+        delivered.increment(deliveredCount);
+        redeliveries.increment(retriedCount);
+        rejected.increment(rejectedCount);
+    }
+
+    void queueSampled(long queuedCount, long inProgressCount, double oldestQueuedSeconds) {
+        queued.set(queuedCount);
+        inProgress.set(inProgressCount);
+        oldestQueuedMillis.set((long) (oldestQueuedSeconds * 1000));
+    }
+
+    void outboxSampled(double lagSeconds, long pending) {
+        outboxLagMillis.set((long) (lagSeconds * 1000));
+        outboxPending.set(pending);
+    }
+}

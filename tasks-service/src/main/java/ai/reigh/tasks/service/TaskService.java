@@ -1,0 +1,181 @@
+package ai.reigh.tasks.service;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.reigh.common.auth.Caller;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ErrorCode;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
+import ai.reigh.tasks.config.TasksConfig;
+import ai.reigh.tasks.repository.CreateOutcome;
+import ai.reigh.tasks.repository.NewTask;
+import ai.reigh.tasks.repository.TaskCounts;
+import ai.reigh.tasks.repository.TaskRepository;
+import ai.reigh.tasks.repository.TaskRow;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/** Tasks as their owners see them: create (idempotent), read, count, cancel. */
+@ApplicationScoped
+public class TaskService {
+    private final Db db;
+    private final TaskRepository tasks;
+    private final EndingCascade cascade;
+    private final CreationRateLimiter rateLimiter;
+    private final TaskMetrics metrics;
+    private final TasksConfig config;
+
+    public TaskService(Db db, TaskRepository tasks, EndingCascade cascade, CreationRateLimiter rateLimiter,
+            TaskMetrics metrics, TasksConfig config) {
+        this.db = db;
+        this.tasks = tasks;
+        this.cascade = cascade;
+        this.rateLimiter = rateLimiter;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** A creation request, validated for shape by the resource. */
+    public record Creation(UUID projectId, String taskType, JsonNode params, List<UUID> dependantOn,
+            String idempotencyKey) {
+    }
+
+    /** The task, and whether this request created it (201) or replayed an earlier one (200). */
+    public record Created(TaskRow task, boolean created) {
+    }
+
+    public Uni<Created> create(Caller caller, Creation creation) {
+        UUID userId = caller.requireUserId();
+        TaskInput.validateParams(creation.params(), config.maxParamsBytes());
+        List<UUID> dependencies = TaskInput.distinct(creation.dependantOn());
+        rateLimiter.acquire(userId);
+        String hash = requestHash(creation.projectId(), creation.taskType(), creation.params(), dependencies, null);
+        NewTask task = new NewTask(creation.projectId(), userId, creation.taskType(), creation.params(), dependencies,
+                null, config.maxAttempts(), creation.idempotencyKey(), hash);
+        return db.inTransaction(caller.asUser(), connection -> insert(connection, task));
+    }
+
+    /**
+     * Runs the creation statement and turns its findings into the answer. Shared with sub-task
+     * creation (whose parent check happens first, in the same transaction).
+     */
+    Uni<Created> insert(SqlConnection connection, NewTask task) {
+        return tasks.create(connection, task).chain(outcome -> {
+            if (outcome.task() != null) {
+                return Uni.createFrom().item(replayOrCreated(outcome.task(), outcome.created(), task.requestHash()));
+            }
+            refuse(outcome, task);
+            // Every check passed and nothing was inserted: a concurrent request took the key first.
+            return tasks.findByIdempotencyKey(connection, task.userId(), task.idempotencyKey()).map(existing -> {
+                if (existing == null) {
+                    throw ProblemException.unavailable("The task could not be created; retry.");
+                }
+                return replayOrCreated(existing, false, task.requestHash());
+            });
+        }).invoke(created -> {
+            if (created.created()) {
+                metrics.created();
+            }
+        });
+    }
+
+    private static void refuse(CreateOutcome outcome, NewTask task) {
+        if (!outcome.projectFound()) {
+            throw ProblemException.notFound("Project");
+        }
+        if (!outcome.typeFound()) {
+            throw ProblemException.validation("task_type", "is not a known, active task type");
+        }
+        if (outcome.dependenciesFound() < task.dependantOn().size()) {
+            throw ProblemException.notFound("Dependency task");
+        }
+        if (outcome.failedDependency() != null) {
+            throw ProblemException.conflict(ErrorCode.DEPENDENCY_FAILED,
+                    "Dependency " + outcome.failedDependency() + " already ended Failed or Cancelled.");
+        }
+        if (task.idempotencyKey() == null) {
+            throw ProblemException.unavailable("The task could not be created; retry.");
+        }
+    }
+
+    private static Created replayOrCreated(TaskRow task, boolean created, String requestHash) {
+        if (!created && !requestHash.equals(task.requestHash())) {
+            throw ProblemException.conflict(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "This idempotency key was used for a different request.");
+        }
+        return new Created(task, created);
+    }
+
+    static String requestHash(UUID projectId, String taskType, JsonNode params, List<UUID> dependencies,
+            UUID parentTaskId) {
+        ObjectNode request = CanonicalJson.object();
+        request.put("project_id", projectId.toString());
+        request.put("task_type", taskType);
+        request.set("params", params);
+        var deps = request.putArray("dependant_on");
+        dependencies.stream().map(UUID::toString).sorted().forEach(deps::add);
+        if (parentTaskId != null) {
+            request.put("parent_task_id", parentTaskId.toString());
+        }
+        return CanonicalJson.sha256(request);
+    }
+
+    public Uni<TaskRow> get(Caller caller, UUID id) {
+        return db.inTransaction(caller.asUser(), connection -> tasks.find(connection, id)).map(task -> {
+            if (task == null) {
+                throw ProblemException.notFound("Task");
+            }
+            return task;
+        });
+    }
+
+    public Uni<Page<TaskRow>> list(Caller caller, UUID projectId, String status, PageRequest page) {
+        UUID userId = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> requireProject(connection, projectId)
+                .chain(() -> tasks.list(connection, userId, projectId, status, page.afterCreatedAt(), page.afterId(),
+                        page.fetchSize())))
+                .map(rows -> Page.of(rows, page, TaskRow::createdAt, TaskRow::id));
+    }
+
+    public Uni<TaskCounts> counts(Caller caller, UUID projectId) {
+        UUID userId = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> requireProject(connection, projectId)
+                .chain(() -> tasks.counts(connection, userId, projectId)));
+    }
+
+    /** Queued/In Progress → Cancelled (the worker learns it from its next heartbeat); terminal → 409. */
+    public Uni<TaskRow> cancel(Caller caller, UUID id) {
+        return db.inTransaction(caller.asUser(), connection -> tasks.cancel(connection, id).chain(cancelled -> {
+            if (cancelled == null) {
+                return tasks.find(connection, id).map(current -> {
+                    if (current == null) {
+                        throw ProblemException.notFound("Task");
+                    }
+                    throw ProblemException.conflict(ErrorCode.INVALID_TRANSITION,
+                            "The task is " + current.status() + "; only Queued or In Progress tasks can be cancelled.");
+                });
+            }
+            return cascade.afterCancellation(connection, List.of(id)).replaceWith(cancelled);
+        }));
+    }
+
+    private Uni<Void> requireProject(SqlConnection connection, UUID projectId) {
+        if (projectId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return tasks.projectVisible(connection, projectId).map(visible -> {
+            if (!visible) {
+                throw ProblemException.notFound("Project");
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,299 @@
+package ai.reigh.tasks.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.reigh.common.auth.Caller;
+import ai.reigh.common.client.Downstream;
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ErrorCode;
+import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.internal.TaskLeaseView;
+import ai.reigh.tasks.client.StorageConfirmations;
+import ai.reigh.tasks.config.TasksConfig;
+import ai.reigh.tasks.repository.Completion;
+import ai.reigh.tasks.repository.Ended;
+import ai.reigh.tasks.repository.Heartbeat;
+import ai.reigh.tasks.repository.LeaseRepository;
+import ai.reigh.tasks.repository.NewTask;
+import ai.reigh.tasks.repository.TaskRepository;
+import ai.reigh.tasks.repository.TaskRow;
+import ai.reigh.tasks.repository.TaskStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * The worker protocol after the claim: heartbeat, start, complete, fail and sub-tasks. Every write
+ * is fenced by the task's current lease (compare-and-set in the statement); when a write matches no
+ * row, a fresh read says why: the task is not the caller's to see (404), the same completion was
+ * already recorded (200, replayed), or the lease is no longer the caller's (409 {@code lease_lost}).
+ */
+@ApplicationScoped
+public class WorkerService {
+    private final Db db;
+    private final LeaseRepository leases;
+    private final TaskRepository tasks;
+    private final TaskService taskService;
+    private final EndingCascade cascade;
+    private final StorageConfirmations storage;
+    private final OutboxRelay relay;
+    private final TaskMetrics metrics;
+    private final TasksConfig config;
+
+    public WorkerService(Db db, LeaseRepository leases, TaskRepository tasks, TaskService taskService,
+            EndingCascade cascade, StorageConfirmations storage, OutboxRelay relay, TaskMetrics metrics,
+            TasksConfig config) {
+        this.db = db;
+        this.leases = leases;
+        this.tasks = tasks;
+        this.taskService = taskService;
+        this.cascade = cascade;
+        this.storage = storage;
+        this.relay = relay;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    // ---- heartbeat -----------------------------------------------------------------------------------
+
+    /** A heartbeat as the resource validated it. */
+    public record Beat(String workerId, String status, String currentModel, Integer vramTotalMb, Integer vramUsedMb,
+            List<UUID> taskIds, List<UUID> leaseTaskIds, List<UUID> leaseTokens) {
+    }
+
+    /**
+     * {@code lost}: named tasks whose lease the worker no longer holds (taken back, reassigned,
+     * finished); nothing was written for them.
+     */
+    public record BeatAnswer(List<UUID> cancelled, List<UUID> lost, Instant leaseExpiresAt) {
+    }
+
+    public Uni<BeatAnswer> heartbeat(Caller caller, Beat beat) {
+        List<UUID> ids = new ArrayList<>();
+        List<UUID> tokens = new ArrayList<>();
+        Set<UUID> seen = new LinkedHashSet<>();
+        for (int i = 0; i < beat.leaseTaskIds().size(); i++) {
+            if (seen.add(beat.leaseTaskIds().get(i))) {
+                ids.add(beat.leaseTaskIds().get(i));
+                tokens.add(beat.leaseTokens().get(i));
+            }
+        }
+        for (UUID id : beat.taskIds()) {
+            if (seen.add(id)) {
+                ids.add(id);
+                tokens.add(null);
+            }
+        }
+        Heartbeat heartbeat = new Heartbeat(beat.workerId(), caller.workerOwnerId().orElse(null), beat.status(),
+                beat.currentModel(), beat.vramTotalMb(), beat.vramUsedMb(), ids, tokens, config.leaseDuration());
+        return db.inTransaction(caller.asWorker(), connection -> leases.heartbeat(connection, heartbeat)
+                .call(outcome -> {
+                    if (!outcome.registered()) {
+                        return Uni.createFrom().failure(ProblemException.conflict(ErrorCode.CONFLICT,
+                                "worker_id " + beat.workerId() + " is registered to another owner; use another id."));
+                    }
+                    return heartbeat.crashed() ? releaseCrashed(connection, beat.workerId()) : Uni.createFrom().voidItem();
+                })
+                .map(outcome -> {
+                    List<UUID> lost = new ArrayList<>(seen);
+                    lost.removeAll(outcome.renewed());
+                    lost.removeAll(outcome.cancelled());
+                    return new BeatAnswer(outcome.cancelled(), lost, outcome.leaseExpiresAt());
+                }));
+    }
+
+    private Uni<Void> releaseCrashed(SqlConnection connection, String workerId) {
+        return leases.releaseWorkerTasks(connection, workerId).chain(ended -> {
+            List<UUID> failed = ended.stream().filter(task -> TaskStatus.FAILED.equals(task.status())).map(Ended::id).toList();
+            metrics.failed(failed.size());
+            metrics.requeued(ended.size() - failed.size());
+            return cascade.afterFailure(connection, failed).replaceWithVoid();
+        });
+    }
+
+    // ---- start, fail ---------------------------------------------------------------------------------
+
+    /** Billing starts now (the model is loaded); the lease is renewed too. */
+    public Uni<TaskRow> start(Caller caller, UUID taskId, UUID leaseToken) {
+        return db.inTransaction(caller.asWorker(), connection -> leases
+                .start(connection, taskId, leaseToken, config.leaseDuration())
+                .chain(started -> started != null ? Uni.createFrom().item(started) : whyNot(connection, taskId)));
+    }
+
+    public Uni<TaskRow> fail(Caller caller, UUID taskId, UUID leaseToken, String error, boolean retryable) {
+        return db.inTransaction(caller.asWorker(), connection -> leases
+                .fail(connection, taskId, leaseToken, error, retryable, config.retryBackoffBase(),
+                        config.retryBackoffMax())
+                .chain(task -> {
+                    if (task == null) {
+                        return whyNot(connection, taskId);
+                    }
+                    if (TaskStatus.FAILED.equals(task.status())) {
+                        metrics.failed(1);
+                        return cascade.afterFailure(connection, List.of(taskId)).replaceWith(task);
+                    }
+                    metrics.requeued(1);
+                    return Uni.createFrom().item(task);
+                }));
+    }
+
+    // ---- complete ------------------------------------------------------------------------------------
+
+    /** A completion as the resource validated it: exactly one of {@code outputLocation}, {@code objectId}. */
+    public record Finish(UUID leaseToken, String outputLocation, UUID objectId, String thumbnailUrl, JsonNode resultData) {
+    }
+
+    public Uni<TaskRow> complete(Caller caller, UUID taskId, Finish finish) {
+        TaskInput.validateResult(finish.resultData(), config.maxResultBytes());
+        String hash = completionHash(finish);
+        if (finish.objectId() == null) {
+            return record(caller, taskId, finish, finish.outputLocation(), hash);
+        }
+        // The upload is confirmed before the completing transaction (no transaction waits on storage),
+        // and only while the caller still holds the lease; a replay skips it.
+        return db.inTransaction(caller.asWorker(), connection -> tasks.find(connection, taskId)).chain(current -> {
+            TaskRow settled = settledCompletion(current, finish, hash);
+            if (settled != null) {
+                return Uni.createFrom().item(settled);
+            }
+            return Downstream.call("storage-service", () -> storage.confirm(finish.objectId(), taskId))
+                    .chain(object -> record(caller, taskId, finish, object.url(), hash));
+        });
+    }
+
+    private Uni<TaskRow> record(Caller caller, UUID taskId, Finish finish, String outputLocation, String hash) {
+        Completion completion = new Completion(taskId, finish.leaseToken(), outputLocation, finish.objectId(),
+                finish.thumbnailUrl(), finish.resultData(), hash);
+        return db.inTransaction(caller.asWorker(), connection -> leases.complete(connection, completion)
+                .chain(done -> {
+                    if (done != null) {
+                        return Uni.createFrom().item(new Recorded(done, true));
+                    }
+                    return tasks.find(connection, taskId).map(current -> {
+                        TaskRow settled = settledCompletion(current, finish, hash);
+                        if (settled == null) {
+                            throw ProblemException.conflict(ErrorCode.LEASE_LOST,
+                                    "This worker no longer holds the task's lease; nothing was written.");
+                        }
+                        return new Recorded(settled, false);
+                    });
+                })).map(recorded -> {
+                    if (recorded.now()) {
+                        // Committed: the relay can see the outbox rows.
+                        metrics.completed();
+                        relay.wake();
+                    }
+                    return recorded.task();
+                });
+    }
+
+    /** {@code now}: this request completed the task (false: it replayed an earlier completion). */
+    private record Recorded(TaskRow task, boolean now) {
+    }
+
+    /**
+     * The task as an earlier identical completion left it (a replay: 200), or null when the caller's
+     * lease is still current (go on). 404 when the caller cannot see the task; 409 otherwise.
+     */
+    private static TaskRow settledCompletion(TaskRow current, Finish finish, String hash) {
+        if (current == null) {
+            throw ProblemException.notFound("Task");
+        }
+        if (TaskStatus.IN_PROGRESS.equals(current.status()) && finish.leaseToken().equals(current.leaseToken())) {
+            return null;
+        }
+        if (TaskStatus.COMPLETE.equals(current.status()) && current.completionHash() != null) {
+            if (current.completionHash().equals(hash)) {
+                return current;
+            }
+            if (current.completionHash().startsWith(finish.leaseToken() + ":")) {
+                throw ProblemException.conflict(ErrorCode.CONFLICT,
+                        "This lease already completed the task with a different result.");
+            }
+        }
+        throw ProblemException.conflict(ErrorCode.LEASE_LOST,
+                "This worker no longer holds the task's lease; nothing was written.");
+    }
+
+    /** The lease, then a hash of what the completion says: a replay must say the same thing. */
+    static String completionHash(Finish finish) {
+        ObjectNode body = CanonicalJson.object();
+        body.put("output_location", finish.outputLocation());
+        body.put("object_id", finish.objectId() == null ? null : finish.objectId().toString());
+        body.put("thumbnail_url", finish.thumbnailUrl());
+        body.set("result_data", finish.resultData());
+        return finish.leaseToken() + ":" + CanonicalJson.sha256(body);
+    }
+
+    // ---- sub-tasks -----------------------------------------------------------------------------------
+
+    /** A sub-task as the resource validated it. */
+    public record Child(UUID parentTaskId, UUID leaseToken, String taskType, JsonNode params, List<UUID> dependantOn,
+            String idempotencyKey) {
+    }
+
+    /**
+     * Creates a sub-task in the parent's project while the caller holds the parent's lease (checked
+     * under a FOR SHARE lock, so the lease cannot be taken back before the insert commits).
+     * Idempotency keys are scoped to the parent.
+     */
+    public Uni<TaskService.Created> createChild(Caller caller, Child child) {
+        TaskInput.validateParams(child.params(), config.maxParamsBytes());
+        List<UUID> dependencies = TaskInput.distinct(child.dependantOn());
+        String key = child.idempotencyKey() == null ? null : "child:" + child.parentTaskId() + ":" + child.idempotencyKey();
+        return db.inTransaction(caller.asWorker(), connection -> tasks
+                .lockParent(connection, child.parentTaskId(), child.leaseToken()).chain(parent -> {
+                    if (parent == null) {
+                        return Uni.createFrom().failure(ProblemException.notFound("Parent task"));
+                    }
+                    if (!parent.isHeld()) {
+                        return Uni.createFrom().failure(ProblemException.conflict(ErrorCode.LEASE_LOST,
+                                "This worker no longer holds the parent task's lease; nothing was written."));
+                    }
+                    if (parent.children() >= config.maxChildrenPerTask()) {
+                        return Uni.createFrom().failure(ProblemException.unprocessable(ErrorCode.UNPROCESSABLE,
+                                "A task may create at most " + config.maxChildrenPerTask() + " sub-tasks."));
+                    }
+                    String hash = TaskService.requestHash(parent.projectId(), child.taskType(), child.params(),
+                            dependencies, child.parentTaskId());
+                    return taskService.insert(connection, new NewTask(parent.projectId(), parent.userId(),
+                            child.taskType(), child.params(), dependencies, child.parentTaskId(), config.maxAttempts(),
+                            key, hash));
+                }));
+    }
+
+    // ---- storage-service's lease check -----------------------------------------------------------------
+
+    public Uni<TaskLeaseView> leaseHeldBy(UUID taskId, UUID leaseToken) {
+        return db.inTransaction(Actor.service(), connection -> leases.leaseView(connection, taskId)).map(lease -> {
+            if (lease == null) {
+                throw ProblemException.notFound("Task");
+            }
+            if (!TaskStatus.IN_PROGRESS.equals(lease.status()) || !leaseToken.equals(lease.leaseToken())) {
+                throw ProblemException.conflict(ErrorCode.LEASE_LOST, "The lease token is not the task's current lease.");
+            }
+            return new TaskLeaseView(lease.taskId(), lease.userId(), lease.projectId(), lease.leaseExpiresAt());
+        });
+    }
+
+    /** After a fenced write matched nothing: 404 when the caller cannot see the task, else 409. */
+    private Uni<TaskRow> whyNot(SqlConnection connection, UUID taskId) {
+        return tasks.find(connection, taskId).map(current -> {
+            if (current == null) {
+                throw ProblemException.notFound("Task");
+            }
+            throw ProblemException.conflict(ErrorCode.LEASE_LOST,
+                    "This worker no longer holds the task's lease; nothing was written.");
+        });
+    }
+}

@@ -1,0 +1,212 @@
+package ai.reigh.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.Tokens;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Server-sent events of a project's changes, for its owner only, resumable with Last-Event-ID. */
+@QuarkusTest
+class EventsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TestHTTPResource("/v1/events")
+    URL events;
+
+    /** One server-sent event as received. */
+    record Event(String id, String name, JsonNode data) {
+    }
+
+    /** An open stream: its events (and comments) as they arrive; close() disconnects. */
+    static final class Stream implements AutoCloseable {
+        final HttpResponse<java.util.stream.Stream<String>> response;
+        final BlockingQueue<Event> received = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
+        private final Thread reader;
+
+        Stream(HttpResponse<java.util.stream.Stream<String>> response) {
+            this.response = response;
+            this.reader = new Thread(this::read, "sse-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            String id = null;
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            try (java.util.stream.Stream<String> lines = response.body()) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.isEmpty()) {
+                        if (data.length() > 0) {
+                            received.add(new Event(id, name, JSON.readTree(data.toString())));
+                        }
+                        id = null;
+                        name = null;
+                        data.setLength(0);
+                    } else if (line.startsWith(":")) {
+                        comments.add(line.substring(1).trim());
+                    } else if (line.startsWith("id:")) {
+                        id = line.substring(3).trim();
+                    } else if (line.startsWith("event:")) {
+                        name = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    }
+                }
+            } catch (Exception closed) {
+                // The test closed the stream.
+            }
+        }
+
+        Event next(String name, UUID rowId) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                Event event = received.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null && event.name().equals(name) && event.data().get("id").asText().equals(rowId.toString())) {
+                    return event;
+                }
+            }
+            throw new AssertionError("no " + name + " event for " + rowId);
+        }
+
+        @Override
+        public void close() {
+            reader.interrupt();
+            response.body().close();
+        }
+    }
+
+    private Stream open(String token, UUID projectId, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(events + "?project_id=" + projectId))
+                .header("Accept", "text/event-stream");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return new Stream(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines()));
+    }
+
+    @Test
+    void theOwnerSeesATasksChangesAsTheyHappen() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        try (Stream stream = open(owner.token(), owner.projectId(), null)) {
+            assertThat(stream.response.statusCode()).isEqualTo(200);
+            assertThat(stream.response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+            UUID taskId = Fixtures.createTask(owner, "single_image");
+            Event created = stream.next("task.created", taskId);
+            assertThat(created.data().get("table").asText()).isEqualTo("tasks");
+            assertThat(created.data().get("op").asText()).isEqualTo("INSERT");
+            assertThat(created.data().get("project_id").asText()).isEqualTo(owner.projectId().toString());
+            assertThat(created.data().get("status").asText()).isEqualTo("Queued");
+            assertThat(Long.parseLong(created.id())).isPositive();
+
+            Fixtures.claimOne(owner.localWorker(), "sse-worker");
+            Event claimed = stream.next("task.updated", taskId);
+            assertThat(claimed.data().get("status").asText()).isEqualTo("In Progress");
+            Api.as(owner.token()).post("/v1/tasks/" + taskId + "/cancel").then().statusCode(200);
+            Event cancelled = stream.next("task.updated", taskId);
+            assertThat(cancelled.data().get("status").asText()).isEqualTo("Cancelled");
+            assertThat(Long.parseLong(cancelled.id())).isGreaterThan(Long.parseLong(claimed.id()));
+
+            // Another project's changes are not in this stream.
+            Fixtures.Owner other = Fixtures.owner();
+            UUID foreign = Fixtures.createTask(other, "single_image");
+            UUID mine = Fixtures.createTask(owner, "single_image");
+            stream.next("task.created", mine);
+            assertThat(stream.received).noneMatch(event -> event.data().get("id").asText().equals(foreign.toString()));
+        }
+    }
+
+    @Test
+    void anotherUsersProjectIsNotFound() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        Fixtures.Owner stranger = Fixtures.owner();
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(events + "?project_id="
+                + owner.projectId())).header("Authorization", "Bearer " + stranger.token()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("content-type").orElse("")).contains("problem+json");
+        assertThat(answer.body()).contains("\"not_found\"");
+        HttpResponse<String> noProject = HTTP.send(HttpRequest.newBuilder(URI.create(events.toString()))
+                .header("Authorization", "Bearer " + owner.token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noProject.statusCode()).isEqualTo(400);
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(events + "?project_id="
+                + owner.projectId())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> worker = HTTP.send(HttpRequest.newBuilder(URI.create(events + "?project_id="
+                + owner.projectId())).header("Authorization", "Bearer " + Tokens.worker()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(worker.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theTokenMayComeInTheQueryAndLastEventIdResumes() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        UUID first;
+        UUID second;
+        String firstEventId;
+        HttpRequest viaQuery = HttpRequest.newBuilder(URI.create(events + "?project_id=" + owner.projectId()
+                + "&access_token=" + owner.token())).build();
+        try (Stream stream = new Stream(HTTP.send(viaQuery, HttpResponse.BodyHandlers.ofLines()))) {
+            assertThat(stream.response.statusCode()).isEqualTo(200);
+            first = Fixtures.createTask(owner, "single_image");
+            firstEventId = stream.next("task.created", first).id();
+        }
+        // Disconnected: changes happen meanwhile.
+        second = Fixtures.createTask(owner, "single_image");
+        Api.as(owner.token()).post("/v1/tasks/" + first + "/cancel").then().statusCode(200);
+        try (Stream resumed = open(owner.token(), owner.projectId(), firstEventId)) {
+            Event missedCreate = resumed.next("task.created", second);
+            Event missedCancel = resumed.next("task.updated", first);
+            assertThat(Long.parseLong(missedCreate.id())).isGreaterThan(Long.parseLong(firstEventId));
+            assertThat(missedCancel.data().get("status").asText()).isEqualTo("Cancelled");
+            // Live events keep coming after the replay.
+            UUID third = Fixtures.createTask(owner, "single_image");
+            resumed.next("task.created", third);
+            List<String> ids = new ArrayList<>();
+            resumed.received.forEach(event -> ids.add(event.id()));
+            assertThat(ids).doesNotContain(firstEventId);
+        }
+    }
+
+    @Test
+    void idleStreamsGetKeepAliveComments() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        try (Stream stream = open(owner.token(), owner.projectId(), null)) {
+            String comment = stream.comments.poll(5, TimeUnit.SECONDS);
+            assertThat(comment).isEqualTo("keep-alive");
+        }
+    }
+
+    @Test
+    void aLastEventIdThatIsNotAnIdIsRefused() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(events + "?project_id="
+                + owner.projectId())).header("Authorization", "Bearer " + owner.token()).header("Last-Event-ID", "x1")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(400);
+    }
+}

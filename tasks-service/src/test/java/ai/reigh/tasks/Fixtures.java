@@ -1,0 +1,164 @@
+package ai.reigh.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.SqlSession;
+import ai.reigh.common.testing.Tokens;
+import io.restassured.response.Response;
+
+/**
+ * Test data through the schema owner (users, credits, projects belong to other services), and the
+ * API calls the tests repeat. Every test makes its own users, so tests never share rows.
+ */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** A user with {@code credits} (through a ledger entry, the only way the balance moves). */
+    static Owner owner(BigDecimal credits) {
+        UUID userId = UUID.randomUUID();
+        UUID projectId = UUID.randomUUID();
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("INSERT INTO users (id, email) VALUES (?, ?)", userId, userId + "@example.test");
+            if (credits.signum() != 0) {
+                sql.update("INSERT INTO credits_ledger (user_id, amount, type) VALUES (?, ?, 'manual')", userId, credits);
+            }
+            sql.update("INSERT INTO projects (id, user_id, name) VALUES (?, ?, 'test project')", projectId, userId);
+        }
+        return new Owner(userId, projectId, Tokens.user(userId));
+    }
+
+    static Owner owner() {
+        return owner(new BigDecimal("1000"));
+    }
+
+    /** A user and one of their projects, with the user's token. */
+    record Owner(UUID userId, UUID projectId, String token) {
+        UUID anotherProject() {
+            UUID id = UUID.randomUUID();
+            try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+                sql.update("INSERT INTO projects (id, user_id, name) VALUES (?, ?, 'another project')", id, userId);
+            }
+            return id;
+        }
+
+        /** A worker token bound to this owner (local worker mode). */
+        String localWorker() {
+            return Tokens.localWorker(userId);
+        }
+
+        void settings(String json) {
+            try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+                sql.update("UPDATE users SET settings = ?::jsonb WHERE id = ?", json, userId);
+            }
+        }
+    }
+
+    static Map<String, Object> body(Object... pairs) {
+        Map<String, Object> body = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            body.put((String) pairs[i], pairs[i + 1]);
+        }
+        return body;
+    }
+
+    static UUID createTask(Owner owner, String taskType, Map<String, Object> params, List<UUID> dependencies) {
+        Map<String, Object> body = body("project_id", owner.projectId(), "task_type", taskType, "params", params);
+        if (!dependencies.isEmpty()) {
+            body.put("dependant_on", dependencies);
+        }
+        return UUID.fromString(Api.as(owner.token()).body(body).post("/v1/tasks").then().statusCode(201).extract()
+                .path("id"));
+    }
+
+    static UUID createTask(Owner owner, String taskType) {
+        return createTask(owner, taskType, Map.of(), List.of());
+    }
+
+    /** Many queued tasks in one statement (faster than the API for load tests). */
+    static List<UUID> insertTasks(Owner owner, String taskType, int count) {
+        List<UUID> ids = new ArrayList<>();
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            for (List<Object> row : sql.query("""
+                    INSERT INTO tasks (project_id, user_id, task_type, params, run_type, is_orchestrator)
+                    SELECT ?, ?, c.task_type, '{}'::jsonb, c.run_type, c.category = 'orchestration'
+                    FROM task_cost_configs c, generate_series(1, ?) g WHERE c.task_type = ?
+                    RETURNING id""", owner.projectId(), owner.userId(), count, taskType)) {
+                ids.add((UUID) row.get(0));
+            }
+        }
+        return ids;
+    }
+
+    static Response claim(String workerToken, Map<String, Object> body) {
+        return Api.as(workerToken).body(body).post("/v1/workers/claim");
+    }
+
+    /** Claims one task of {@code worker} (limit 1, no wait); fails the test when nothing is claimable. */
+    static Claimed claimOne(String workerToken, String workerId) {
+        Response answer = claim(workerToken, body("worker_id", workerId));
+        assertThat(answer.statusCode()).as("claim answer").isEqualTo(200);
+        return new Claimed(UUID.fromString(answer.path("tasks[0].id")),
+                UUID.fromString(answer.path("tasks[0].lease_token")));
+    }
+
+    record Claimed(UUID taskId, UUID leaseToken) {
+    }
+
+    /** Nothing left claimable by cloud workers: earlier tests' tasks must not be claimed by this one. */
+    static void drainQueue() {
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("UPDATE tasks SET status = 'Cancelled', lease_token = NULL, lease_expires_at = NULL"
+                    + " WHERE status IN ('Queued', 'In Progress')");
+        }
+    }
+
+    static String status(UUID taskId) {
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            return (String) sql.value("SELECT status FROM tasks WHERE id = ?", taskId);
+        }
+    }
+
+    static Object column(UUID taskId, String column) {
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            return sql.value("SELECT " + column + " FROM tasks WHERE id = ?", taskId);
+        }
+    }
+
+    static java.time.Instant instant(UUID taskId, String column) {
+        Object value = column(taskId, column);
+        return value == null ? null : ((java.sql.Timestamp) value).toInstant();
+    }
+
+    /** Makes a lease look expired to the reaper (the only way to test expiry without waiting a minute). */
+    static void expireLease(UUID taskId) {
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = ?", taskId);
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}
