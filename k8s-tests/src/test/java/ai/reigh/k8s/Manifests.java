@@ -89,6 +89,12 @@ final class Manifests {
         return read(overlay, yaml);
     }
 
+    /** A kustomization outside the overlays (the restore component on top of one), rendered and read strictly. */
+    static Manifests ofDirectory(String label, Path kustomization) {
+        Path kubectl = Kubectl.find().orElseThrow(() -> new IllegalStateException(Kubectl.absentMessage()));
+        return read(label, Kubectl.kustomize(kubectl, kustomization));
+    }
+
     /** Reads a YAML stream strictly (also used on hand-made input by the parser's own tests). */
     static Manifests read(String overlay, String yaml) {
         List<Document> documents = new ArrayList<>();

@@ -18,7 +18,8 @@ public record CnpgCluster(String apiVersion, String kind, ObjectMeta metadata, S
     public record Spec(String description, String imageName, int instances, PrimaryUpdateStrategy primaryUpdateStrategy,
             PrimaryUpdateMethod primaryUpdateMethod, Boolean enableSuperuserAccess, Boolean enablePDB,
             Postgresql postgresql, Bootstrap bootstrap, Managed managed, Storage storage, Storage walStorage,
-            ResourceRequirements resources, Affinity affinity, List<Plugin> plugins) {
+            ResourceRequirements resources, Affinity affinity, List<Plugin> plugins,
+            List<ExternalCluster> externalClusters) {
     }
 
     public enum PrimaryUpdateStrategy {
@@ -47,7 +48,20 @@ public record CnpgCluster(String apiVersion, String kind, ObjectMeta metadata, S
         @JsonProperty("preferred") PREFERRED
     }
 
-    public record Bootstrap(InitDb initdb) {
+    /** Exactly one of them (the operator refuses both). */
+    public record Bootstrap(InitDb initdb, Recovery recovery) {
+    }
+
+    public record Recovery(String source, String database, String owner, LocalObjectReference secret,
+            RecoveryTarget recoveryTarget) {
+    }
+
+    public record RecoveryTarget(String targetTime, String targetLSN, String targetName, String targetXID,
+            Boolean targetImmediate, String backupID) {
+    }
+
+    /** A source of WAL and base backups for recovery, through a plugin. */
+    public record ExternalCluster(String name, Plugin plugin) {
     }
 
     public record InitDb(String database, String owner, LocalObjectReference secret, Boolean dataChecksums,
