@@ -39,6 +39,12 @@ public final class SystemUnderTest {
         }
         int gatewayPort = Processes.freePort();
         config.put("reigh.storage.public-base-url", "http://127.0.0.1:" + gatewayPort);
+        // Short leases and a brisk reaper, so that crash and lease-expiry scenarios take seconds, not
+        // minutes; workers in these tests heartbeat every second.
+        config.put("reigh.tasks.lease-duration", "6s");
+        config.put("reigh.tasks.reaper.interval", "1s");
+        config.put("reigh.tasks.retry-backoff-base", "1s");
+        config.put("reigh.tasks.relay.backoff-max", "2s");
         SystemUnderTest system = new SystemUnderTest(Map.copyOf(config));
         List<Thread> starting = new ArrayList<>();
         for (String service : SERVICES) {
