@@ -172,7 +172,7 @@ class LeaseTest {
     void storageServiceChecksALeaseThroughTheInternalRoute() {
         Fixtures.Owner owner = Fixtures.owner();
         UUID taskId = Fixtures.createTask(owner, "single_image");
-        Fixtures.Claimed claimed = Fixtures.claimOne(owner.localWorker(), "uploader");
+        Fixtures.Claimed claimed = Fixtures.claimOne(owner.localWorker(), "lease-checker");
         String service = Tokens.service();
         Api.as(service).get("/internal/v1/tasks/" + taskId + "/lease?lease_token=" + claimed.leaseToken()).then()
                 .statusCode(200).body("task_id", equalTo(taskId.toString()))
@@ -201,6 +201,11 @@ class LeaseTest {
                 "result_data", List.of(1))).post(path).then().statusCode(400).body("errors[0].field", equalTo("result_data"));
         Api.as(worker).body(body("lease_token", claimed.leaseToken(), "output_location", "https://x/a.png",
                 "status", "Complete")).post(path).then().statusCode(400).body("code", equalTo("unknown_field"));
+        Api.as(worker).body(body("lease_token", claimed.leaseToken(), "output_location", "file:///etc/passwd"))
+                .post(path).then().statusCode(400).body("errors[0].field", equalTo("output_location"));
+        Api.as(worker).body(body("lease_token", claimed.leaseToken(), "output_location", "https://x/a.png",
+                "thumbnail_url", "not a url")).post(path).then().statusCode(400)
+                .body("errors[0].field", equalTo("thumbnail_url"));
         Api.as(worker).body(body("lease_token", claimed.leaseToken(), "error", "", "retryable", true))
                 .post("/v1/workers/tasks/" + taskId + "/fail").then().statusCode(400);
         assertThat(Fixtures.status(taskId)).isEqualTo("In Progress");

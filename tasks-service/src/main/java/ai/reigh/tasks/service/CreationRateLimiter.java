@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.tasks.config.TasksConfig;
@@ -24,9 +25,14 @@ public class CreationRateLimiter {
     private final int burst;
     private final ConcurrentHashMap<UUID, Bucket> buckets = new ConcurrentHashMap<>();
 
+    @Inject
     public CreationRateLimiter(TasksConfig config) {
-        this.ratePerNano = config.creation().ratePerSecond() / 1e9;
-        this.burst = Math.max(1, config.creation().burst());
+        this(config.creation().ratePerSecond(), config.creation().burst());
+    }
+
+    CreationRateLimiter(double ratePerSecond, int burst) {
+        this.ratePerNano = ratePerSecond / 1e9;
+        this.burst = Math.max(1, burst);
     }
 
     /** Takes one token from the user's bucket, or fails with 429. */

@@ -66,7 +66,7 @@ public class Reaper {
     @Scheduled(every = "${reigh.tasks.reaper.interval:5s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return runOnce().chain(this::housekeeping).onFailure().recoverWithItem(failure -> {
+        return runOnce().chain(run -> housekeeping()).onFailure().recoverWithItem(failure -> {
             LOG.warnf("reaper run failed: %s", failure.toString());
             return null;
         }).replaceWithVoid();
@@ -100,14 +100,18 @@ public class Reaper {
         });
     }
 
+    /** What a housekeeping run pruned; {@code leading} false: another replica was running it. */
+    public record Pruned(boolean leading, int events, int deliveredOutboxRows) {
+    }
+
     /** Prunes what has outlived its retention; one leader, bounded batches. */
-    Uni<Void> housekeeping(Run ignored) {
+    public Uni<Pruned> housekeeping() {
         int batch = config.reaper().pruneBatchSize();
         return db.inTransaction(Actor.service(), connection -> reaper.lead(connection, HOUSEKEEPING_LOCK)
-                .chain(leading -> !leading ? Uni.createFrom().voidItem()
+                .chain(leading -> !leading ? Uni.createFrom().item(new Pruned(false, 0, 0))
                         : events.prune(connection, config.events().retention(), batch)
-                                .chain(() -> outbox.pruneDelivered(connection, config.reaper().deliveredOutboxRetention(),
-                                        batch))
-                                .replaceWithVoid()));
+                                .chain(prunedEvents -> outbox.pruneDelivered(connection,
+                                        config.reaper().deliveredOutboxRetention(), batch)
+                                        .map(rows -> new Pruned(true, prunedEvents, rows)))));
     }
 }

@@ -58,6 +58,31 @@ final class TaskInput {
         }
     }
 
+    /**
+     * Output and thumbnail locations become a generation's URLs: an http(s) URL with a host, no
+     * whitespace or control characters (what projects-service accepts), checked here so that a bad
+     * one is the worker's 400 now rather than an undeliverable generation later.
+     */
+    static void requireMediaUrl(String field, String url) {
+        if (url == null) {
+            return;
+        }
+        boolean printable = url.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+        java.net.URI uri = null;
+        if (printable) {
+            try {
+                uri = new java.net.URI(url);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+        }
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (uri == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                || uri.getHost().isEmpty()) {
+            throw ProblemException.validation(field, "must be an http or https URL");
+        }
+    }
+
     /** Dependencies without repeats, in the order given. */
     static List<UUID> distinct(List<UUID> ids) {
         if (ids == null || ids.isEmpty()) {

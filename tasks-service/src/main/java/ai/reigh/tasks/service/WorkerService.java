@@ -155,6 +155,8 @@ public class WorkerService {
 
     public Uni<TaskRow> complete(Caller caller, UUID taskId, Finish finish) {
         TaskInput.validateResult(finish.resultData(), config.maxResultBytes());
+        TaskInput.requireMediaUrl("output_location", finish.outputLocation());
+        TaskInput.requireMediaUrl("thumbnail_url", finish.thumbnailUrl());
         String hash = completionHash(finish);
         if (finish.objectId() == null) {
             return record(caller, taskId, finish, finish.outputLocation(), hash);

@@ -6,20 +6,27 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
+import ai.reigh.tasks.service.Reaper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
-/** The operator's views, admin only, and the queue metrics. */
+/** What operators see and rely on: the admin views (admin only), the metrics, and housekeeping. */
 @QuarkusTest
-class AdminTest {
+class OperationsTest {
+    @Inject
+    Reaper reaper;
 
     @Test
     void adminsSeeWorkersWithTheirHeartbeatAge() {
@@ -57,6 +64,27 @@ class AdminTest {
     }
 
     @Test
+    void oldRealtimeEventsArePruned() {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("INSERT INTO realtime_events (project_id, event, table_name, op, row_id, created_at)"
+                    + " VALUES (?, 'task.created', 'tasks', 'INSERT', ?, now() - interval '2 hours')", UUID.randomUUID(), old);
+            sql.update("INSERT INTO realtime_events (project_id, event, table_name, op, row_id)"
+                    + " VALUES (?, 'task.created', 'tasks', 'INSERT', ?)", UUID.randomUUID(), recent);
+        }
+        Fixtures.await("the old event to be pruned", Duration.ofSeconds(20), () -> {
+            reaper.housekeeping().await().atMost(Duration.ofSeconds(10));
+            try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+                return sql.count("SELECT count(*) FROM realtime_events WHERE row_id = ?", old) == 0;
+            }
+        });
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM realtime_events WHERE row_id = ?", recent)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void onlyAdminsMayLook() {
         Fixtures.Owner owner = Fixtures.owner();
         Api.as(owner.token()).get("/v1/admin/workers").then().statusCode(403).body("code", equalTo("forbidden"));
@@ -69,7 +97,7 @@ class AdminTest {
         Fixtures.Owner owner = Fixtures.owner();
         Fixtures.createTask(owner, "single_image");
         Fixtures.claimOne(owner.localWorker(), "metrics");
-        Fixtures.await("the queue gauges to be sampled", java.time.Duration.ofSeconds(15), () -> {
+        Fixtures.await("the queue gauges to be sampled", Duration.ofSeconds(15), () -> {
             String metrics = Api.given().get("/q/metrics").asString();
             return metrics.contains("reigh_tasks_queue_depth{status=\"In Progress\"}")
                     && !metrics.contains("reigh_tasks_queue_depth{status=\"In Progress\"} 0.0");
