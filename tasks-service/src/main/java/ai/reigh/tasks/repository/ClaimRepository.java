@@ -5,10 +5,11 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
 import ai.reigh.common.db.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -103,16 +104,16 @@ public class ClaimRepository {
     }
 
     /**
-     * Runs the claim. Returns null when the worker id belongs to another owner (nothing claimed),
+     * Runs the claim as its own transaction, in one round trip. Returns null when the worker id belongs to another owner (nothing claimed),
      * else the claimed tasks (possibly none), oldest first.
      */
-    public Uni<List<ClaimedTask>> claim(SqlConnection connection, ClaimRequestRow request) {
+    public Uni<List<ClaimedTask>> claim(Db db, Actor actor, ClaimRequestRow request) {
         String sql = request.ownerId() == null ? CLAIM_CLOUD : CLAIM_LOCAL;
         Tuple args = Tuple.tuple().addValue(request.workerId()).addValue(request.ownerId()).addValue(request.runType())
                 .addValue(request.sameModelOnly()).addValue(request.maxTaskWaitMinutes().doubleValue())
                 .addValue((long) request.limit())
                 .addValue(request.leaseDuration().toMillis() / 1000.0);
-        return connection.preparedQuery(sql).execute(args).map(rows -> {
+        return db.inOneStatement(actor, sql, args).map(rows -> {
             if (rows.size() == 0) {
                 return null;
             }

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
 import ai.reigh.common.db.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -128,17 +130,21 @@ public class LeaseRepository {
             SELECT id, user_id, project_id, status, lease_token, lease_expires_at FROM tasks WHERE id = $1
             """;
 
-    public Uni<TaskRow> start(SqlConnection connection, UUID taskId, UUID leaseToken, Duration lease) {
-        return connection.preparedQuery(START).execute(Tuple.of(taskId, leaseToken, seconds(lease)))
+    /** The started task (its own transaction, one round trip), or null when the lease is not the presented one. */
+    public Uni<TaskRow> start(Db db, Actor actor, UUID taskId, UUID leaseToken, Duration lease) {
+        return db.inOneStatement(actor, START, Tuple.of(taskId, leaseToken, seconds(lease)))
                 .map(rows -> Rows.first(rows, TaskColumns::map));
     }
 
-    /** The completed task, or null when the lease is not (or no longer) the presented one. */
-    public Uni<TaskRow> complete(SqlConnection connection, Completion completion) {
+    /**
+     * The completed task (its own transaction, one round trip: the transition and the outbox rows are
+     * one statement), or null when the lease is not (or no longer) the presented one.
+     */
+    public Uni<TaskRow> complete(Db db, Actor actor, Completion completion) {
         Tuple args = Tuple.tuple().addValue(completion.taskId()).addValue(completion.leaseToken())
                 .addValue(completion.outputLocation()).addValue(Rows.jsonb(completion.resultData()))
                 .addValue(completion.completionHash()).addValue(completion.thumbnailUrl()).addValue(completion.objectId());
-        return connection.preparedQuery(COMPLETE).execute(args).map(rows -> Rows.first(rows, TaskColumns::map));
+        return db.inOneStatement(actor, COMPLETE, args).map(rows -> Rows.first(rows, TaskColumns::map));
     }
 
     public Uni<TaskRow> fail(SqlConnection connection, UUID taskId, UUID leaseToken, String error, boolean retryable,
@@ -149,16 +155,27 @@ public class LeaseRepository {
     }
 
     public Uni<HeartbeatOutcome> heartbeat(SqlConnection connection, Heartbeat beat) {
-        Tuple args = Tuple.tuple().addValue(beat.workerId()).addValue(beat.ownerId()).addValue(beat.status())
+        return connection.preparedQuery(HEARTBEAT).execute(heartbeatArguments(beat)).map(LeaseRepository::heartbeatOutcome);
+    }
+
+    /** The heartbeat as its own transaction, in one round trip (no crash to handle after it). */
+    public Uni<HeartbeatOutcome> heartbeat(Db db, Actor actor, Heartbeat beat) {
+        return db.inOneStatement(actor, HEARTBEAT, heartbeatArguments(beat)).map(LeaseRepository::heartbeatOutcome);
+    }
+
+    private static Tuple heartbeatArguments(Heartbeat beat) {
+        return Tuple.tuple().addValue(beat.workerId()).addValue(beat.ownerId()).addValue(beat.status())
                 .addValue(beat.currentModel()).addValue(beat.vramTotalMb()).addValue(beat.vramUsedMb())
                 .addValue(beat.taskIds().toArray(UUID[]::new)).addValue(beat.leaseTokens().toArray(UUID[]::new))
                 .addValue(seconds(beat.leaseDuration())).addValue(beat.crashed());
-        return connection.preparedQuery(HEARTBEAT).execute(args).map(rows -> {
-            Row row = rows.iterator().next();
-            return new HeartbeatOutcome(row.getBoolean("registered"), uuids(row, "renewed"), uuids(row, "cancelled"),
-                    Rows.instant(row, "lease_expires_at"));
-        });
     }
+
+    private static HeartbeatOutcome heartbeatOutcome(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        return new HeartbeatOutcome(row.getBoolean("registered"), uuids(row, "renewed"), uuids(row, "cancelled"),
+                Rows.instant(row, "lease_expires_at"));
+    }
+
 
     public Uni<List<Ended>> releaseWorkerTasks(SqlConnection connection, String workerId) {
         return connection.preparedQuery(RELEASE_WORKER_TASKS).execute(Tuple.of(workerId))

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
 import ai.reigh.common.db.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -137,17 +139,27 @@ public class TaskRepository {
             """;
 
     public Uni<CreateOutcome> create(SqlConnection connection, NewTask task) {
-        Tuple args = Tuple.tuple(List.of(task.projectId(), task.userId(), task.taskType(), Rows.jsonb(task.params()),
+        return connection.preparedQuery(CREATE).execute(createArguments(task)).map(TaskRepository::createOutcome);
+    }
+
+    /** The creation as its own transaction, in one round trip. */
+    public Uni<CreateOutcome> create(Db db, Actor actor, NewTask task) {
+        return db.inOneStatement(actor, CREATE, createArguments(task)).map(TaskRepository::createOutcome);
+    }
+
+    private static Tuple createArguments(NewTask task) {
+        return Tuple.tuple(List.of(task.projectId(), task.userId(), task.taskType(), Rows.jsonb(task.params()),
                 task.dependantOn().toArray(UUID[]::new)))
                 .addValue(task.parentTaskId()).addValue(task.maxAttempts()).addValue(task.idempotencyKey())
                 .addValue(task.requestHash());
-        return connection.preparedQuery(CREATE).execute(args).map(rows -> {
-            Row row = rows.iterator().next();
-            Boolean created = row.getBoolean("created");
-            return new CreateOutcome(row.getBoolean("project_found"), row.getBoolean("type_found"),
-                    row.getLong("deps_found"), row.getUUID("failed_dependency"),
-                    created == null ? null : TaskColumns.map(row), Boolean.TRUE.equals(created));
-        });
+    }
+
+    private static CreateOutcome createOutcome(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        Boolean created = row.getBoolean("created");
+        return new CreateOutcome(row.getBoolean("project_found"), row.getBoolean("type_found"),
+                row.getLong("deps_found"), row.getUUID("failed_dependency"),
+                created == null ? null : TaskColumns.map(row), Boolean.TRUE.equals(created));
     }
 
     public Uni<TaskRow> findByIdempotencyKey(SqlConnection connection, UUID userId, String key) {
@@ -157,6 +169,16 @@ public class TaskRepository {
 
     public Uni<TaskRow> find(SqlConnection connection, UUID id) {
         return connection.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    /** A read as its own transaction, in one round trip. */
+    public Uni<TaskRow> find(Db db, Actor actor, UUID id) {
+        return db.inOneStatement(actor, FIND, Tuple.of(id)).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    public Uni<TaskRow> findByIdempotencyKey(Db db, Actor actor, UUID userId, String key) {
+        return db.inOneStatement(actor, FIND_BY_IDEMPOTENCY_KEY, Tuple.of(userId, key))
+                .map(rows -> Rows.first(rows, TaskColumns::map));
     }
 
     /** Whether the acting user can see the project (row-level security hides everyone else's). */

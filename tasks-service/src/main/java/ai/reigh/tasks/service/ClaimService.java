@@ -69,7 +69,7 @@ public class ClaimService {
 
     private Uni<List<ClaimedTask>> attempt(Caller caller, ClaimRequestRow request) {
         metrics.claimAttempted();
-        return db.inTransaction(caller.asWorker(), connection -> claims.claim(connection, request)).map(tasks -> {
+        return claims.claim(db, caller.asWorker(), request).map(tasks -> {
             if (tasks == null) {
                 throw ProblemException.conflict(ErrorCode.CONFLICT,
                         "worker_id " + request.workerId() + " is registered to another owner; use another id.");

@@ -2,6 +2,7 @@ package ai.reigh.tasks.service;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -60,7 +61,9 @@ public class TaskService {
         String hash = requestHash(creation.projectId(), creation.taskType(), creation.params(), dependencies, null);
         NewTask task = new NewTask(creation.projectId(), userId, creation.taskType(), creation.params(), dependencies,
                 null, config.maxAttempts(), creation.idempotencyKey(), hash);
-        return db.inTransaction(caller.asUser(), connection -> insert(connection, task));
+        return tasks.create(db, caller.asUser(), task)
+                .chain(outcome -> resolve(outcome, task,
+                        () -> tasks.findByIdempotencyKey(db, caller.asUser(), userId, task.idempotencyKey())));
     }
 
     /**
@@ -68,20 +71,26 @@ public class TaskService {
      * creation (whose parent check happens first, in the same transaction).
      */
     Uni<Created> insert(SqlConnection connection, NewTask task) {
-        return tasks.create(connection, task).chain(outcome -> {
-            if (outcome.task() != null) {
-                return Uni.createFrom().item(replayOrCreated(outcome.task(), outcome.created(), task.requestHash()));
-            }
+        return tasks.create(connection, task).chain(outcome -> resolve(outcome, task,
+                () -> tasks.findByIdempotencyKey(connection, task.userId(), task.idempotencyKey())));
+    }
+
+    private Uni<Created> resolve(CreateOutcome outcome, NewTask task, Supplier<Uni<TaskRow>> findByKey) {
+        Uni<Created> created;
+        if (outcome.task() != null) {
+            created = Uni.createFrom().item(replayOrCreated(outcome.task(), outcome.created(), task.requestHash()));
+        } else {
             refuse(outcome, task);
             // Every check passed and nothing was inserted: a concurrent request took the key first.
-            return tasks.findByIdempotencyKey(connection, task.userId(), task.idempotencyKey()).map(existing -> {
+            created = findByKey.get().map(existing -> {
                 if (existing == null) {
                     throw ProblemException.unavailable("The task could not be created; retry.");
                 }
                 return replayOrCreated(existing, false, task.requestHash());
             });
-        }).invoke(created -> {
-            if (created.created()) {
+        }
+        return created.invoke(result -> {
+            if (result.created()) {
                 metrics.created();
             }
         });
@@ -129,7 +138,7 @@ public class TaskService {
     }
 
     public Uni<TaskRow> get(Caller caller, UUID id) {
-        return db.inTransaction(caller.asUser(), connection -> tasks.find(connection, id)).map(task -> {
+        return tasks.find(db, caller.asUser(), id).map(task -> {
             if (task == null) {
                 throw ProblemException.notFound("Task");
             }

@@ -24,6 +24,7 @@ import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.Completion;
 import ai.reigh.tasks.repository.Ended;
 import ai.reigh.tasks.repository.Heartbeat;
+import ai.reigh.tasks.repository.HeartbeatOutcome;
 import ai.reigh.tasks.repository.LeaseRepository;
 import ai.reigh.tasks.repository.NewTask;
 import ai.reigh.tasks.repository.TaskRepository;
@@ -96,20 +97,32 @@ public class WorkerService {
         }
         Heartbeat heartbeat = new Heartbeat(beat.workerId(), caller.workerOwnerId().orElse(null), beat.status(),
                 beat.currentModel(), beat.vramTotalMb(), beat.vramUsedMb(), ids, tokens, config.leaseDuration());
+        if (!heartbeat.crashed()) {
+            // The common case is one statement: one round trip.
+            return leases.heartbeat(db, caller.asWorker(), heartbeat).map(outcome -> {
+                if (!outcome.registered()) {
+                    throw ProblemException.conflict(ErrorCode.CONFLICT,
+                            "worker_id " + beat.workerId() + " is registered to another owner; use another id.");
+                }
+                return answer(seen, outcome);
+            });
+        }
         return db.inTransaction(caller.asWorker(), connection -> leases.heartbeat(connection, heartbeat)
                 .call(outcome -> {
                     if (!outcome.registered()) {
                         return Uni.createFrom().failure(ProblemException.conflict(ErrorCode.CONFLICT,
                                 "worker_id " + beat.workerId() + " is registered to another owner; use another id."));
                     }
-                    return heartbeat.crashed() ? releaseCrashed(connection, beat.workerId()) : Uni.createFrom().voidItem();
+                    return releaseCrashed(connection, beat.workerId());
                 })
-                .map(outcome -> {
-                    List<UUID> lost = new ArrayList<>(seen);
-                    lost.removeAll(outcome.renewed());
-                    lost.removeAll(outcome.cancelled());
-                    return new BeatAnswer(outcome.cancelled(), lost, outcome.leaseExpiresAt());
-                }));
+                .map(outcome -> answer(seen, outcome)));
+    }
+
+    private static BeatAnswer answer(Set<UUID> named, HeartbeatOutcome outcome) {
+        List<UUID> lost = new ArrayList<>(named);
+        lost.removeAll(outcome.renewed());
+        lost.removeAll(outcome.cancelled());
+        return new BeatAnswer(outcome.cancelled(), lost, outcome.leaseExpiresAt());
     }
 
     private Uni<Void> releaseCrashed(SqlConnection connection, String workerId) {
@@ -125,9 +138,9 @@ public class WorkerService {
 
     /** Billing starts now (the model is loaded); the lease is renewed too. */
     public Uni<TaskRow> start(Caller caller, UUID taskId, UUID leaseToken) {
-        return db.inTransaction(caller.asWorker(), connection -> leases
-                .start(connection, taskId, leaseToken, config.leaseDuration())
-                .chain(started -> started != null ? Uni.createFrom().item(started) : whyNot(connection, taskId)));
+        return leases.start(db, caller.asWorker(), taskId, leaseToken, config.leaseDuration())
+                .chain(started -> started != null ? Uni.createFrom().item(started)
+                        : tasks.find(db, caller.asWorker(), taskId).map(WorkerService::refuse));
     }
 
     public Uni<TaskRow> fail(Caller caller, UUID taskId, UUID leaseToken, String error, boolean retryable) {
@@ -163,7 +176,7 @@ public class WorkerService {
         }
         // The upload is confirmed before the completing transaction (no transaction waits on storage),
         // and only while the caller still holds the lease; a replay skips it.
-        return db.inTransaction(caller.asWorker(), connection -> tasks.find(connection, taskId)).chain(current -> {
+        return tasks.find(db, caller.asWorker(), taskId).chain(current -> {
             TaskRow settled = settledCompletion(current, finish, hash);
             if (settled != null) {
                 return Uni.createFrom().item(settled);
@@ -176,12 +189,13 @@ public class WorkerService {
     private Uni<TaskRow> record(Caller caller, UUID taskId, Finish finish, String outputLocation, String hash) {
         Completion completion = new Completion(taskId, finish.leaseToken(), outputLocation, finish.objectId(),
                 finish.thumbnailUrl(), finish.resultData(), hash);
-        return db.inTransaction(caller.asWorker(), connection -> leases.complete(connection, completion)
+        return leases.complete(db, caller.asWorker(), completion)
                 .chain(done -> {
                     if (done != null) {
                         return Uni.createFrom().item(new Recorded(done, true));
                     }
-                    return tasks.find(connection, taskId).map(current -> {
+                    // A fresh read (a new snapshot): sees a concurrent identical completion that won.
+                    return tasks.find(db, caller.asWorker(), taskId).map(current -> {
                         TaskRow settled = settledCompletion(current, finish, hash);
                         if (settled == null) {
                             throw ProblemException.conflict(ErrorCode.LEASE_LOST,
@@ -189,7 +203,7 @@ public class WorkerService {
                         }
                         return new Recorded(settled, false);
                     });
-                })).map(recorded -> {
+                }).map(recorded -> {
                     if (recorded.now()) {
                         // Committed: the relay can see the outbox rows.
                         metrics.completed();
@@ -290,12 +304,14 @@ public class WorkerService {
 
     /** After a fenced write matched nothing: 404 when the caller cannot see the task, else 409. */
     private Uni<TaskRow> whyNot(SqlConnection connection, UUID taskId) {
-        return tasks.find(connection, taskId).map(current -> {
-            if (current == null) {
-                throw ProblemException.notFound("Task");
-            }
-            throw ProblemException.conflict(ErrorCode.LEASE_LOST,
-                    "This worker no longer holds the task's lease; nothing was written.");
-        });
+        return tasks.find(connection, taskId).map(WorkerService::refuse);
+    }
+
+    private static TaskRow refuse(TaskRow current) {
+        if (current == null) {
+            throw ProblemException.notFound("Task");
+        }
+        throw ProblemException.conflict(ErrorCode.LEASE_LOST,
+                "This worker no longer holds the task's lease; nothing was written.");
     }
 }

@@ -1,0 +1,66 @@
+package ai.reigh.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import ai.reigh.common.db.Actor;
+import ai.reigh.common.db.Db;
+import ai.reigh.common.error.PgErrors;
+import ai.reigh.common.testing.SqlSession;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The pipelined one-statement transaction the hot paths use (common's {@code Db.inOneStatement}):
+ * it states the actor, commits what succeeded, rolls back what failed, and leaves its connection
+ * clean for the next user.
+ */
+@QuarkusTest
+class OneStatementTransactionTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    Db db;
+
+    @Test
+    void theActorIsStatedForTheStatementAndDoesNotLeak() {
+        UUID user = UUID.randomUUID();
+        var acting = db.inOneStatement(Actor.user(user), "SELECT reigh_acting_user() AS who, reigh_acting_role() AS role",
+                Tuple.tuple()).await().atMost(WAIT).iterator().next();
+        assertThat(acting.getUUID("who")).isEqualTo(user);
+        assertThat(acting.getString("role")).isEqualTo("user");
+        for (int i = 0; i < 40; i++) {
+            var next = db.inOneStatement(Actor.service(), "SELECT reigh_acting_user() AS who, reigh_acting_role() AS role",
+                    Tuple.tuple()).await().atMost(WAIT).iterator().next();
+            assertThat(next.getUUID("who")).isNull();
+            assertThat(next.getString("role")).isEqualTo("service");
+        }
+    }
+
+    @Test
+    void aFailingStatementWritesNothingAndLeavesTheConnectionUsable() {
+        String workerId = "rollback-probe-" + UUID.randomUUID();
+        assertThatThrownBy(() -> db.inOneStatement(Actor.service(),
+                "WITH w AS (INSERT INTO workers (id) VALUES ($1) RETURNING id) SELECT 1 / 0 FROM w", Tuple.of(workerId))
+                .await().atMost(WAIT)).satisfies(failure -> assertThat(PgErrors.hasState(failure, "22012", null)).isTrue());
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM workers WHERE id = ?", workerId)).isZero();
+        }
+        // Every pooled connection still works (none was left inside an aborted transaction).
+        for (int i = 0; i < 40; i++) {
+            assertThat(db.inOneStatement(Actor.service(), "SELECT 1 AS one", Tuple.tuple()).await().atMost(WAIT)
+                    .iterator().next().getInteger("one")).isEqualTo(1);
+        }
+        db.inOneStatement(Actor.service(), "INSERT INTO workers (id) VALUES ($1)", Tuple.of(workerId)).await().atMost(WAIT);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM workers WHERE id = ?", workerId)).isEqualTo(1);
+        }
+    }
+}
