@@ -31,6 +31,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Progress is pre-filtered here (owners already at the cap are skipped, so that they do not use up
  * the batch) and enforced by the {@code tasks_owner_in_progress_cap} trigger, which skips rows over
  * the cap even under concurrent claimers; the UPDATE re-checks {@code status = 'Queued'}.
+ *
+ * <p>The trigger lets one transaction at a time start an owner's tasks (its per-owner advisory
+ * try-lock). The scan takes that same lock as its last filter, so a claimer passes over the rows of
+ * an owner another claimer is starting right now and goes on to other owners, instead of locking
+ * that owner's rows only to have the trigger skip them: when one owner's batch sits at the head of
+ * the queue, concurrent claimers then spread over the owners behind it rather than all but one
+ * coming back empty. (The lock is transaction-scoped, re-entrant for the trigger, released at commit.)
  */
 @ApplicationScoped
 public class ClaimRepository {
@@ -46,17 +53,26 @@ public class ClaimRepository {
               GROUP BY user_id HAVING count(*) >= 5
             )""";
 
-    /** Everything that makes a Queued task claimable, besides its place in the order. */
+    /**
+     * Everything that makes a Queued task claimable, besides its place in the order. The cheap
+     * column checks first; then, in this order (a CASE fixes it), the owner not at the cap, the
+     * owner's credits and settings (one primary-key probe), the dependencies, and last the owner's
+     * claim lock, so that the lock is taken only for a row that will be handed out.
+     */
     private static final String CLAIMABLE = """
             t.status = 'Queued' AND t.run_type = $3
                 AND (t.run_after IS NULL OR t.run_after <= now())
                 AND t.attempts < t.max_attempts
-                AND u.total_credits > 0
-                AND %s
-                AND (t.is_orchestrator OR t.user_id NOT IN (SELECT user_id FROM capped))
-                AND (cardinality(t.dependant_on) = 0
-                     OR (SELECT count(*) FROM tasks d WHERE d.id = ANY (t.dependant_on) AND d.status = 'Complete')
-                        = cardinality(t.dependant_on))""";
+                AND CASE
+                      WHEN NOT (t.is_orchestrator OR t.user_id NOT IN (SELECT user_id FROM capped)) THEN false
+                      WHEN NOT coalesce((SELECT u.total_credits > 0 AND %s FROM users u WHERE u.id = t.user_id), false)
+                        THEN false
+                      WHEN cardinality(t.dependant_on) > 0
+                           AND (SELECT count(*) FROM tasks d WHERE d.id = ANY (t.dependant_on) AND d.status = 'Complete')
+                               <> cardinality(t.dependant_on) THEN false
+                      ELSE t.is_orchestrator
+                           OR pg_try_advisory_xact_lock(hashtextextended('reigh.owner-cap:' || t.user_id::text, 0))
+                    END""";
 
     /** Cloud workers respect the owner's "in cloud" switch; local workers take only their owner's tasks. */
     private static final String CLOUD = "(u.settings #> '{ui,generationMethods,inCloud}') IS DISTINCT FROM 'false'::jsonb";
@@ -68,18 +84,19 @@ public class ClaimRepository {
     static final String CLAIM_LOCAL = claim(LOCAL);
 
     static String claim(String ownerRule) {
-        String claimable = CLAIMABLE.formatted(ownerRule);
+        String claimable = ownerRule.equals(LOCAL) ? LOCAL + " AND " + CLAIMABLE.formatted("true")
+                : CLAIMABLE.formatted(ownerRule);
         return "/* claim */ WITH " + WORKER + """
                 , starving AS (
-                  SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id
+                  SELECT t.id FROM tasks t
                   WHERE $4 AND t.created_at < %2$s AND %1$s
                   ORDER BY t.created_at, t.id LIMIT $6 FOR UPDATE OF t SKIP LOCKED
                 ), same_model AS (
-                  SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id
+                  SELECT t.id FROM tasks t
                   WHERE $4 AND t.model_name = (SELECT current_model FROM worker) AND t.created_at >= %2$s AND %1$s
                   ORDER BY t.created_at, t.id LIMIT $6 FOR UPDATE OF t SKIP LOCKED
                 ), oldest AS (
-                  SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id
+                  SELECT t.id FROM tasks t
                   WHERE (NOT $4 OR (t.created_at >= %2$s
                                     AND t.model_name IS DISTINCT FROM (SELECT current_model FROM worker)))
                     AND %1$s

@@ -34,8 +34,9 @@ import io.smallrye.mutiny.Uni;
  *
  * <p>No leader: every replica may relay, because a batch is reserved with {@code FOR UPDATE SKIP
  * LOCKED} and an in-flight timeout (see {@link OutboxRepository}), so replicas never take the same
- * rows and a dead relay's rows come back after the timeout. Woken by completions on this instance,
- * by {@code reigh_task_ready} notifications (completions anywhere), and by a poll.
+ * rows and a dead relay's rows come back after the timeout. Woken by completions on this instance
+ * (each replica relays its own completions at once; while a batch is out, new rows accumulate and go
+ * in the next one) and by a poll that picks up retries and anything a dead replica left.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -55,14 +56,13 @@ public class OutboxRelay {
     private volatile boolean stopping;
 
     public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, ObjectMapper json, TaskMetrics metrics,
-            TasksConfig config, PgNotifications notifications) {
+            TasksConfig config) {
         this.db = db;
         this.outbox = outbox;
         this.receivers = receivers;
         this.json = json;
         this.metrics = metrics;
         this.config = config.relay();
-        notifications.onNotification(PgNotifications.TASK_READY, this::wake);
     }
 
     /** What one batch did. */
