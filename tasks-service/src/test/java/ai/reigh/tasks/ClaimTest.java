@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.auth.PersonalAccessTokens;
 import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
@@ -99,6 +100,33 @@ class ClaimTest {
         }
         Fixtures.claim(cloud, body("worker_id", "home-pc")).then().statusCode(409).body("code", equalTo("conflict"));
         Fixtures.claim(ready.localWorker(), body("worker_id", "home-pc")).then().statusCode(409);
+    }
+
+    @Test
+    void aPersonalAccessTokenIsALocalWorkerOfItsOwner() {
+        Fixtures.drainQueue();
+        Fixtures.Owner owner = Fixtures.owner();
+        owner.settings("{\"ui\": {\"generationMethods\": {\"inCloud\": false}}}");
+        Fixtures.Owner other = Fixtures.owner();
+        String pat = PersonalAccessTokens.newSecret();
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("INSERT INTO personal_access_tokens (user_id, name, token_hash, token_prefix) VALUES (?, 'home', ?, ?)",
+                    owner.userId(), PersonalAccessTokens.hash(pat), PersonalAccessTokens.displayPrefix(pat));
+        }
+        UUID foreign = Fixtures.createTask(other, "single_image");
+        UUID mine = Fixtures.createTask(owner, "single_image");
+        Response claim = Fixtures.claim(pat, body("worker_id", "pat-" + UUID.randomUUID(), "limit", 10));
+        assertThat(claimedIds(claim)).containsExactly(mine.toString());
+        UUID lease = UUID.fromString(claim.path("tasks[0].lease_token"));
+        Api.as(pat).body(body("lease_token", lease, "output_location", "https://x/pat.png"))
+                .post("/v1/workers/tasks/" + mine + "/complete").then().statusCode(200);
+        assertThat(Fixtures.status(foreign)).isEqualTo("Queued");
+        // A token is a worker, not its user: the user routes are closed to it.
+        Api.as(pat).get("/v1/tasks").then().statusCode(403);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("UPDATE personal_access_tokens SET revoked_at = now() WHERE token_hash = ?", PersonalAccessTokens.hash(pat));
+        }
+        Fixtures.claim(pat, body("worker_id", "pat-revoked")).then().statusCode(401);
     }
 
     @Test

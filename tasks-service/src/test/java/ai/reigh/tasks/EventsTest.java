@@ -90,6 +90,17 @@ class EventsTest {
             throw new AssertionError("no " + name + " event for " + rowId);
         }
 
+        Event nextNamed(String name) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Event event = received.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null && event.name().equals(name)) {
+                    return event;
+                }
+            }
+            throw new AssertionError("no " + name + " event");
+        }
+
         @Override
         public void close() {
             reader.interrupt();
@@ -137,6 +148,23 @@ class EventsTest {
             UUID mine = Fixtures.createTask(owner, "single_image");
             stream.next("task.created", mine);
             assertThat(stream.received).noneMatch(event -> event.data().get("id").asText().equals(foreign.toString()));
+        }
+    }
+
+    @Test
+    void theGenerationOfACompletedTaskIsAnEventToo() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        try (Stream stream = open(owner.token(), owner.projectId(), null)) {
+            UUID taskId = Fixtures.createTask(owner, "single_image");
+            Fixtures.Claimed claimed = Fixtures.claimOne(owner.localWorker(), "sse-generation-" + UUID.randomUUID());
+            Api.as(owner.localWorker()).body(Fixtures.body("lease_token", claimed.leaseToken(), "output_location",
+                    "https://cdn.test/sse.png")).post("/v1/workers/tasks/" + taskId + "/complete").then().statusCode(200);
+            Event complete = stream.next("task.updated", taskId);
+            assertThat(complete.data().get("status").asText()).isIn("In Progress", "Complete");
+            // Written by projects-service when the relay delivers: the feed reads every owner's table.
+            Event generation = stream.nextNamed("generation.created");
+            assertThat(generation.data().get("table").asText()).isEqualTo("generations");
+            assertThat(generation.data().get("project_id").asText()).isEqualTo(owner.projectId().toString());
         }
     }
 

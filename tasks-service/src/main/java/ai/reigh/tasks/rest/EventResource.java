@@ -65,7 +65,9 @@ public class EventResource {
                 .atMost(SUBSCRIBE_TIMEOUT);
         Multi<OutboundSseEvent> events = subscribed.subscription().events(subscribed.backlog())
                 .map(event -> toSse(sse, event));
+        // The ticks end with the subscription, so that the stream ends when its events do.
         Multi<OutboundSseEvent> keepAlives = Multi.createFrom().ticks().every(keepAlive).onOverflow().drop()
+                .select().first(tick -> !subscribed.subscription().isClosed())
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         return Multi.createBy().merging().streams(events, keepAlives);
     }

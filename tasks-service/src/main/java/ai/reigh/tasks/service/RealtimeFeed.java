@@ -100,6 +100,11 @@ public class RealtimeFeed {
                     .onTermination().invoke(this::close);
         }
 
+        /** Closed: unsubscribed (the client left, fell behind, or the instance is stopping). */
+        public boolean isClosed() {
+            return closed.get();
+        }
+
         void deliver(RealtimeEvent event) {
             if (!closed.get()) {
                 live.onNext(event);
