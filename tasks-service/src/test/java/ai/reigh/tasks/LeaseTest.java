@@ -169,6 +169,32 @@ class LeaseTest {
     }
 
     @Test
+    void aFailedOrchestratorTakesItsPendingSubtasksWithIt() {
+        Fixtures.Owner owner = Fixtures.owner();
+        String worker = owner.localWorker();
+        UUID parent = Fixtures.createTask(owner, "travel_orchestrator");
+        Fixtures.Claimed claimed = Fixtures.claimOne(worker, "doomed-orchestrator");
+        UUID child = UUID.fromString(Api.as(worker).body(body("parent_task_id", parent, "lease_token",
+                claimed.leaseToken(), "task_type", "travel_segment")).post("/v1/workers/tasks").then().statusCode(201)
+                .extract().path("id"));
+        UUID afterChild = Fixtures.createTask(owner, "join_final_stitch", Map.of(), List.of(child));
+        // A retryable failure keeps the sub-tasks for the next attempt.
+        Api.as(worker).body(body("lease_token", claimed.leaseToken(), "error", "oom", "retryable", true))
+                .post("/v1/workers/tasks/" + parent + "/fail").then().statusCode(200).body("status", equalTo("Queued"));
+        assertThat(Fixtures.status(child)).isEqualTo("Queued");
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("UPDATE tasks SET run_after = NULL WHERE id = ?", parent);
+        }
+        Response again = Fixtures.claim(worker, body("worker_id", "doomed-orchestrator", "limit", 5));
+        String lease = again.path("tasks.find { it.id == '" + parent + "' }.lease_token");
+        Api.as(worker).body(body("lease_token", lease, "error", "bad prompt", "retryable", false))
+                .post("/v1/workers/tasks/" + parent + "/fail").then().statusCode(200).body("status", equalTo("Failed"));
+        assertThat(Fixtures.status(child)).isIn("Cancelled");
+        assertThat((String) Fixtures.column(child, "error_message")).isEqualTo("cancelled with its parent task " + parent);
+        assertThat(Fixtures.status(afterChild)).isEqualTo("Failed");
+    }
+
+    @Test
     void storageServiceChecksALeaseThroughTheInternalRoute() {
         Fixtures.Owner owner = Fixtures.owner();
         UUID taskId = Fixtures.createTask(owner, "single_image");

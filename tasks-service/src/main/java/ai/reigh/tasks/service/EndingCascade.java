@@ -11,9 +11,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * What follows, in the same transaction, when tasks end badly: their Queued dependants (and theirs)
- * fail, naming the dependency; a cancelled orchestrator's sub-tasks are cancelled (and their
- * dependants fail in turn).
+ * What follows, in the same transaction, when tasks end badly: an orchestrator's pending sub-tasks
+ * are cancelled, and the Queued dependants of everything that ended (and theirs) fail, naming the
+ * dependency.
  */
 @ApplicationScoped
 public class EndingCascade {
@@ -25,17 +25,33 @@ public class EndingCascade {
         this.metrics = metrics;
     }
 
-    /** {@code failed}: tasks that just became Failed. Returns the dependants failed with them. */
+    /**
+     * {@code failed}: tasks that just became Failed. A failed orchestrator's pending sub-tasks are
+     * cancelled (nobody would pay for them: sub-tasks are charged through their orchestrator, and a
+     * Failed one is not charged); then the dependants of all of them fail. Returns what it ended.
+     */
     public Uni<List<UUID>> afterFailure(SqlConnection connection, List<UUID> failed) {
-        return tasks.failDependants(connection, failed).invoke(doomed -> metrics.failed(doomed.size()));
+        return afterEnding(connection, failed);
     }
 
-    /** {@code cancelled}: tasks that just became Cancelled. */
+    /** {@code cancelled}: tasks that just became Cancelled (their sub-tasks are cancelled too). */
     public Uni<List<UUID>> afterCancellation(SqlConnection connection, List<UUID> cancelled) {
-        return tasks.cancelSubtrees(connection, cancelled).chain(subtasks -> {
-            List<UUID> ended = new ArrayList<>(cancelled);
-            ended.addAll(subtasks);
-            return afterFailure(connection, ended);
+        return afterEnding(connection, cancelled);
+    }
+
+    private Uni<List<UUID>> afterEnding(SqlConnection connection, List<UUID> ended) {
+        if (ended.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return tasks.cancelSubtrees(connection, ended).chain(subtasks -> {
+            List<UUID> all = new ArrayList<>(ended);
+            all.addAll(subtasks);
+            return tasks.failDependants(connection, all).map(doomed -> {
+                metrics.failed(doomed.size());
+                List<UUID> cascaded = new ArrayList<>(subtasks);
+                cascaded.addAll(doomed);
+                return cascaded;
+            });
         });
     }
 }

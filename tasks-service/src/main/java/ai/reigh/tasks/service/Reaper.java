@@ -60,7 +60,7 @@ public class Reaper {
     }
 
     /** What a run did; {@code leading} false: another replica was running it, nothing done. */
-    public record Run(boolean leading, int expired, int requeued, int failed, int dependantsFailed, int workersInactive) {
+    public record Run(boolean leading, int expired, int requeued, int failed, int cascaded, int workersInactive) {
     }
 
     @Scheduled(every = "${reigh.tasks.reaper.interval:5s}", delayed = "2s",
@@ -85,17 +85,17 @@ public class Reaper {
                         List<UUID> failed = ended.stream().filter(t -> TaskStatus.FAILED.equals(t.status()))
                                 .map(Ended::id).toList();
                         return cascade.afterFailure(connection, failed)
-                                .chain(doomed -> workers.markInactive(connection, config.reaper().workerInactiveAfter())
+                                .chain(cascaded -> workers.markInactive(connection, config.reaper().workerInactiveAfter())
                                         .map(inactive -> new Run(true, ended.size(), ended.size() - failed.size(),
-                                                failed.size(), doomed.size(), inactive)));
+                                                failed.size(), cascaded.size(), inactive)));
                     });
         })).invoke(run -> {
             if (run.expired() > 0) {
                 metrics.leasesExpired(run.expired());
                 metrics.requeued(run.requeued());
                 metrics.failed(run.failed());
-                LOG.infof("reaper: %d expired leases taken back (%d requeued, %d failed, %d dependants failed)",
-                        run.expired(), run.requeued(), run.failed(), run.dependantsFailed());
+                LOG.infof("reaper: %d expired leases taken back (%d requeued, %d failed; %d sub-tasks or dependants ended"
+                        + " with them)", run.expired(), run.requeued(), run.failed(), run.cascaded());
             }
         });
     }
