@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -61,8 +65,8 @@ public class EventResource {
             @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         UUID project = Params.uuid("project_id", projectId, true);
         Long resumeAfter = parseEventId(lastEventId);
-        RealtimeFeed.Subscribed subscribed = feed.subscribe(caller.get(), project, resumeAfter).await()
-                .atMost(SUBSCRIBE_TIMEOUT);
+        RealtimeFeed.Subscribed subscribed = await(feed.subscribe(caller.get(), project, resumeAfter)
+                .subscribeAsCompletionStage());
         Multi<OutboundSseEvent> events = subscribed.subscription().events(subscribed.backlog())
                 .map(event -> toSse(sse, event));
         // The ticks end with the subscription, so that the stream ends when its events do.
@@ -70,6 +74,24 @@ public class EventResource {
                 .select().first(tick -> !subscribed.subscription().isClosed())
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         return Multi.createBy().merging().streams(events, keepAlives);
+    }
+
+    /** The subscription, or a problem; one that arrives after the timeout is closed, not leaked. */
+    private static RealtimeFeed.Subscribed await(CompletableFuture<RealtimeFeed.Subscribed> pending) {
+        try {
+            return pending.get(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.thenAccept(late -> late.subscription().close());
+            throw ProblemException.unavailable("The event stream could not be started; retry.");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("The event stream could not be started; retry.");
+        }
     }
 
     private OutboundSseEvent toSse(Sse sse, RealtimeEvent event) {

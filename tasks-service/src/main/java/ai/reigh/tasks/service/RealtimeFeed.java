@@ -45,6 +45,7 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 @ApplicationScoped
 public class RealtimeFeed {
     private static final Logger LOG = Logger.getLogger(RealtimeFeed.class);
+    private static final long UNATTACHED_GRACE_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final Db db;
     private final RealtimeEventRepository events;
@@ -81,6 +82,8 @@ public class RealtimeFeed {
         private final UUID userId;
         private final UnicastProcessor<RealtimeEvent> live;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final long createdNanos = System.nanoTime();
+        private volatile boolean attached;
 
         Subscription(UUID projectId, UUID userId) {
             this.projectId = projectId;
@@ -97,6 +100,7 @@ public class RealtimeFeed {
             backlog.forEach(event -> replayed.add(event.id()));
             return Multi.createBy().concatenating()
                     .streams(Multi.createFrom().iterable(backlog), live.select().where(event -> !replayed.contains(event.id())))
+                    .onSubscription().invoke(() -> attached = true)
                     .onTermination().invoke(this::close);
         }
 
@@ -111,7 +115,8 @@ public class RealtimeFeed {
             }
         }
 
-        void close() {
+        /** Unsubscribes and ends the stream (idempotent). */
+        public void close() {
             if (closed.compareAndSet(false, true)) {
                 unsubscribe(this);
                 live.onComplete();
@@ -254,6 +259,26 @@ public class RealtimeFeed {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         read();
+        dropUnattached();
+    }
+
+    /**
+     * A subscription whose stream was never consumed (the client went away between the check and the
+     * start of the stream) would hold its place forever: closed after a grace period.
+     */
+    void dropUnattached() {
+        dropUnattached(UNATTACHED_GRACE_NANOS);
+    }
+
+    void dropUnattached(long graceNanos) {
+        long now = System.nanoTime();
+        for (Set<Subscription> listening : byProject.values()) {
+            for (Subscription subscription : listening) {
+                if (!subscription.attached && now - subscription.createdNanos >= graceNanos) {
+                    subscription.close();
+                }
+            }
+        }
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

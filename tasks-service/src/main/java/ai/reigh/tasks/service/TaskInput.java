@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.common.error.FieldError;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.net.FetchableUrls;
 
 /**
  * The checks of task inputs that Bean Validation cannot express: document sizes, and the params the
  * platform itself reads (the generation pipeline reads {@code shot_id}, {@code add_in_position} and
  * {@code skip_generation}; the claim reads {@code model_name}), which must have the right type now
- * rather than break a delivery later.
+ * rather than break a delivery later; and URLs in params, which workers fetch, must not point into a
+ * private network.
  */
 final class TaskInput {
     static final int MAX_DEPENDENCIES = 50;
@@ -41,6 +43,9 @@ final class TaskInput {
         if (model != null && !model.isNull() && !(model.isTextual() && model.asText().length() <= 200)) {
             errors.add(new FieldError("params.model_name", "must be a string of at most 200 characters"));
         }
+        // Workers fetch the URLs they find in params (input images, LoRA files): none may point into a
+        // private network (see FetchableUrls; docs/reliability.md "URLs").
+        errors.addAll(FetchableUrls.refusedIn("params", params));
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
