@@ -96,9 +96,13 @@ public final class ReferenceWorker {
             }
             try {
                 ApiResponse answer = platform.post("/v1/workers/heartbeat", beat, Duration.ofSeconds(10));
-                if (answer.ok() && answer.body() != null && answer.body().has("cancel_task_ids")) {
-                    for (JsonNode id : answer.body().get("cancel_task_ids")) {
-                        worker.cancel(id.asText());
+                if (answer.ok() && answer.body() != null) {
+                    // Cancelled tasks and tasks whose lease is no longer ours are both dropped: finishing
+                    // them would only earn a 409.
+                    for (String field : new String[] { "cancel_task_ids", "lost_task_ids" }) {
+                        for (JsonNode id : answer.body().path(field)) {
+                            worker.cancel(id.asText());
+                        }
                     }
                 } else if (!answer.ok()) {
                     stats.errors.incrementAndGet();
