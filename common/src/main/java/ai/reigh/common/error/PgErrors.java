@@ -13,6 +13,9 @@ public final class PgErrors {
     public static final String INVALID_TEXT_REPRESENTATION = "22P02";
     public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
     public static final String STRING_DATA_RIGHT_TRUNCATION = "22001";
+    /** A NUL character (U+0000) in text or jsonb: PostgreSQL cannot store it. */
+    public static final String UNTRANSLATABLE_CHARACTER = "22P05";
+    public static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     /** Serialization failures, deadlocks, shutdowns, too many connections: retrying may succeed. */

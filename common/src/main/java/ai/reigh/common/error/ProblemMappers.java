@@ -142,7 +142,8 @@ public class ProblemMappers {
             case PgErrors.FOREIGN_KEY_VIOLATION -> ProblemException.conflict(ErrorCode.CONFLICT,
                     "This refers to something that does not exist (any more).");
             case PgErrors.CHECK_VIOLATION, PgErrors.NOT_NULL_VIOLATION, PgErrors.INVALID_TEXT_REPRESENTATION,
-                    PgErrors.NUMERIC_VALUE_OUT_OF_RANGE, PgErrors.STRING_DATA_RIGHT_TRUNCATION ->
+                    PgErrors.NUMERIC_VALUE_OUT_OF_RANGE, PgErrors.STRING_DATA_RIGHT_TRUNCATION,
+                    PgErrors.UNTRANSLATABLE_CHARACTER, PgErrors.CHARACTER_NOT_IN_REPERTOIRE ->
                 ProblemException.validation("body", "a value is out of the accepted range");
             default -> PgErrors.isTransient(state) ? ProblemException.unavailable("The database is busy; retry.") : null;
         };

@@ -18,13 +18,16 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 /**
  * One JSON dialect for every service: snake_case names, RFC 3339 timestamps, decimals as BigDecimal
  * (money never passes through a double), and strict reading: unknown fields, numbers in strings,
- * floats into integers, trailing garbage and absurd nesting are all refused (400).
+ * floats into integers, trailing garbage and absurd nesting are all refused (400), and so are values
+ * PostgreSQL could not store or give back ({@link StorableJson}).
  */
 @Singleton
 public class StrictJsonCustomizer implements ObjectMapperCustomizer {
     /** Deep enough for any real params document, far from what a stack can be attacked with. */
     public static final int MAX_NESTING_DEPTH = 32;
     public static final int MAX_STRING_LENGTH = 1_000_000;
+    /** Longest number the parser reads, also the longest a stored document may print (see StorableJson). */
+    public static final int MAX_NUMBER_LENGTH = 100;
 
     @Override
     public void customize(ObjectMapper mapper) {
@@ -45,7 +48,7 @@ public class StrictJsonCustomizer implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxStringLength(MAX_STRING_LENGTH)
-                .maxNumberLength(100)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
                 .build());
         // "12.5" is not a number and 1.5 is not an integer.
         for (LogicalType type : new LogicalType[] { LogicalType.Integer, LogicalType.Float, LogicalType.Boolean }) {
@@ -53,6 +56,8 @@ public class StrictJsonCustomizer implements ObjectMapperCustomizer {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        // No NUL characters, no numbers a stored document could not print back (400, not a poisoned row).
+        mapper.registerModule(StorableJson.module());
         return mapper;
     }
 }

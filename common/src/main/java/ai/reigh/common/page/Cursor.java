@@ -14,10 +14,17 @@ import ai.reigh.common.error.ProblemException;
  * returned (ids break ties). Opaque to clients (base64url), validated when read back.
  */
 public record Cursor(Instant createdAt, UUID id) {
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public String encode() {
         String raw = createdAt.toString() + "|" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A time a cursor may carry: years 1 to 9999 (PostgreSQL would read one past its range as infinity). */
+    public static boolean isPlausible(Instant at) {
+        return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }
 
     public static Cursor decode(String token) {
@@ -30,7 +37,13 @@ public record Cursor(Instant createdAt, UUID id) {
             if (bar < 0) {
                 throw new IllegalArgumentException("no separator");
             }
-            return new Cursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+            Instant at = Instant.parse(raw.substring(0, bar));
+            // Cursors carry creation times: one outside years 1..9999 was forged, and PostgreSQL
+            // would read one past its own range as infinity.
+            if (!isPlausible(at)) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return new Cursor(at, UUID.fromString(raw.substring(bar + 1)));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw ProblemException.badRequest(ErrorCode.INVALID_CURSOR,
                     "The cursor is not one this API returned; start again without it.");
