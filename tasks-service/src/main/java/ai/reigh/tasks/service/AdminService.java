@@ -65,7 +65,14 @@ public class AdminService {
                 String raw = new String(java.util.Base64.getUrlDecoder().decode(token),
                         java.nio.charset.StandardCharsets.UTF_8);
                 int bar = raw.indexOf('|');
-                return new WorkerCursor(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+                Instant at = Instant.parse(raw.substring(0, bar));
+                String workerId = raw.substring(bar + 1);
+                // A forged cursor: a time PostgreSQL cannot hold, or an id no worker can have.
+                if (!ai.reigh.common.page.Cursor.isPlausible(at) || workerId.length() > 128
+                        || workerId.indexOf('\u0000') >= 0) {
+                    throw new IllegalArgumentException("forged");
+                }
+                return new WorkerCursor(at, workerId);
             } catch (RuntimeException e) {
                 throw ProblemException.badRequest(ErrorCode.INVALID_CURSOR,
                         "The cursor is not one this API returned; start again without it.");
