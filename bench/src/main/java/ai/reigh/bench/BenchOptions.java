@@ -1,0 +1,151 @@
+package ai.reigh.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where the running suite is and how big the run is. {@code --quick} scales every size and duration
+ * down so that the whole run takes under three minutes on two cores and still prints every figure.
+ */
+public record BenchOptions(boolean quick, String gateway, String tasksUrl, String creditsUrl, String pgHost, int pgPort,
+        String pgDatabase, Path root, Path state, String javaOptions, Path out, Set<String> only, Sizes sizes) {
+
+    public static final List<String> SCENARIOS = List.of("claim", "latency", "depth", "charges", "reads", "heartbeats",
+            "footprint");
+
+    /** Every size, count and duration of a run; one place, so that quick and full differ only here. */
+    public record Sizes(int pairs, List<Integer> claimWorkers, List<Integer> claimLimits, Duration claimWindow,
+            int maxTasksPerRun, int latencyWorkers, int latencySamples, List<Integer> depths, int finishedDepth,
+            int depthSamples, int chargeClients, int chargeUsers, Duration chargeWindow, int readRows,
+            int readSamples, int heartbeatWorkers, Duration heartbeatInterval, Duration heartbeatWindow,
+            int footprintWarmupRequests, Duration outboxDrainLimit) {
+
+        static Sizes quick() {
+            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(700), 60_000, 4, 30,
+                    List.of(1_000, 10_000, 50_000), 50_000, 25, 16, 10_000, Duration.ofMillis(700), 20_000, 60, 1_000,
+                    Duration.ofSeconds(20), Duration.ofSeconds(3), 200, Duration.ofSeconds(60));
+        }
+
+        static Sizes full() {
+            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofSeconds(5), 400_000, 8, 200,
+                    List.of(1_000, 100_000, 1_000_000), 1_000_000, 200, 16, 10_000, Duration.ofSeconds(5), 100_000,
+                    400, 1_000, Duration.ofSeconds(20), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(180));
+        }
+    }
+
+    static final String USAGE = """
+            Usage: ./reigh bench [--quick] [--only a,b] [--pairs n] [--out file]
+
+              --quick        small sizes and short windows: the whole run in under 3 minutes on 2 cores
+              --only a,b     run only these scenarios: claim, latency, depth, charges, reads, heartbeats, footprint
+              --pairs n      interleaved baseline/platform pairs per figure (default 3, at least 3 for a report)
+              --out file     where to write the results (default bench-results.json)
+            Set by the launcher: --gateway, --tasks-url, --credits-url, --pg-host, --pg-port, --pg-database,
+            --root, --state, --java-options.
+            """;
+
+    public static BenchOptions parse(String[] args) {
+        boolean quick = false;
+        String gateway = "http://127.0.0.1:8080";
+        String tasksUrl = "http://127.0.0.1:8082";
+        String creditsUrl = "http://127.0.0.1:8083";
+        String pgHost = "127.0.0.1";
+        int pgPort = 54329;
+        String pgDatabase = "reigh";
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        Path state = null;
+        String javaOptions = "-Xms32m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+        Path out = null;
+        Set<String> only = new LinkedHashSet<>(SCENARIOS);
+        Integer pairs = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--quick" -> quick = true;
+                case "--gateway" -> gateway = value(args, ++i, arg);
+                case "--tasks-url" -> tasksUrl = value(args, ++i, arg);
+                case "--credits-url" -> creditsUrl = value(args, ++i, arg);
+                case "--pg-host" -> pgHost = value(args, ++i, arg);
+                case "--pg-port" -> pgPort = integer(value(args, ++i, arg), arg, 1, 65535);
+                case "--pg-database" -> pgDatabase = value(args, ++i, arg);
+                case "--root" -> root = Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
+                case "--state" -> state = Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
+                case "--java-options" -> javaOptions = value(args, ++i, arg);
+                case "--out" -> out = Path.of(value(args, ++i, arg));
+                case "--pairs" -> pairs = integer(value(args, ++i, arg), arg, 1, 20);
+                case "--only" -> only = scenarios(value(args, ++i, arg));
+                case "-h", "--help" -> throw new UsageException(USAGE);
+                default -> throw new UsageException("bench: unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        Sizes sizes = quick ? Sizes.quick() : Sizes.full();
+        if (pairs != null) {
+            Sizes s = sizes;
+            sizes = new Sizes(pairs, s.claimWorkers(), s.claimLimits(), s.claimWindow(), s.maxTasksPerRun(),
+                    s.latencyWorkers(), s.latencySamples(), s.depths(), s.finishedDepth(), s.depthSamples(),
+                    s.chargeClients(), s.chargeUsers(), s.chargeWindow(), s.readRows(), s.readSamples(),
+                    s.heartbeatWorkers(), s.heartbeatInterval(), s.heartbeatWindow(), s.footprintWarmupRequests(),
+                    s.outboxDrainLimit());
+        }
+        Path resolvedState = state == null ? root.resolve(".reigh") : state;
+        Path resolvedOut = out == null ? root.resolve("bench-results.json") : out.toAbsolutePath();
+        return new BenchOptions(quick, strip(gateway), strip(tasksUrl), strip(creditsUrl), pgHost, pgPort, pgDatabase,
+                root, resolvedState, javaOptions, resolvedOut, only, sizes);
+    }
+
+    public boolean runs(String scenario) {
+        return only.contains(scenario);
+    }
+
+    private static Set<String> scenarios(String list) {
+        Set<String> chosen = new LinkedHashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : list.split(",")) {
+            String trimmed = name.trim();
+            if (SCENARIOS.contains(trimmed)) {
+                chosen.add(trimmed);
+            } else if (!trimmed.isEmpty()) {
+                unknown.add(trimmed);
+            }
+        }
+        if (!unknown.isEmpty() || chosen.isEmpty()) {
+            throw new UsageException("bench: --only takes some of " + String.join(", ", SCENARIOS) + "; unknown: "
+                    + String.join(", ", unknown));
+        }
+        return chosen;
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new UsageException("bench: " + option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static int integer(String value, String option, int min, int max) {
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw new UsageException("bench: " + option + " must be in " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new UsageException("bench: " + option + " takes a whole number, not '" + value + "'");
+        }
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** A command-line mistake: printed without a stack trace. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+}
