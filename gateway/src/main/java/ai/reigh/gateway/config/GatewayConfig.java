@@ -22,4 +22,16 @@ public interface GatewayConfig {
 
     @WithName("max-body-bytes")
     long maxBodyBytes();
+
+    /** JSON bodies sent without a declared length (chunked) are read up to this many bytes, then forwarded. */
+    @WithName("max-json-body-bytes")
+    long maxJsonBodyBytes();
+
+    /** Longest request target (path and query) passed on; longer ones are a 414 problem. */
+    @WithName("max-uri-length")
+    int maxUriLength();
+
+    /** Largest total size of a request's headers passed on; larger ones are a 431 problem. */
+    @WithName("max-header-bytes")
+    int maxHeaderBytes();
 }

@@ -3,6 +3,7 @@ package ai.reigh.gateway.proxy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 
@@ -20,6 +21,11 @@ final class Problems {
             response.reset();
             return;
         }
+        write(response, status, code, title, detail, requestId);
+    }
+
+    private static Future<Void> write(HttpServerResponse response, int status, String code, String title,
+            String detail, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://reigh.ai/problems/" + code.replace('_', '-'));
         body.put("title", title);
@@ -31,6 +37,20 @@ final class Problems {
         if (status == 503) {
             response.putHeader("Retry-After", "2");
         }
-        response.end(Json.encode(body));
+        return response.end(Json.encode(body));
+    }
+
+    /**
+     * The same, for a request whose body will not be read (too large, too long): the connection is
+     * closed once the answer is out, rather than left waiting for a body nobody reads.
+     */
+    static void sendAndClose(HttpServerResponse response, int status, String code, String title, String detail,
+            String requestId) {
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.putHeader("Connection", "close");
+        write(response, status, code, title, detail, requestId).onComplete(written -> response.close());
     }
 }

@@ -23,6 +23,7 @@ import ai.reigh.gateway.routing.RouteTable;
 import ai.reigh.gateway.routing.Service;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -81,9 +82,18 @@ public class ReverseProxy {
         context.request().headers().set(REQUEST_ID, requestId);
         context.response().putHeader(REQUEST_ID, requestId);
         MDC.put("request_id", requestId);
+        if (context.request().uri().length() > config.maxUriLength()) {
+            Problems.sendAndClose(context.response(), 414, "uri_too_long", "URI too long",
+                    "The request target is longer than " + config.maxUriLength() + " characters.", requestId);
+            return;
+        }
+        if (headerBytes(context.request()) > config.maxHeaderBytes()) {
+            Problems.sendAndClose(context.response(), 431, "headers_too_large", "Request headers too large",
+                    "The request headers are larger than " + config.maxHeaderBytes() + " bytes.", requestId);
+            return;
+        }
         if (declaredLength(context.request()) > config.maxBodyBytes()) {
-            context.response().putHeader("Connection", "close");
-            Problems.send(context.response(), 413, "payload_too_large", "Payload too large",
+            Problems.sendAndClose(context.response(), 413, "payload_too_large", "Payload too large",
                     "The request body is larger than " + config.maxBodyBytes() + " bytes.", requestId);
             return;
         }
@@ -107,6 +117,10 @@ public class ReverseProxy {
                 .setPort(upstream.getPort()).setURI(query == null ? path : path + "?" + query)
                 .setConnectTimeout(config.connectTimeout().toMillis())
                 .setIdleTimeout(config.upstreamIdleTimeout().toMillis());
+        if (isChunkedJson(request)) {
+            bufferThenForward(context, options, name, requestId);
+            return;
+        }
         request.pause();
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
@@ -128,6 +142,79 @@ public class ReverseProxy {
                 relay(answered.result(), response);
             });
         });
+    }
+
+    /**
+     * A JSON body without a declared length: read it (up to the JSON limit) and forward it with its
+     * length. Past the limit the client gets a 413 problem here and the connection is closed.
+     */
+    private void bufferThenForward(RoutingContext context, RequestOptions options, String name, String requestId) {
+        HttpServerRequest request = context.request();
+        HttpServerResponse response = context.response();
+        Buffer body = Buffer.buffer();
+        long limit = config.maxJsonBodyBytes();
+        request.handler(chunk -> {
+            if (response.ended()) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                request.pause();
+                Problems.sendAndClose(response, 413, "payload_too_large", "Payload too large",
+                        "The JSON body is larger than " + limit + " bytes.", requestId);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(broken -> response.reset());
+        request.endHandler(ended -> {
+            if (response.ended()) {
+                return;
+            }
+            client.request(options).onComplete(connected -> {
+                if (connected.failed()) {
+                    fail(response, name, connected.cause(), requestId);
+                    return;
+                }
+                HttpClientRequest upstreamRequest = connected.result();
+                copyHeaders(request.headers(), upstreamRequest.headers());
+                upstreamRequest.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+                upstreamRequest.putHeader("X-Forwarded-For", request.remoteAddress() == null ? ""
+                        : request.remoteAddress().hostAddress());
+                upstreamRequest.putHeader("X-Forwarded-Host", String.valueOf(request.authority()));
+                upstreamRequest.putHeader("X-Forwarded-Proto", request.scheme());
+                response.closeHandler(closed -> upstreamRequest.reset());
+                upstreamRequest.send(body).onComplete(answered -> {
+                    if (answered.failed()) {
+                        fail(response, name, answered.cause(), requestId);
+                        return;
+                    }
+                    relay(answered.result(), response);
+                });
+            });
+        });
+        // The router holds requests paused until a handler wants the body.
+        request.resume();
+    }
+
+    private static boolean isChunkedJson(HttpServerRequest request) {
+        if (request.getHeader(HttpHeaderNames.CONTENT_LENGTH) != null) {
+            return false;
+        }
+        String encoding = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING);
+        String type = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
+        if (encoding == null || type == null || !encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+            return false;
+        }
+        String media = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
+    private static long headerBytes(HttpServerRequest request) {
+        long total = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            total += header.getKey().length() + header.getValue().length() + 4;
+        }
+        return total;
     }
 
     private static void relay(HttpClientResponse upstream, HttpServerResponse response) {
