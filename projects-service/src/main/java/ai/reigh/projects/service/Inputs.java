@@ -67,6 +67,24 @@ public final class Inputs {
         }
     }
 
+    /**
+     * A file name kept as metadata, that a training worker may use to save the file: a plain name
+     * (what storage-service keeps of an upload's name), so never a path — no '/' or '\\', no control
+     * or invisible formatting characters (U+202E reverses what people read), not "." or "..", not
+     * starting with a dot.
+     */
+    public static void requireFileName(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        requirePrintable(field, value);
+        boolean plain = value.codePoints().noneMatch(c -> c == '/' || c == '\\' || Character.getType(c) == Character.FORMAT)
+                && !value.startsWith(".") && !value.isBlank();
+        if (!plain) {
+            throw ProblemException.validation(field, "must be a plain file name (no path, no hidden or control characters)");
+        }
+    }
+
     /** Free text shown to people (names, file names): no control characters. */
     public static void requirePrintable(String field, String value) {
         if (value == null) {

@@ -87,7 +87,7 @@ public class TrainingDataService {
      * {@code GET /v1/storage/objects/{object_id}}.
      */
     public Uni<Video> addVideo(Caller caller, UUID batchId, UUID objectId, String filename) {
-        Inputs.requirePrintable("filename", filename);
+        Inputs.requireFileName("filename", filename);
         UUID me = caller.requireUserId();
         return getBatch(caller, batchId)
                 .chain(() -> storageObjects.usable(objectId, me, Set.of(StorageObjects.TRAINING_BUCKET), "video/"))
