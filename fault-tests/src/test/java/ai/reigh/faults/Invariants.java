@@ -1,0 +1,162 @@
+package ai.reigh.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import ai.reigh.common.testing.EmbeddedS3;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+
+/**
+ * What must hold after every fault, checked in SQL over the whole database (and, for objects, against
+ * the store itself): nothing lost, nothing done twice, no money created or destroyed.
+ */
+final class Invariants {
+    /** The store's bucket of each logical bucket (storage-service's application.properties). */
+    private static final Map<String, String> PHYSICAL_BUCKETS = Map.of("public", "reigh-public",
+            "training-data", "reigh-training-data", "lora_files", "reigh-lora-files");
+    private static final Duration OUTBOX_DRAIN = Duration.ofSeconds(90);
+    private static final Duration REAPER_CATCH_UP = Duration.ofSeconds(20);
+
+    private Invariants() {
+    }
+
+    /** Every ledger row as text, by id: taken before a fault, compared after it. */
+    record LedgerSnapshot(Map<String, String> rows) {
+        String checksum() {
+            return Invariants.checksum(rows);
+        }
+    }
+
+    static LedgerSnapshot snapshotLedger() {
+        return new LedgerSnapshot(ledgerRows());
+    }
+
+    private static Map<String, String> ledgerRows() {
+        return Platform.sql(session -> {
+            Map<String, String> rows = new TreeMap<>();
+            for (List<Object> row : session.query("""
+                    SELECT id::text, concat_ws('|', id, user_id, amount, type, task_id, refund_of, idempotency_key,
+                                               created_by, metadata::text, created_at)
+                    FROM credits_ledger""")) {
+                rows.put((String) row.get(0), (String) row.get(1));
+            }
+            return rows;
+        });
+    }
+
+    /**
+     * Waits for the platform to settle (the outbox delivered, expired leases reaped), then asserts
+     * every invariant. Returns the figures of what was checked.
+     */
+    static Map<String, Object> check(String scenario, LedgerSnapshot before) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("outbox_drain_s", Await.until(scenario + ": the completion outbox delivered", OUTBOX_DRAIN,
+                () -> Platform.count("SELECT count(*) FROM task_outbox WHERE delivered_at IS NULL AND rejected_at IS NULL") == 0));
+        figures.put("reaper_catch_up_s", Await.until(scenario + ": no In Progress task without a live lease", REAPER_CATCH_UP,
+                () -> Platform.count("""
+                        SELECT count(*) FROM tasks WHERE status = 'In Progress'
+                          AND (lease_token IS NULL OR lease_expires_at IS NULL
+                               OR lease_expires_at < now() - interval '2 seconds')""") == 0));
+        Platform.sql(sql -> {
+            assertThat(sql.count("SELECT count(*) FROM task_outbox WHERE rejected_at IS NOT NULL"))
+                    .as("%s: no completion effect refused for good", scenario).isZero();
+            assertThat(sql.count("""
+                    SELECT count(*) FROM (SELECT task_id FROM credits_ledger WHERE type = 'spend'
+                                          GROUP BY task_id HAVING count(*) > 1) twice"""))
+                    .as("%s: one spend per task", scenario).isZero();
+            assertThat(sql.count("""
+                    SELECT count(*) FROM users u
+                    WHERE u.total_credits <> coalesce((SELECT sum(l.amount) FROM credits_ledger l WHERE l.user_id = u.id), 0)"""))
+                    .as("%s: every user's total_credits equals the sum of their ledger", scenario).isZero();
+            assertThat(sql.count("SELECT count(*) FROM tasks WHERE attempts < 0 OR attempts > max_attempts"))
+                    .as("%s: attempts within 0..max_attempts", scenario).isZero();
+            assertThat(sql.count("""
+                    SELECT count(*) FROM (SELECT task_id FROM generations WHERE task_id IS NOT NULL
+                                          GROUP BY task_id HAVING count(*) > 1) twice"""))
+                    .as("%s: no task has two generations", scenario).isZero();
+            assertThat(sql.count("""
+                    SELECT count(*) FROM tasks t JOIN task_cost_configs c ON c.task_type = t.task_type
+                    WHERE t.status = 'Complete' AND c.category <> 'orchestration' AND c.content_type IS NOT NULL
+                      AND (t.params -> 'skip_generation') IS DISTINCT FROM 'true'::jsonb
+                      AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.task_id = t.id)"""))
+                    .as("%s: every Complete task has its generation", scenario).isZero();
+            assertThat(sql.count("""
+                    SELECT count(*) FROM tasks t WHERE t.status = 'Complete' AND t.parent_task_id IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM credits_ledger l WHERE l.type = 'spend' AND l.task_id = t.id)"""))
+                    .as("%s: every Complete task is charged", scenario).isZero();
+            assertThat(sql.count("""
+                    SELECT count(*) FROM credits_ledger l JOIN tasks t ON t.id = l.task_id
+                    WHERE l.type = 'spend' AND t.status <> 'Complete'"""))
+                    .as("%s: only Complete tasks are charged", scenario).isZero();
+            figures.put("tasks_checked", sql.count("SELECT count(*) FROM tasks"));
+            figures.put("generations_checked", sql.count("SELECT count(*) FROM generations"));
+            figures.put("users_checked", sql.count("SELECT count(*) FROM users"));
+            return null;
+        });
+        Map<String, String> after = ledgerRows();
+        List<String> changed = new ArrayList<>();
+        before.rows().forEach((id, row) -> {
+            if (!row.equals(after.get(id))) {
+                changed.add(id);
+            }
+        });
+        assertThat(changed).as("%s: ledger rows that existed before the fault are unchanged", scenario).isEmpty();
+        Map<String, String> previous = new TreeMap<>(after);
+        previous.keySet().retainAll(before.rows().keySet());
+        assertThat(checksum(previous)).as("%s: checksum of the earlier ledger rows", scenario).isEqualTo(before.checksum());
+        figures.put("ledger_rows_checked", after.size());
+        figures.put("ledger_rows_before_fault", before.rows().size());
+        figures.put("ready_objects_checked", checkReadyObjectsHaveTheirBytes(scenario));
+        return figures;
+    }
+
+    /** Every {@code ready} storage object exists in the store with its declared size. */
+    static int checkReadyObjectsHaveTheirBytes(String scenario) {
+        EmbeddedS3 s3 = EmbeddedS3.shared();
+        MinioClient store = MinioClient.builder().endpoint(s3.endpoint())
+                .credentials(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY).region(EmbeddedS3.REGION).build();
+        List<List<Object>> ready = Platform.sql(session -> session.query(
+                "SELECT bucket, key, size_bytes FROM storage_objects WHERE status = 'ready'"));
+        List<String> missing = new ArrayList<>();
+        for (List<Object> object : ready) {
+            String bucket = PHYSICAL_BUCKETS.getOrDefault((String) object.get(0), (String) object.get(0));
+            String key = (String) object.get(1);
+            long size = ((Number) object.get(2)).longValue();
+            try {
+                StatObjectResponse stat = store.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+                if (stat.size() != size) {
+                    missing.add(bucket + "/" + key + " (" + stat.size() + " bytes stored, " + size + " declared)");
+                }
+            } catch (ErrorResponseException e) {
+                missing.add(bucket + "/" + key + " (" + e.errorResponse().code() + ")");
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the store at " + s3.endpoint(), e);
+            }
+        }
+        assertThat(missing).as("%s: ready objects without their bytes in the store", scenario).isEmpty();
+        return ready.size();
+    }
+
+    static String checksum(Map<String, String> rows) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(rows).forEach((id, row) -> digest.update((row + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
