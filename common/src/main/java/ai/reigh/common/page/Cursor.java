@@ -8,23 +8,22 @@ import java.util.UUID;
 
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.time.Timestamps;
 
 /**
  * The position after which a keyset page continues: the sort timestamp and the id of the last item
  * returned (ids break ties). Opaque to clients (base64url), validated when read back.
  */
 public record Cursor(Instant createdAt, UUID id) {
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public String encode() {
         String raw = createdAt.toString() + "|" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A time a cursor may carry: years 1 to 9999 (PostgreSQL would read one past its range as infinity). */
+    /** A time a cursor may carry: see {@link Timestamps#isPlausible}. */
     public static boolean isPlausible(Instant at) {
-        return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
+        return Timestamps.isPlausible(at);
     }
 
     public static Cursor decode(String token) {

@@ -21,6 +21,22 @@ public record PageRequest(int limit, Cursor after) {
         return new PageRequest(size, cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor));
     }
 
+    /**
+     * The page a request's query asks for, from the raw strings: {@code ?limit=abc} is a 400 like
+     * {@code ?limit=0}, not the 404 JAX-RS gives a query parameter it cannot convert. Every list takes
+     * its {@code limit} and {@code cursor} as strings and comes here.
+     */
+    public static PageRequest fromQuery(String limit, String cursor) {
+        Integer size = null;
+        if (limit != null && !limit.isEmpty()) {
+            if (limit.length() > 4 || !limit.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw ProblemException.validation("limit", "must be an integer between 1 and " + MAX_LIMIT);
+            }
+            size = Integer.valueOf(limit);
+        }
+        return of(size, cursor);
+    }
+
     public int fetchSize() {
         return limit + 1;
     }

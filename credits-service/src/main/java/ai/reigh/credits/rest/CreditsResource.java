@@ -44,7 +44,7 @@ public class CreditsResource {
     @Operation(summary = "The caller's ledger entries, newest first",
             description = "Cursor pages: ?limit=1..200 (default 50)&cursor=<next_cursor>. Only the caller's own entries.")
     public Uni<Page<LedgerEntryView>> ledger(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return accounts.ledger(caller.get(), PageRequest.of(Limits.parseLimit(limit), cursor));
+        return accounts.ledger(caller.get(), PageRequest.fromQuery(limit, cursor));
     }
 
     @POST

@@ -14,6 +14,7 @@ import ai.reigh.common.error.PgErrors;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.internal.ChargeRequest;
 import ai.reigh.common.internal.LedgerEntryView;
+import ai.reigh.common.time.Timestamps;
 import ai.reigh.credits.repository.ChargeContext;
 import ai.reigh.credits.repository.ChargeContext.RecordedTask;
 import ai.reigh.credits.repository.ChargeContextRepository;
@@ -57,6 +58,14 @@ public class ChargeService {
         }
         if (!TASK_TYPE.matcher(request.taskType()).matches()) {
             throw ProblemException.validation("task_type", "must match [a-z0-9_]{1,64}");
+        }
+        // Times PostgreSQL cannot hold as finite values were forged (a skew of processed before started
+        // is not: it is billed as the minimum second, see TaskPricing).
+        if (!Timestamps.isPlausible(request.startedAt())) {
+            throw ProblemException.validation("started_at", "must be a time between the years 1 and 9999");
+        }
+        if (!Timestamps.isPlausible(request.processedAt())) {
+            throw ProblemException.validation("processed_at", "must be a time between the years 1 and 9999");
         }
         return db.inTransaction(Actor.service(), connection -> contexts
                 .load(connection, request.taskId(), request.taskType(), request.startedAt())

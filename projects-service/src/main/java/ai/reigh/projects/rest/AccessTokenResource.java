@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
 import ai.reigh.projects.rest.Requests.AccessTokenCreate;
 import ai.reigh.projects.rest.Views.AccessTokenView;
 import ai.reigh.projects.rest.Views.CreatedAccessTokenView;
@@ -50,7 +51,7 @@ public class AccessTokenResource {
     /** Newest first, revoked ones included (with {@code revoked_at}). */
     @GET
     public Uni<Page<AccessTokenView>> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return tokens.page(caller.get(), QueryParams.page(limit, cursor)).map(page -> QueryParams.map(page, AccessTokenView::of));
+        return tokens.page(caller.get(), PageRequest.fromQuery(limit, cursor)).map(page -> QueryParams.map(page, AccessTokenView::of));
     }
 
     /** Revokes: the token stops authenticating at once; the row stays, listed as revoked. */

@@ -19,6 +19,7 @@ import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
 import ai.reigh.projects.repository.GenerationFilter;
 import ai.reigh.projects.rest.Requests.GenerationUpload;
 import ai.reigh.projects.rest.Views.GenerationView;
@@ -63,7 +64,7 @@ public class ProjectGenerationsResource {
         }
         GenerationFilter filter = new GenerationFilter(QueryParams.oneOf("type", type, TYPES),
                 QueryParams.bool("starred", starred), shot, onlyUnpositioned);
-        return generations.page(caller.get(), projectId, filter, QueryParams.page(limit, cursor))
+        return generations.page(caller.get(), projectId, filter, PageRequest.fromQuery(limit, cursor))
                 .map(page -> QueryParams.map(page, GenerationView::of));
     }
 }

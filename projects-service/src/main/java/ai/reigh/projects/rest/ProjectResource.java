@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
 import ai.reigh.projects.rest.Requests.ProjectCreate;
 import ai.reigh.projects.rest.Requests.ProjectPatch;
 import ai.reigh.projects.rest.Views.ProjectView;
@@ -46,7 +47,7 @@ public class ProjectResource {
     /** Newest first. */
     @GET
     public Uni<Page<ProjectView>> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return projects.page(caller.get(), QueryParams.page(limit, cursor)).map(page -> QueryParams.map(page, ProjectView::of));
+        return projects.page(caller.get(), PageRequest.fromQuery(limit, cursor)).map(page -> QueryParams.map(page, ProjectView::of));
     }
 
     @GET

@@ -6,7 +6,6 @@ import java.util.function.Function;
 
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.page.Page;
-import ai.reigh.common.page.PageRequest;
 
 /**
  * Query parameters are read as strings and parsed here: JAX-RS would answer a 404 for a query value
@@ -15,18 +14,6 @@ import ai.reigh.common.page.PageRequest;
  */
 final class QueryParams {
     private QueryParams() {
-    }
-
-    static PageRequest page(String limit, String cursor) {
-        Integer size = null;
-        if (limit != null) {
-            try {
-                size = Integer.valueOf(limit.trim());
-            } catch (NumberFormatException e) {
-                throw ProblemException.validation("limit", "must be an integer between 1 and " + PageRequest.MAX_LIMIT);
-            }
-        }
-        return PageRequest.of(size, cursor);
     }
 
     /** {@code true}, {@code false} or absent (null). */

@@ -22,6 +22,7 @@ import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
 import ai.reigh.projects.rest.Requests.ResourceCreate;
 import ai.reigh.projects.rest.Requests.ResourcePatch;
 import ai.reigh.projects.rest.Views.ResourceView;
@@ -61,7 +62,7 @@ public class ResourcesResource {
         if (type != null && !type.matches(Requests.RESOURCE_TYPE)) {
             throw ProblemException.validation("type", "must be 1-50 of a-z, 0-9, _ and -");
         }
-        return resources.page(caller.get(), chosen, type, QueryParams.page(limit, cursor))
+        return resources.page(caller.get(), chosen, type, PageRequest.fromQuery(limit, cursor))
                 .map(page -> QueryParams.map(page, ResourceView::of));
     }
 

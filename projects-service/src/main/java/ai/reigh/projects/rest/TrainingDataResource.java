@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.page.Page;
+import ai.reigh.common.page.PageRequest;
 import ai.reigh.projects.rest.Requests.TrainingDataBatchCreate;
 import ai.reigh.projects.rest.Requests.TrainingSegmentCreate;
 import ai.reigh.projects.rest.Requests.TrainingVideoCreate;
@@ -50,7 +51,7 @@ public class TrainingDataResource {
     @Path("/batches")
     public Uni<Page<TrainingDataBatchView>> listBatches(@QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
-        return training.pageBatches(caller.get(), QueryParams.page(limit, cursor))
+        return training.pageBatches(caller.get(), PageRequest.fromQuery(limit, cursor))
                 .map(page -> QueryParams.map(page, TrainingDataBatchView::of));
     }
 
@@ -80,7 +81,7 @@ public class TrainingDataResource {
     @Path("/batches/{id}/videos")
     public Uni<Page<TrainingVideoView>> listVideos(@PathParam("id") UUID batchId, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
-        return training.pageVideos(caller.get(), batchId, QueryParams.page(limit, cursor))
+        return training.pageVideos(caller.get(), batchId, PageRequest.fromQuery(limit, cursor))
                 .map(page -> QueryParams.map(page, TrainingVideoView::of));
     }
 
@@ -103,7 +104,7 @@ public class TrainingDataResource {
     @Path("/videos/{id}/segments")
     public Uni<Page<TrainingSegmentView>> listSegments(@PathParam("id") UUID videoId,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return training.pageSegments(caller.get(), videoId, QueryParams.page(limit, cursor))
+        return training.pageSegments(caller.get(), videoId, PageRequest.fromQuery(limit, cursor))
                 .map(page -> QueryParams.map(page, TrainingSegmentView::of));
     }
 

@@ -75,7 +75,7 @@ public class StorageObjectResource {
     @Path("/objects")
     public Uni<Page<ObjectView>> list(@QueryParam("bucket") String bucket, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
-        PageRequest page = PageRequest.of(integer(limit), cursor);
+        PageRequest page = PageRequest.fromQuery(limit, cursor);
         return queries.ownedPage(caller.get(), bucket == null || bucket.isEmpty() ? null : bucket, page)
                 .chain(rows -> urls.urlsOf(rows).map(found -> {
                     java.util.List<ObjectView> views = new java.util.ArrayList<>(rows.size());
@@ -91,19 +91,6 @@ public class StorageObjectResource {
     @Path("/objects/{id}")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return deletions.deleteOwned(caller.get(), id).replaceWith(Response.noContent().build());
-    }
-
-    /** {@code ?limit=abc} is a 400 like {@code ?limit=0}, not the 404 JAX-RS gives an unconvertible parameter. */
-    private static Integer integer(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(limit);
-        } catch (NumberFormatException e) {
-            throw ai.reigh.common.error.ProblemException.validation("limit", "must be an integer between 1 and "
-                    + PageRequest.MAX_LIMIT);
-        }
     }
 
     private Uni<ObjectView> view(StorageObjectRow row) {

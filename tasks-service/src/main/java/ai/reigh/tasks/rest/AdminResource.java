@@ -36,12 +36,12 @@ public class AdminResource {
     /** Workers, most recently heard from first, with heartbeat age and tasks in progress. */
     @GET
     @Path("/workers")
-    public Uni<Page<WorkerView>> workers(@QueryParam("status") String status, @QueryParam("limit") Integer limit,
+    public Uni<Page<WorkerView>> workers(@QueryParam("status") String status, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         if (status != null && !WORKER_STATUSES.contains(status)) {
             throw ProblemException.validation("status", "must be one of " + String.join(", ", WORKER_STATUSES));
         }
-        int size = PageRequest.of(limit, null).limit();
+        int size = PageRequest.fromQuery(limit, null).limit();
         return admin.workers(caller.get().requireUserId(), status, size, cursor)
                 .map(page -> new Page<>(page.items().stream().map(row -> new WorkerView(row.id(), row.userId(),
                         row.status(), row.currentModel(), row.vramTotalMb(), row.vramUsedMb(), row.lastHeartbeat(),

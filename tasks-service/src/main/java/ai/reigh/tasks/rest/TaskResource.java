@@ -50,8 +50,8 @@ public class TaskResource {
     /** Newest first; {@code project_id} and {@code status} filter (a foreign project is a 404). */
     @GET
     public Uni<Page<TaskView>> list(@QueryParam("project_id") String projectId, @QueryParam("status") String status,
-            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
-        PageRequest page = PageRequest.of(limit, cursor);
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        PageRequest page = PageRequest.fromQuery(limit, cursor);
         return tasks.list(caller.get(), Params.uuid("project_id", projectId, false), Params.status(status), page)
                 .map(rows -> new Page<>(rows.items().stream().map(TaskView::of).toList(), rows.nextCursor()));
     }
