@@ -1,0 +1,171 @@
+package ai.reigh.system.abuse;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.reigh.system.abuse.OpenApiRoutes.Route;
+
+/**
+ * How to call each route of {@link OpenApiRoutes} on a {@link TenantWorld}: which of the world's ids
+ * fills each path parameter (by the path up to the parameter, so that a new route under a known prefix
+ * is covered at once) and a valid body for each route that takes JSON. The tests fail, listing the
+ * route, when a route has neither a fixture nor a documented reason to have none.
+ */
+public final class RouteFixtures {
+    private static final Pattern PARAM = Pattern.compile("\\{([^}:]+)(:[^}]*)?}");
+
+    /** The path up to and including a parameter → the world's id that fills it. */
+    private static final Map<String, Function<TenantWorld, String>> IDS = new LinkedHashMap<>();
+
+    /** Path parameters that do not name anybody's resource, and why. */
+    public static final Map<String, String> NOT_TENANT_OWNED = Map.of(
+            "/v1/admin/task-costs/{task_type}", "a task type of the platform's configuration (admin only: see the role matrix)",
+            "/v1/storage/buckets/{bucket}", "a bucket name of the platform's configuration",
+            "/storage/v1/object/public/{bucket}", "the public object route: public by design (API.md); private buckets are 404, tested apart",
+            "/storage/v1/object/public/{bucket}/{key}", "the public object route: public by design (API.md)");
+
+    private static final Map<String, Function<TenantWorld, Map<String, Object>>> BODIES = new LinkedHashMap<>();
+
+    static {
+        IDS.put("/v1/projects/{id}", TenantWorld::project);
+        IDS.put("/v1/projects/{projectId}", TenantWorld::project);
+        IDS.put("/v1/shots/{id}", TenantWorld::shot);
+        IDS.put("/v1/shots/{shotId}", TenantWorld::shot);
+        IDS.put("/v1/shots/{shotId}/generations/{linkId}", TenantWorld::link);
+        IDS.put("/v1/generations/{id}", TenantWorld::generation);
+        IDS.put("/v1/resources/{id}", TenantWorld::resource);
+        IDS.put("/v1/me/tokens/{id}", TenantWorld::accessToken);
+        IDS.put("/v1/training-data/batches/{id}", TenantWorld::batch);
+        IDS.put("/v1/training-data/videos/{id}", TenantWorld::video);
+        IDS.put("/v1/training-data/segments/{id}", TenantWorld::segment);
+        IDS.put("/v1/storage/objects/{id}", TenantWorld::object);
+        IDS.put("/v1/tasks/{id}", TenantWorld::task);
+        IDS.put("/v1/workers/tasks/{id}", TenantWorld::claimedTask);
+        IDS.put("/internal/v1/tasks/{id}", TenantWorld::claimedTask);
+        IDS.put("/internal/v1/storage/objects/{id}", TenantWorld::object);
+
+        body("POST /v1/tasks", w -> map("project_id", w.project(), "task_type", "single_image", "params",
+                map("prompt", "fixture")));
+        body("POST /v1/workers/claim", w -> map("worker_id", "abuse-claim-" + UUID.randomUUID(), "wait_seconds", 0));
+        body("POST /v1/workers/heartbeat", w -> map("worker_id", "abuse-heartbeat-" + w.user()));
+        body("POST /v1/workers/tasks", w -> map("parent_task_id", w.claimedTask(), "lease_token", w.lease(),
+                "task_type", "single_image", "params", map("prompt", "child")));
+        body("POST /v1/workers/tasks/{id}/complete", w -> map("lease_token", w.lease(), "output_location",
+                "https://cdn.example.com/out.png"));
+        body("POST /v1/workers/tasks/{id}/fail", w -> map("lease_token", w.lease(), "error", "fixture", "retryable", true));
+        body("POST /v1/workers/tasks/{id}/start", w -> map("lease_token", w.lease()));
+        body("PATCH /v1/generations/{id}", w -> map("name", "renamed"));
+        body("PATCH /v1/me", w -> map("name", "renamed"));
+        body("POST /v1/me/tokens", w -> map("name", "fixture token"));
+        body("POST /v1/projects", w -> map("name", "fixture project"));
+        body("PATCH /v1/projects/{id}", w -> map("name", "renamed"));
+        body("POST /v1/projects/{projectId}/generations", w -> map("type", "image", "url", "https://cdn.example.com/g.png"));
+        body("POST /v1/projects/{projectId}/shots", w -> map("name", "fixture shot"));
+        body("PUT /v1/projects/{projectId}/shots/order", w -> map("shot_ids", List.of(w.shot())));
+        body("POST /v1/resources", w -> map("type", "lora", "name", "fixture", "url", "https://cdn.example.com/r.bin"));
+        body("PATCH /v1/resources/{id}", w -> map("name", "renamed"));
+        body("PATCH /v1/shots/{id}", w -> map("name", "renamed"));
+        body("POST /v1/shots/{shotId}/generations", w -> map("generation_id", w.generation()));
+        body("PATCH /v1/shots/{shotId}/generations/{linkId}", w -> map("position", 7));
+        body("POST /v1/training-data/batches", w -> map("name", "fixture batch"));
+        body("POST /v1/training-data/batches/{id}/videos", w -> map("object_id", w.object(), "filename", "again.mp4"));
+        body("POST /v1/training-data/videos/{id}/segments", w -> map("start_time", 1, "end_time", 2));
+        body("POST /v1/storage/uploads", w -> map("bucket", "public", "content_type", "image/png", "size_bytes", 10));
+        body("POST /v1/workers/uploads", w -> map("task_id", w.claimedTask(), "lease_token", w.lease(), "filename",
+                "out.png", "content_type", "image/png", "size_bytes", 10));
+        body("POST /v1/admin/credits/grants", w -> map("user_id", w.user().toString(), "amount", new BigDecimal("1"),
+                "reason", "fixture", "idempotency_key", "fixture-" + UUID.randomUUID()));
+        body("POST /v1/admin/credits/refunds", w -> map("ledger_entry_id", w.ledgerEntry(), "reason", "fixture"));
+        body("PUT /v1/admin/task-costs/{task_type}", w -> map("billing_type", "per_unit", "unit_cost",
+                new BigDecimal("0.010"), "run_type", "gpu", "is_active", false));
+        body("POST /v1/task-costs/estimate", w -> map("task_type", "single_image", "params", map()));
+        body("POST /internal/v1/generations", w -> map("task_id", w.claimedTask(), "project_id", w.project(), "type",
+                "image", "url", "https://cdn.example.com/i.png", "metadata", map()));
+        body("POST /internal/v1/charges", w -> map("task_id", w.claimedTask(), "user_id", w.user().toString(),
+                "task_type", "single_image", "params", map(), "started_at", "2026-01-01T00:00:00Z", "processed_at",
+                "2026-01-01T00:00:05Z"));
+        body("POST /internal/v1/storage/objects/deletions", w -> map("object_ids", List.of()));
+        body("POST /internal/v1/storage/objects/{id}/confirm", w -> map("task_id", w.claimedTask()));
+    }
+
+    private RouteFixtures() {
+    }
+
+    private static void body(String key, Function<TenantWorld, Map<String, Object>> fixture) {
+        BODIES.put(key, fixture);
+    }
+
+    static Map<String, Object> map(Object... pairs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((String) pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    /** The route's path with each parameter filled from the world, or empty when one has no fixture. */
+    public static Optional<String> path(Route route, TenantWorld world) {
+        return fill(route.template(), prefix -> IDS.containsKey(prefix) ? IDS.get(prefix).apply(world) : null);
+    }
+
+    /** The route's path with every parameter a fresh random UUID (for checks that happen before any lookup). */
+    public static String randomPath(Route route) {
+        return fill(route.template(), prefix -> prefix.endsWith("{task_type}") ? "single_image"
+                : prefix.endsWith("{bucket}") ? "public" : prefix.endsWith("{key}") ? "x/y.png"
+                        : UUID.randomUUID().toString()).orElseThrow();
+    }
+
+    private static Optional<String> fill(String template, Function<String, String> valueOfPrefix) {
+        Matcher matcher = PARAM.matcher(template);
+        StringBuilder path = new StringBuilder();
+        int last = 0;
+        while (matcher.find()) {
+            String prefix = template.substring(0, matcher.start()) + "{" + matcher.group(1) + "}";
+            String value = valueOfPrefix.apply(prefix);
+            if (value == null) {
+                return Optional.empty();
+            }
+            path.append(template, last, matcher.start()).append(value);
+            last = matcher.end();
+        }
+        path.append(template.substring(last));
+        return Optional.of(path.toString());
+    }
+
+    /** Path parameters of the route that no fixture fills and no reason excuses ("template: prefix"). */
+    public static List<String> unfilled(Route route) {
+        List<String> missing = new ArrayList<>();
+        Matcher matcher = PARAM.matcher(route.template());
+        while (matcher.find()) {
+            String prefix = route.template().substring(0, matcher.start()) + "{" + matcher.group(1) + "}";
+            if (!IDS.containsKey(prefix) && !NOT_TENANT_OWNED.containsKey(prefix)) {
+                missing.add(route.key() + ": " + prefix);
+            }
+        }
+        return missing;
+    }
+
+    public static boolean tenantOwned(Route route) {
+        Matcher matcher = PARAM.matcher(route.template());
+        while (matcher.find()) {
+            String prefix = route.template().substring(0, matcher.start()) + "{" + matcher.group(1) + "}";
+            if (NOT_TENANT_OWNED.containsKey(prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static Optional<Map<String, Object>> body(Route route, TenantWorld world) {
+        Function<TenantWorld, Map<String, Object>> fixture = BODIES.get(route.key());
+        return fixture == null ? Optional.empty() : Optional.of(new LinkedHashMap<>(fixture.apply(world)));
+    }
+}
