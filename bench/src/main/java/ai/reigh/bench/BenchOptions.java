@@ -25,13 +25,13 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
             int footprintWarmupRequests, Duration outboxDrainLimit) {
 
         static Sizes quick() {
-            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(700), 60_000, 4, 30,
+            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(700), 10_000, 4, 30,
                     List.of(1_000, 10_000, 50_000), 50_000, 25, 16, 10_000, Duration.ofMillis(700), 20_000, 60, 1_000,
                     Duration.ofSeconds(20), Duration.ofSeconds(3), 200, Duration.ofSeconds(60));
         }
 
         static Sizes full() {
-            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofSeconds(5), 400_000, 8, 200,
+            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofSeconds(5), 100_000, 8, 200,
                     List.of(1_000, 100_000, 1_000_000), 1_000_000, 200, 16, 10_000, Duration.ofSeconds(5), 100_000,
                     400, 1_000, Duration.ofSeconds(20), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(180));
         }

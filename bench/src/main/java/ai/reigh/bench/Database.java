@@ -32,7 +32,10 @@ public final class Database implements AutoCloseable {
         this.options = new PgConnectOptions().setHost(host).setPort(port).setDatabase(database).setUser(SUPERUSER)
                 .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(256)
                 // The same as the services (their JIT is off where it mattered): statements of a few rows.
-                .addProperty("jit", "off").addProperty("application_name", "reigh-bench");
+                .addProperty("jit", "off").addProperty("application_name", "reigh-bench")
+                // The schema's SECURITY DEFINER triggers (the ledger's balance) run as the owner, whom
+                // row-level security binds: the bench acts for the platform, as the services' maintenance does.
+                .addProperty("reigh.role", "service");
         this.admin = pool(4);
     }
 
@@ -42,6 +45,11 @@ public final class Database implements AutoCloseable {
                 .connectingTo(options).using(vertx).build();
         pools.add(pool);
         return pool;
+    }
+
+    /** The small pool of setup statements (and of the bench's own bookkeeping). */
+    public Pool admin() {
+        return admin;
     }
 
     /** A dedicated connection (LISTEN, session advisory locks). */

@@ -1,0 +1,140 @@
+package ai.reigh.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Scenario 1: claim→complete throughput. W simulated workers in closed loops claim {@code limit}
+ * tasks and complete them one by one; tasks completed per second. Raw: the bare claim and complete
+ * statements, one connection per worker. Platform: {@code POST /v1/workers/claim} and
+ * {@code /complete} through the gateway (the completion also writes the charge to the outbox, which
+ * the relay delivers to credits-service: that backlog is drained, untimed, before the next run).
+ */
+final class ClaimThroughput {
+    private final Context context;
+    private final Platform platform;
+
+    ClaimThroughput(Context context) {
+        this.context = context;
+        this.platform = new Platform(context);
+    }
+
+    void run() {
+        BenchOptions.Sizes sizes = context.sizes();
+        Fixtures fixtures = context.fixtures();
+        fixtures.removeAllTasks();
+        fixtures.vacuum();
+        for (int limit : sizes.claimLimits()) {
+            for (int workers : sizes.claimWorkers()) {
+                Figure figure = context.figure(new Figure("claim_w" + workers + "_l" + limit, "claim",
+                        "claim→complete W=" + workers + " limit " + limit, "tasks/s", Figure.Better.HIGHER));
+                if (limit == 10) {
+                    figure.targetRatio("platform ≥ 50% of raw", ratio -> ratio >= 0.5);
+                }
+                List<Double> drains = new ArrayList<>();
+                for (int pair = 0; pair < sizes.pairs(); pair++) {
+                    double raw = 0;
+                    double plat = 0;
+                    for (int side = 0; side < 2; side++) {
+                        boolean rawSide = (side == 0) == Context.rawFirst(pair);
+                        prepare();
+                        if (rawSide) {
+                            raw = raw(workers, limit);
+                        } else {
+                            plat = platform(workers, limit);
+                            drains.add(drainOutbox());
+                        }
+                    }
+                    figure.pair(raw, plat);
+                    Context.log("%s pair %d: raw %.0f, platform %.0f tasks/s", figure.id(), pair, raw, plat);
+                }
+                figure.detail("outbox_drain_seconds_median", Stats.median(drains));
+            }
+        }
+        fixtures.removeAllTasks();
+        fixtures.vacuum();
+    }
+
+    /** The same queue before every run: finished rows removed, vacuumed, topped up to the same depth. */
+    private void prepare() {
+        context.fixtures().removeWorkedTasks();
+        context.fixtures().vacuum();
+        context.fixtures().queueDepth(context.sizes().maxTasksPerRun());
+    }
+
+    private double raw(int workers, int limit) {
+        Pool pool = context.db().pool(workers);
+        try {
+            Loops.Result result = Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
+                String workerId = "bench-raw-" + w;
+                Supplier<Future<Integer>> step = () -> pool.withConnection(c -> c.preparedQuery(RawSql.CLAIM)
+                        .execute(Tuple.of(workerId, "gpu", limit)).compose(rows -> {
+                            if (rows.size() == 0) {
+                                return Future.succeededFuture(-1);
+                            }
+                            Future<Void> chain = Future.succeededFuture();
+                            for (Row row : rows) {
+                                UUID id = row.getUUID("id");
+                                UUID lease = row.getUUID("lease_token");
+                                chain = chain.compose(v -> c.preparedQuery(RawSql.COMPLETE)
+                                        .execute(Tuple.of(id, lease, "https://cdn.reigh-bench.example/t/" + id + ".png"))
+                                        .mapEmpty());
+                            }
+                            return chain.map(rows.size());
+                        }));
+                return step;
+            });
+            return result.perSecond();
+        } finally {
+            Await.of(pool.close());
+        }
+    }
+
+    private double platform(int workers, int limit) {
+        Loops.Result result = Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
+            String workerId = "bench-w-" + w;
+            Supplier<Future<Integer>> step = () -> platform.claim(workerId, "gpu", limit, 0).compose(tasks -> {
+                if (tasks.isEmpty()) {
+                    return Future.succeededFuture(-1);
+                }
+                Future<Void> chain = Future.succeededFuture();
+                for (Platform.Claimed task : tasks) {
+                    chain = chain.compose(v -> platform.complete(task));
+                }
+                return chain.map(tasks.size());
+            });
+            return step;
+        });
+        return result.perSecond();
+    }
+
+    /** Waits (untimed) until the relay delivered every charge of the run; the seconds it took. */
+    private double drainOutbox() {
+        long started = System.nanoTime();
+        long limit = started + context.sizes().outboxDrainLimit().toNanos();
+        while (context.fixtures().outboxPending() > 0) {
+            if (System.nanoTime() > limit) {
+                Context.log("outbox not drained within %d s; going on", context.sizes().outboxDrainLimit().toSeconds());
+                break;
+            }
+            sleep(100);
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

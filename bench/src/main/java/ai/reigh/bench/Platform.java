@@ -1,0 +1,59 @@
+package ai.reigh.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The platform's worker protocol through the gateway, as a GPU worker speaks it. */
+final class Platform {
+    record Claimed(UUID id, UUID leaseToken) {
+    }
+
+    private final Http http;
+    private final String gateway;
+    private final String workerToken;
+
+    Platform(Context context) {
+        this.http = context.http();
+        this.gateway = context.options().gateway();
+        this.workerToken = context.tokens().cloudWorker("bench-worker");
+    }
+
+    Future<List<Claimed>> claim(String workerId, String runType, int limit, int waitSeconds) {
+        JsonObject body = new JsonObject().put("worker_id", workerId).put("run_type", runType).put("limit", limit)
+                .put("wait_seconds", waitSeconds);
+        return http.post(gateway + "/v1/workers/claim", workerToken, body).map(answer -> {
+            if (answer.status() == 204) {
+                return List.of();
+            }
+            JsonArray tasks = Http.expect(answer, "claim", 200).json().getJsonArray("tasks");
+            List<Claimed> claimed = new ArrayList<>(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                JsonObject task = tasks.getJsonObject(i);
+                claimed.add(new Claimed(UUID.fromString(task.getString("id")),
+                        UUID.fromString(task.getString("lease_token"))));
+            }
+            return claimed;
+        });
+    }
+
+    Future<Void> complete(Claimed task) {
+        JsonObject body = new JsonObject().put("lease_token", task.leaseToken().toString()).put("output_location",
+                "https://cdn.reigh-bench.example/t/" + task.id() + ".png");
+        return http.post(gateway + "/v1/workers/tasks/" + task.id() + "/complete", workerToken, body)
+                .map(answer -> {
+                    Http.expect(answer, "complete", 200);
+                    return null;
+                });
+    }
+
+    Future<Http.Answer> heartbeat(String workerId) {
+        JsonObject body = new JsonObject().put("worker_id", workerId).put("status", "active")
+                .put("current_model", "bench-model").put("task_ids", new JsonArray());
+        return http.post(gateway + "/v1/workers/heartbeat", workerToken, body);
+    }
+}
