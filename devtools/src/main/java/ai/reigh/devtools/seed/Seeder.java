@@ -85,7 +85,8 @@ public final class Seeder {
                 "shot_id", hero, "resolution", "512x512", "model_name", "flux-dev"), List.of());
         task(bob, teaser, "qwen_image", "seed-hero-api", Map.of("prompt", "the bottle on a beach"), List.of());
 
-        out.println("Seeded: " + String.join(", ", made));
+        out.println(made.isEmpty() ? "The demo data is already there; nothing added."
+                : "Seeded: " + String.join(", ", made));
         return List.of(film, teaser);
     }
 
