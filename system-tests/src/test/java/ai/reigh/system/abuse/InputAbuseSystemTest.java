@@ -361,6 +361,7 @@ class InputAbuseSystemTest {
                 }
             }
         }
+        System.out.printf("SQL metacharacters: %d parameter × payload probes%n", probes);
         assertThat(probes).as("parameter × payload probes").isGreaterThan(200);
         try (SqlSession sql = SqlSession.as("postgres")) {
             for (String table : List.of("tasks", "users", "projects", "credits_ledger", "storage_objects",

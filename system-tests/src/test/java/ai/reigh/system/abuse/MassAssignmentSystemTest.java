@@ -83,6 +83,7 @@ class MassAssignmentSystemTest {
         } finally {
             pool.shutdownNow();
         }
+        System.out.printf("mass assignment: %d route × field probes%n", probes.size());
         assertThat(probes).as("route × field probes").hasSizeGreaterThan(500);
         assertThat(alice.snapshot()).as("nothing of alice's changed").isEqualTo(before);
     }

@@ -62,6 +62,7 @@ class RoleMatrixSystemTest {
             }
             checked.add(route.key());
         }
+        System.out.printf("role matrix: %d routes, refusals %s%n", checked.size(), refusals);
         assertThat(checked).hasSizeGreaterThan(60);
         assertThat(refusals.get("403")).as("role refusals checked").isGreaterThan(150);
     }
