@@ -51,14 +51,18 @@ public final class PgErrors {
     /** The database could not be reached or dropped the connection (not a SQL error). */
     public static boolean isConnectionFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof java.net.SocketException) {
                 return true;
             }
             String name = t.getClass().getName();
             String message = String.valueOf(t.getMessage());
             if (name.endsWith("ClosedConnectionException") || name.endsWith("PoolClosedException")
                     || message.contains("Connection refused") || message.contains("Timeout while waiting for a connection")
-                    || message.contains("Pool closed") || message.contains("connection is closed")) {
+                    || message.contains("Pool closed") || message.contains("connection is closed")
+                    // A server that went away mid-request (crash, immediate shutdown): the pooled socket's
+                    // write or read fails. Retryable like a refused connection (the fault tests found 500s).
+                    || message.contains("Broken pipe") || message.contains("Connection reset")) {
                 return true;
             }
             if (t instanceof PgException pg && isTransient(pg.getSqlState())) {
