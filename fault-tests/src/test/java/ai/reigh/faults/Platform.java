@@ -32,10 +32,43 @@ final class Platform {
     private Platform() {
     }
 
-    static SystemUnderTest system() {
+    private static final long STOP_GRACE_MILLIS = 10_000;
+    private static final long STOP_LIMIT_MILLIS = 40_000;
+    private static boolean stragglerHookInstalled;
+
+    static synchronized SystemUnderTest system() {
         SystemUnderTest system = SystemUnderTest.shared();
         RestAssured.baseURI = system.gatewayUrl();
+        if (!stragglerHookInstalled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Platform::killStragglers, "fault-tests-stragglers"));
+            stragglerHookInstalled = true;
+        }
         return system;
+    }
+
+    /**
+     * At exit the processes are stopped gracefully (SystemUnderTest's own hook, one after the other).
+     * A service whose jar was rebuilt under it (in a shared checkout) can hang in its shutdown, loading
+     * a class from a jar that is gone, and would keep this JVM (and the build) waiting: whatever still
+     * runs after a grace period is killed.
+     */
+    private static void killStragglers() {
+        long start = System.nanoTime();
+        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive)) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (elapsed > STOP_LIMIT_MILLIS) {
+                return;
+            }
+            if (elapsed > STOP_GRACE_MILLIS) {
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** A user with credits and a project, and the token of a local worker that takes only its tasks. */
