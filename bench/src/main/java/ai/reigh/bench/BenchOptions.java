@@ -25,9 +25,9 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
             int footprintWarmupRequests, Duration outboxDrainLimit) {
 
         static Sizes quick() {
-            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(700), 10_000, 4, 30,
-                    List.of(1_000, 10_000, 50_000), 50_000, 25, 16, 10_000, Duration.ofMillis(700), 20_000, 60, 1_000,
-                    Duration.ofSeconds(20), Duration.ofSeconds(3), 200, Duration.ofSeconds(60));
+            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(600), 10_000, 4, 25,
+                    List.of(1_000, 10_000, 50_000), 50_000, 25, 16, 10_000, Duration.ofMillis(600), 20_000, 50, 1_000,
+                    Duration.ofSeconds(20), Duration.ofSeconds(2), 200, Duration.ofSeconds(60));
         }
 
         static Sizes full() {

@@ -26,6 +26,8 @@ final class Charges {
     }
 
     void run() {
+        // Untimed: credits-service's JIT compiles the charge path once.
+        platformRun(() -> 0);
         measure("charges_hot", "charges, one hot user", () -> 0);
         int users = Math.min(context.sizes().chargeUsers(), context.fixtures().users());
         measure("charges_spread", "charges, " + QueueDepth.label(users) + " users",
@@ -37,8 +39,8 @@ final class Charges {
         Figure figure = context.figure(new Figure(id, "charges", label, "spends/s", Figure.Better.HIGHER))
                 .targetRatio("platform ≥ 50% of raw", ratio -> ratio >= 0.5);
         figure.detail("clients", sizes.chargeClients());
-        String token = context.tokens().service();
-        String url = context.options().creditsUrl() + "/internal/v1/charges";
+        CpuMeter cpu = new CpuMeter(context, "platform");
+        CpuMeter rawCpu = new CpuMeter(context, "raw");
         for (int pair = 0; pair < sizes.pairs(); pair++) {
             double raw = 0;
             double plat = 0;
@@ -46,17 +48,37 @@ final class Charges {
                 if ((side == 0) == Context.rawFirst(pair)) {
                     Pool pool = context.db().pool(sizes.chargeClients());
                     try {
-                        raw = Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
+                        rawCpu.start();
+                        Loops.Result result = Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
                             Supplier<Future<Integer>> step = () -> pool.preparedQuery(RawSql.CHARGE)
                                     .execute(Tuple.of(Fixtures.user(userIndex.getAsInt()), UUID.randomUUID()))
                                     .map(rows -> 1);
                             return step;
-                        }).perSecond();
+                        });
+                        rawCpu.stop(result.units());
+                        raw = result.perSecond();
                     } finally {
                         Await.of(pool.close());
                     }
                 } else {
-                    plat = Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
+                    cpu.start();
+                    Loops.Result result = platformRun(userIndex);
+                    cpu.stop(result.units());
+                    plat = result.perSecond();
+                }
+            }
+            figure.pair(raw, plat);
+            Context.log("%s pair %d: raw %.0f, platform %.0f spends/s", id, pair, raw, plat);
+        }
+        cpu.report(figure, "charge");
+        rawCpu.report(figure, "charge");
+    }
+
+    private Loops.Result platformRun(IntSupplier userIndex) {
+        BenchOptions.Sizes sizes = context.sizes();
+        String token = context.tokens().service();
+        String url = context.options().creditsUrl() + "/internal/v1/charges";
+        return Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
                         Supplier<Future<Integer>> step = () -> {
                             Instant processed = Instant.now();
                             JsonObject body = new JsonObject().put("task_id", UUID.randomUUID().toString())
@@ -70,11 +92,6 @@ final class Charges {
                             });
                         };
                         return step;
-                    }).perSecond();
-                }
-            }
-            figure.pair(raw, plat);
-            Context.log("%s pair %d: raw %.0f, platform %.0f spends/s", id, pair, raw, plat);
-        }
+                    });
     }
 }

@@ -39,6 +39,14 @@ final class ClaimThroughput {
                     figure.targetRatio("platform ≥ 50% of raw", ratio -> ratio >= 0.5);
                 }
                 List<Double> drains = new ArrayList<>();
+                CpuMeter cpu = new CpuMeter(context, "platform");
+                CpuMeter rawCpu = new CpuMeter(context, "raw");
+                if (limit == sizes.claimLimits().get(0) && workers == sizes.claimWorkers().get(0)) {
+                    // Untimed: the services' JIT compiles the claim and completion paths once.
+                    prepare();
+                    platform(workers, limit);
+                    drainOutbox();
+                }
                 for (int pair = 0; pair < sizes.pairs(); pair++) {
                     double raw = 0;
                     double plat = 0;
@@ -46,16 +54,25 @@ final class ClaimThroughput {
                         boolean rawSide = (side == 0) == Context.rawFirst(pair);
                         prepare();
                         if (rawSide) {
-                            raw = raw(workers, limit);
+                            rawCpu.start();
+                            Loops.Result result = raw(workers, limit);
+                            rawCpu.stop(result.units());
+                            raw = result.perSecond();
                         } else {
-                            plat = platform(workers, limit);
+                            cpu.start();
+                            Loops.Result result = platformRun(workers, limit);
+                            plat = result.perSecond();
+                            // The relay's deliveries are part of the tasks' cost: measured until drained.
                             drains.add(drainOutbox());
+                            cpu.stop(result.units());
                         }
                     }
                     figure.pair(raw, plat);
                     Context.log("%s pair %d: raw %.0f, platform %.0f tasks/s", figure.id(), pair, raw, plat);
                 }
                 figure.detail("outbox_drain_seconds_median", Stats.median(drains));
+                cpu.report(figure, "task");
+                rawCpu.report(figure, "task");
             }
         }
         fixtures.removeAllTasks();
@@ -69,7 +86,7 @@ final class ClaimThroughput {
         context.fixtures().queueDepth(context.sizes().maxTasksPerRun());
     }
 
-    private double raw(int workers, int limit) {
+    private Loops.Result raw(int workers, int limit) {
         Pool pool = context.db().pool(workers);
         try {
             Loops.Result result = Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
@@ -91,14 +108,18 @@ final class ClaimThroughput {
                         }));
                 return step;
             });
-            return result.perSecond();
+            return result;
         } finally {
             Await.of(pool.close());
         }
     }
 
     private double platform(int workers, int limit) {
-        Loops.Result result = Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
+        return platformRun(workers, limit).perSecond();
+    }
+
+    private Loops.Result platformRun(int workers, int limit) {
+        return Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
             String workerId = "bench-w-" + w;
             Supplier<Future<Integer>> step = () -> platform.claim(workerId, "gpu", limit, 0).compose(tasks -> {
                 if (tasks.isEmpty()) {
@@ -112,7 +133,6 @@ final class ClaimThroughput {
             });
             return step;
         });
-        return result.perSecond();
     }
 
     /** Waits (untimed) until the relay delivered every charge of the run; the seconds it took. */

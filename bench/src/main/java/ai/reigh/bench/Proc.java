@@ -24,9 +24,14 @@ public final class Proc {
         return (stat.utimeTicks() + stat.stimeTicks()) / TICKS_PER_SECOND;
     }
 
-    /** CPU seconds of a process and all its descendants alive now (PostgreSQL: postmaster and backends). */
+    /**
+     * CPU seconds of a process and all its descendants alive now (PostgreSQL: postmaster and backends),
+     * plus the root's reaped children (cutime, cstime): a backend that exited within the window (a
+     * closed connection) still counts.
+     */
     public static double treeCpuSeconds(long root) {
-        double total = 0;
+        Stat rootStat = stat(root);
+        double total = (rootStat.childUtimeTicks() + rootStat.childStimeTicks()) / TICKS_PER_SECOND;
         for (long pid : tree(root)) {
             try {
                 total += cpuSeconds(pid);
@@ -119,11 +124,11 @@ public final class Proc {
     }
 
     /** The parts of /proc/<pid>/stat this class reads. */
-    record Stat(long ppid, long utimeTicks, long stimeTicks) {
+    record Stat(long ppid, long utimeTicks, long stimeTicks, long childUtimeTicks, long childStimeTicks) {
     }
 
     /**
-     * proc(5): {@code pid (comm) state ppid ...}, utime and stime are fields 14 and 15. The command
+     * proc(5): {@code pid (comm) state ppid ...}, utime and stime are fields 14 and 15, cutime and cstime 16 and 17. The command
      * name may contain spaces and parentheses, so fields are counted from the last ')'.
      */
     static Stat stat(long pid) {
@@ -139,6 +144,7 @@ public final class Proc {
     static Stat parseStat(String stat) {
         // After ") ": field 3 (state) is rest[0], so field n is rest[n - 3].
         String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return new Stat(Long.parseLong(rest[4 - 3]), Long.parseLong(rest[14 - 3]), Long.parseLong(rest[15 - 3]));
+        return new Stat(Long.parseLong(rest[4 - 3]), Long.parseLong(rest[14 - 3]), Long.parseLong(rest[15 - 3]),
+                Long.parseLong(rest[16 - 3]), Long.parseLong(rest[17 - 3]));
     }
 }

@@ -42,6 +42,8 @@ final class ReadPaths {
         Figure p99 = context.figure(new Figure(id + "_p99", "reads", label + " p99", "ms", Figure.Better.LOWER));
         p50.detail("pages_per_side", sizes.readSamples()).detail("setup_seconds", setup);
         String token = context.tokens().user(Fixtures.user(0));
+        // Untimed: the services' JIT compiles the read path once.
+        platformPages(firstPage, token, sizes.readSamples());
         for (int pair = 0; pair < sizes.pairs(); pair++) {
             double[] raw = null;
             double[] plat = null;
