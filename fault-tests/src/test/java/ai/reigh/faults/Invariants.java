@@ -27,7 +27,11 @@ final class Invariants {
     /** The store's bucket of each logical bucket (storage-service's application.properties). */
     private static final Map<String, String> PHYSICAL_BUCKETS = Map.of("public", "reigh-public",
             "training-data", "reigh-training-data", "lora_files", "reigh-lora-files");
-    private static final Duration OUTBOX_DRAIN = Duration.ofSeconds(90);
+    /**
+     * Rows a relay had reserved when its process died come back after the relay's in-flight timeout
+     * (60 s, tasks-service README), so the outbox may need that long to drain after a crash.
+     */
+    private static final Duration OUTBOX_DRAIN = Duration.ofSeconds(120);
     private static final Duration REAPER_CATCH_UP = Duration.ofSeconds(20);
 
     private Invariants() {
@@ -101,6 +105,11 @@ final class Invariants {
                     SELECT count(*) FROM credits_ledger l JOIN tasks t ON t.id = l.task_id
                     WHERE l.type = 'spend' AND t.status <> 'Complete'"""))
                     .as("%s: only Complete tasks are charged", scenario).isZero();
+            // Not an invariant, reported: a worker's output confirmed for a completion that then lost its
+            // lease (or whose service died before committing) stays stored, owned by the task's user.
+            figures.put("ready_outputs_not_used", sql.count("""
+                    SELECT count(*) FROM storage_objects s WHERE s.task_id IS NOT NULL AND s.status = 'ready'
+                      AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = s.task_id AND strpos(t.output_location, s.key) > 0)"""));
             figures.put("tasks_checked", sql.count("SELECT count(*) FROM tasks"));
             figures.put("generations_checked", sql.count("SELECT count(*) FROM generations"));
             figures.put("users_checked", sql.count("SELECT count(*) FROM users"));

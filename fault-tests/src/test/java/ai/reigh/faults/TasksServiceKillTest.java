@@ -72,8 +72,9 @@ class TasksServiceKillTest {
             }
             assertThat(stored).as("exactly the tasks the users were answered, one per key")
                     .isEqualTo(creators.taskIdByKey());
-            // The generations and charges follow through the outbox, asynchronously: wait for them, then count.
-            Await.until("one generation and one spend per task", Duration.ofSeconds(60), () ->
+            // The generations and charges follow through the outbox, asynchronously: wait for them, then count
+            // (rows a dying relay had reserved come back after its 60 s in-flight timeout).
+            Await.until("one generation and one spend per task", Duration.ofSeconds(120), () ->
                     Platform.count("SELECT count(*) FROM generations WHERE project_id = ?::uuid AND task_id IS NOT NULL",
                             tenant.projectId()) >= expected
                     && Platform.count("SELECT count(*) FROM credits_ledger WHERE user_id = ? AND type = 'spend'",
