@@ -36,6 +36,7 @@ final class Heartbeats {
                 "% core", Figure.Better.LOWER));
         double gatewayShare = 0;
         double postgresShareUnderPlatform = 0;
+        double tasksShareUnderRaw = 0;
         long beats = 0;
         Pool pool = context.db().pool(4);
         try {
@@ -67,6 +68,9 @@ final class Heartbeats {
                     double postgres = (Proc.treeCpuSeconds(postgresPid) - postgresBefore) / seconds * 100;
                     if (rawSide) {
                         raw = postgres;
+                        // tasks-service's own background work (samplers, reaper, relay polls) in the same
+                        // window without heartbeats: the platform figure minus this is the heartbeats' cost.
+                        tasksShareUnderRaw += (Proc.cpuSeconds(tasksPid) - tasksBefore) / seconds * 100;
                     } else {
                         plat = (Proc.cpuSeconds(tasksPid) - tasksBefore) / seconds * 100;
                         gatewayShare += (Proc.cpuSeconds(gatewayPid) - gatewayBefore) / seconds * 100;
@@ -83,6 +87,7 @@ final class Heartbeats {
         figure.detail("heartbeats_per_second", 1000.0 / periodMillis)
                 .detail("gateway_cpu_percent_mean", gatewayShare / sizes.pairs())
                 .detail("postgres_cpu_percent_under_platform_mean", postgresShareUnderPlatform / sizes.pairs())
+                .detail("tasks_service_cpu_percent_without_heartbeats_mean", tasksShareUnderRaw / sizes.pairs())
                 .detail("heartbeats_sent", beats);
     }
 

@@ -99,6 +99,10 @@ final class ReadPaths {
             Http.Answer answer = Http.expect(Await.of(context.http().get(url, token)), "GET " + firstPage, 200);
             latencies[i] = (System.nanoTime() - started) / 1e6;
             JsonObject page = answer.json();
+            if (page.getJsonArray("items") == null) {
+                throw new IllegalStateException("GET " + url + " answered no items: "
+                        + answer.body().toString().substring(0, Math.min(300, answer.body().length())));
+            }
             if (page.getJsonArray("items").size() != 50 && page.getString("next_cursor") != null) {
                 throw new IllegalStateException("a page of " + page.getJsonArray("items").size() + " items");
             }
