@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.ServiceProcess;
 import ai.reigh.devtools.worker.ReferenceWorker;
 import ai.reigh.devtools.worker.WorkerStats;
@@ -44,6 +45,12 @@ class TasksServiceKillTest {
                             >= CREATOR_THREADS * TASKS_PER_CREATOR / 4
                     && Platform.count("SELECT count(*) FROM tasks WHERE project_id = ?::uuid AND status <> 'Queued'",
                             tenant.projectId()) >= 1);
+            // A worker that dies with the service: it claims one task and is never heard of again. After the
+            // restart the reaper must take that task back (its lease runs out) for the live workers to finish.
+            Map<String, Object> ghostClaim = Api.as(tenant.workerToken())
+                    .body(Map.of("worker_id", "kill9-ghost", "limit", 1, "wait_seconds", 10)).post("/v1/workers/claim")
+                    .then().statusCode(200).extract().path("tasks[0]");
+            String ghostTask = (String) ghostClaim.get("id");
             long inFlightAtKill = Platform.count("SELECT count(*) FROM tasks WHERE project_id = ?::uuid"
                     + " AND status = 'In Progress'", tenant.projectId());
             ServiceProcess tasks = Platform.system().service("tasks");
@@ -53,7 +60,9 @@ class TasksServiceKillTest {
             double downSeconds = (System.nanoTime() - killedAt) / 1e9;
             double reaped = Await.until("expired leases reaped after the restart", Duration.ofSeconds(20), () ->
                     Platform.count("SELECT count(*) FROM tasks WHERE status = 'In Progress'"
-                            + " AND lease_expires_at < now() - interval '2 seconds'") == 0);
+                            + " AND lease_expires_at < now() - interval '2 seconds'") == 0
+                    && Platform.count("SELECT count(*) FROM tasks WHERE id = ?::uuid AND worker_id = 'kill9-ghost'"
+                            + " AND status = 'In Progress'", ghostTask) == 0);
 
             creators.awaitDone(Duration.ofSeconds(150));
             assertThat(creators.failures()).as("every create succeeded in the end, with its own key").isEmpty();
@@ -84,10 +93,18 @@ class TasksServiceKillTest {
             assertThat(Platform.count("SELECT count(*) FROM credits_ledger WHERE user_id = ? AND type = 'spend'",
                     tenant.userId())).as("one spend per task").isEqualTo(expected);
             assertThat(stats.completed()).as("no task completed by two workers").isLessThanOrEqualTo(expected);
+            assertThat(Platform.sql(sql -> sql.query("SELECT status, worker_id, attempts FROM tasks WHERE id = ?::uuid",
+                    ghostTask)).get(0)).as("the dead worker's task, reclaimed and finished by a live worker")
+                    .satisfies(row -> {
+                        assertThat(row.get(0)).isEqualTo("Complete");
+                        assertThat((String) row.get(1)).startsWith("kill9-");
+                        assertThat((String) row.get(1)).isNotEqualTo("kill9-ghost");
+                        assertThat(((Number) row.get(2)).intValue()).isGreaterThanOrEqualTo(2);
+                    });
 
             Map<String, Object> checked = Invariants.check(SCENARIO, ledger);
             new Figures(SCENARIO).put("faults_injected", 1).put("tasks_in_progress_at_kill", inFlightAtKill)
-                    .put("tasks_service_down_s", downSeconds).put("leases_reaped_within_s", reaped)
+                    .put("tasks_service_down_s", downSeconds).put("dead_workers_task_reclaimed_within_s", reaped)
                     .put("create_requests", creators.requests()).put("create_retries", creators.retries())
                     .put("create_replays_200", creators.replays()).put("create_statuses", creators.statuses())
                     .put("worker_claims", stats.claimed()).put("worker_completions", stats.completed())
