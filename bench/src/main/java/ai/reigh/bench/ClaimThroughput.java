@@ -76,7 +76,7 @@ final class ClaimThroughput {
             }
         }
         fixtures.removeAllTasks();
-        fixtures.vacuum();
+        fixtures.compact();
     }
 
     /** The same queue before every run: finished rows removed, vacuumed, topped up to the same depth. */

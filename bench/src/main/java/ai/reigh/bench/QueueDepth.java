@@ -69,7 +69,7 @@ final class QueueDepth {
             finished.pair(measured[0], measured[1]);
         }
         fixtures.removeAllTasks();
-        fixtures.vacuum();
+        fixtures.compact();
     }
 
     /** {raw p50, platform p50} in ms; the queue is topped up to {@code depth} before each side. */
