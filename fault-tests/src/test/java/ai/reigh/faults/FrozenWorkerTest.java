@@ -50,7 +50,7 @@ class FrozenWorkerTest {
         reader.start();
         try {
             String claimed = next(lines, Duration.ofSeconds(60));
-            assertThat(claimed).isEqualTo("CLAIMED " + taskId + " " + claimed.split(" ")[2]);
+            assertThat(claimed).startsWith("CLAIMED " + taskId + " ");
             assertThat(next(lines, Duration.ofSeconds(20))).isEqualTo("STARTED 200");
             signal("STOP", frozen.pid());
             Await.until("the worker process is stopped", Duration.ofSeconds(5), () -> state(frozen.pid()) == 'T');
