@@ -71,6 +71,38 @@ class InternalApiTest {
     }
 
     @Test
+    void aTaskOutputReleasedForItsOwnTaskGoesWithItsBytesAndNoOtherObjectDoes() {
+        User user = User.create();
+        UUID task = UUID.randomUUID();
+        byte[] png = Fixtures.bytes(321, 112);
+        Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", png.length);
+        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
+        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), png)).isEqualTo(200);
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString()))
+                .post("/internal/v1/storage/objects/" + output.id() + "/confirm").then().statusCode(200);
+        JsonPath unrelated = Fixtures.readyObject(user, "public", "image/png", Fixtures.bytes(50, 113));
+        String release = "/internal/v1/storage/objects/%s/release";
+
+        // Another task's id, or an object that is no task's output: nothing happens.
+        Api.as(Tokens.service()).body(Map.of("task_id", UUID.randomUUID().toString()))
+                .post(release.formatted(output.id())).then().statusCode(204);
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString()))
+                .post(release.formatted(unrelated.getString("id"))).then().statusCode(204);
+        assertThat(Fixtures.statusOf(output.id())).isEqualTo("ready");
+        assertThat(Fixtures.statusOf(unrelated.getString("id"))).isEqualTo("ready");
+        // Only the platform releases.
+        Api.as(Tokens.worker()).body(Map.of("task_id", task.toString())).post(release.formatted(output.id())).then()
+                .statusCode(403);
+
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString())).post(release.formatted(output.id())).then()
+                .statusCode(204);
+        assertThat(Fixtures.statusOf(output.id())).as("the row is gone").isNull();
+        assertThat(store.head("reigh-public", output.key()).await().indefinitely()).as("the bytes are gone").isEmpty();
+        Api.as(Tokens.service()).body(Map.of("task_id", task.toString())).post(release.formatted(output.id())).then()
+                .statusCode(204);
+    }
+
+    @Test
     void theOwnerCannotConfirmATaskOutputInsteadOfThePlatform() {
         User user = User.create();
         UUID task = UUID.randomUUID();

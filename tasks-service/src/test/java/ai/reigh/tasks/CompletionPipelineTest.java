@@ -91,15 +91,15 @@ class CompletionPipelineTest {
         Api.as(worker).body(body("lease_token", claimed.leaseToken(), "output_location", "https://cdn.test/other.png"))
                 .post("/v1/workers/tasks/" + taskId + "/complete").then().statusCode(409).body("code", equalTo("conflict"));
 
-        Fixtures.await("the generation and the spend", DELIVERY, () -> generations(taskId) == 1 && spends(taskId) == 1);
+        // Delivered: the receivers wrote them, then the relay marked both outbox rows (a moment later).
+        Fixtures.await("the generation and the spend", DELIVERY, () -> generations(taskId) == 1 && spends(taskId) == 1
+                && count("SELECT count(*) FROM task_outbox WHERE task_id = ? AND delivered_at IS NOT NULL", taskId) == 2);
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
             List<Object> generation = sql.query("SELECT g.type, g.url, g.thumbnail_url, g.metadata ->> 'prompt',"
                     + " sg.shot_id, sg.position FROM generations g JOIN shot_generations sg ON sg.generation_id = g.id"
                     + " WHERE g.task_id = ?", taskId).get(0);
             assertThat(generation).containsExactly("image", "https://cdn.test/fox.png", "https://cdn.test/fox-thumb.png",
                     "a fox", shot, 0);
-            assertThat(sql.count("SELECT count(*) FROM task_outbox WHERE task_id = ? AND delivered_at IS NOT NULL",
-                    taskId)).isEqualTo(2);
             // Priced by credits-service from the task's params: per unit 0.025 × resolution factor 2.
             assertThat(sql.value("SELECT amount FROM credits_ledger WHERE task_id = ? AND type = 'spend'", taskId)
                     .toString()).isEqualTo("-0.050");
@@ -257,5 +257,53 @@ class CompletionPipelineTest {
         Api.as(worker).body(completion).post(path).then().statusCode(200).body("output_location", equalTo(url));
         Fixtures.await("the generation of the upload", DELIVERY, () -> count("SELECT count(*) FROM generations"
                 + " WHERE task_id = ? AND object_id = ? AND url = ?", taskId, objectId, url) == 1);
+    }
+
+    @Test
+    void theUploadOfACompletionThatLostItsLeaseIsReleasedNotLeftInTheOwnersStorage() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        String worker = owner.localWorker();
+        UUID taskId = Fixtures.createTask(owner, "single_image");
+        Fixtures.Claimed first = Fixtures.claimOne(worker, "fenced-1");
+        String storage = ReighTestEnvironment.sibling("storage").url();
+        byte[] png = new byte[1024];
+        png[0] = (byte) 0x89;
+        Response ticket = Api.as(worker).body(body("task_id", taskId, "lease_token", first.leaseToken(), "filename",
+                "out.png", "content_type", "image/png", "size_bytes", png.length)).post(storage + "/v1/workers/uploads");
+        ticket.then().statusCode(201);
+        UUID objectId = UUID.fromString(ticket.path("object_id"));
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(png));
+        Map<String, String> headers = ticket.path("upload_headers");
+        headers.forEach(put::header);
+        assertThat(HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isBetween(200, 299);
+        // An attempt that confirmed the upload, then died with the service before recording the completion.
+        Response confirmed = Api.as(ai.reigh.common.testing.Tokens.service()).body(body("task_id", taskId))
+                .post(storage + "/internal/v1/storage/objects/" + objectId + "/confirm");
+        confirmed.then().statusCode(200).body("status", equalTo("ready"));
+        String publicPath = "/storage/v1/object/public/public/" + confirmed.path("key");
+        Api.given().get(storage + publicPath).then().statusCode(200);
+        // Meanwhile the lease was taken back and the task went to another worker.
+        Fixtures.expireLease(taskId);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("UPDATE tasks SET status = 'Queued', lease_token = NULL, lease_expires_at = NULL WHERE id = ?",
+                    taskId);
+        }
+        Fixtures.Claimed second = Fixtures.claimOne(worker, "fenced-2");
+        assertThat(second.taskId()).isEqualTo(taskId);
+
+        String path = "/v1/workers/tasks/" + taskId + "/complete";
+        Api.as(worker).body(body("lease_token", first.leaseToken(), "object_id", objectId)).post(path).then()
+                .statusCode(409).body("code", equalTo("lease_lost"));
+        assertThat(count("SELECT count(*) FROM storage_objects WHERE id = ?", objectId)).as("the unused upload's row")
+                .isZero();
+        Api.given().get(storage + publicPath).then().statusCode(404);
+        assertThat(Fixtures.status(taskId)).isEqualTo("In Progress");
+
+        // The worker that holds the lease completes as usual, with one generation.
+        Api.as(worker).body(body("lease_token", second.leaseToken(), "output_location", "https://cdn.example.com/out.png"))
+                .post(path).then().statusCode(200).body("status", equalTo("Complete"));
+        Fixtures.await("the generation", DELIVERY, () -> generations(taskId) == 1);
     }
 }

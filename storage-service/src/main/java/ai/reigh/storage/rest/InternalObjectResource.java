@@ -53,6 +53,16 @@ public class InternalObjectResource {
         return confirmations.confirmTaskOutput(id, request.taskId()).chain(this::view);
     }
 
+    /**
+     * tasks-service after a worker's completion lost its lease: that worker's upload for the task will
+     * never be used, so it goes (204 whatever there was: only an object uploaded for this task is deleted).
+     */
+    @POST
+    @Path("/{id}/release")
+    public Uni<Response> releaseTaskOutput(@PathParam("id") UUID id, @Valid @NotNull ConfirmTaskOutput request) {
+        return deletions.releaseTaskOutput(id, request.taskId()).replaceWith(Response.noContent().build());
+    }
+
     /** projects-service after a project delete: rows and bytes go (unknown ids ignored; store failures retried). */
     @POST
     @Path("/deletions")

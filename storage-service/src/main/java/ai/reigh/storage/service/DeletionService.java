@@ -67,6 +67,18 @@ public class DeletionService {
                 .replaceWithVoid();
     }
 
+    /**
+     * A worker's upload for {@code taskId} that the task will never use (the worker's completion lost its
+     * lease after the upload was confirmed): rows and bytes go. Only an object uploaded for that very
+     * task is released; any other id, or one already going, is ignored.
+     */
+    public Uni<Void> releaseTaskOutput(UUID id, UUID taskId) {
+        return db.inTransaction(Actor.service(), connection -> objects.find(connection, id))
+                .chain(row -> row == null || row.isDeleting() || !taskId.equals(row.taskId())
+                        ? Uni.createFrom().voidItem()
+                        : deleteForPlatform(List.of(id)));
+    }
+
     /** Pending uploads whose confirmation window closed before {@code asOf}: rows and any partial bytes. */
     public Uni<Outcome> expirePending(Instant asOf) {
         return db.inTransaction(Actor.service(), connection -> objects.expirePending(connection, asOf,

@@ -38,6 +38,16 @@ public class StorageConfirmations {
                 .transform(failure -> Downstream.translate("storage-service", failure));
     }
 
+    /**
+     * The upload of a worker whose completion lost its lease: the task will never use it, so
+     * storage-service deletes it (only if it was uploaded for this task). Best effort: it is called
+     * on the way to a 409 that the worker must get whatever happens here.
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<Void> release(UUID objectId, UUID taskId) {
+        return storage.release(objectId, new ConfirmTaskOutput(taskId));
+    }
+
     private static boolean isClientError(Throwable failure) {
         return failure instanceof WebApplicationException web && web.getResponse() != null
                 && web.getResponse().getStatus() >= 400 && web.getResponse().getStatus() < 500;

@@ -14,7 +14,7 @@ import ai.reigh.common.internal.ConfirmTaskOutput;
 import ai.reigh.common.internal.StorageObjectView;
 import io.smallrye.mutiny.Uni;
 
-/** storage-service's internal API: confirm the output a worker uploaded for a task. */
+/** storage-service's internal API: confirm the output a worker uploaded for a task, or release an unused one. */
 @RegisterRestClient(configKey = "storage")
 @RegisterClientHeaders(ServiceAuthHeaders.class)
 @Path("/internal/v1/storage/objects")
@@ -22,4 +22,8 @@ public interface StorageInternalApi {
     @POST
     @Path("/{id}/confirm")
     Uni<StorageObjectView> confirm(@PathParam("id") UUID objectId, ConfirmTaskOutput request);
+
+    @POST
+    @Path("/{id}/release")
+    Uni<Void> release(@PathParam("id") UUID objectId, ConfirmTaskOutput request);
 }

@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -41,6 +43,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  */
 @ApplicationScoped
 public class WorkerService {
+    private static final Logger LOG = Logger.getLogger(WorkerService.class);
     private final Db db;
     private final LeaseRepository leases;
     private final TaskRepository tasks;
@@ -183,6 +186,23 @@ public class WorkerService {
             }
             return Downstream.call("storage-service", () -> storage.confirm(finish.objectId(), taskId))
                     .chain(object -> record(caller, taskId, finish, object.url(), hash));
+        }).onFailure(WorkerService::isLeaseLost).call(lost -> releaseUnusedOutput(finish.objectId(), taskId));
+    }
+
+    private static boolean isLeaseLost(Throwable failure) {
+        return failure instanceof ProblemException problem && ErrorCode.LEASE_LOST.equals(problem.code());
+    }
+
+    /**
+     * A completion that lost its lease will never be recorded, so its upload (perhaps confirmed just
+     * before the lease went, or by an attempt that died with the service) would stay in the owner's
+     * storage, used by nothing. The worker gets its 409 whether or not the release succeeds; a failed
+     * release is logged with the object's id.
+     */
+    private Uni<Void> releaseUnusedOutput(UUID objectId, UUID taskId) {
+        return storage.release(objectId, taskId).onFailure().recoverWithUni(failure -> {
+            LOG.warnf("Could not release the unused upload %s of task %s: %s", objectId, taskId, failure.toString());
+            return Uni.createFrom().voidItem();
         });
     }
 
