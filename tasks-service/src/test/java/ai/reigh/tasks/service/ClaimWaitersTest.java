@@ -94,4 +94,17 @@ class ClaimWaitersTest {
         waiters.workMayBeReady();
         next.get(1, TimeUnit.SECONDS);
     }
+
+    @Test
+    void aDeadlineUnderAMillisecondStillGetsATimerVertxCanSchedule() throws Exception {
+        assertThat(ClaimWaiters.timerDelay(Duration.ofNanos(300_000))).isEqualTo(Duration.ofMillis(1));
+        assertThat(ClaimWaiters.timerDelay(Duration.ofNanos(1))).isEqualTo(Duration.ofMillis(1));
+        assertThat(ClaimWaiters.timerDelay(Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(1));
+        assertThat(ClaimWaiters.timerDelay(Duration.ofMillis(2500))).isEqualTo(Duration.ofMillis(2500));
+        // And such a park ends (on its own, nothing notified) instead of hanging.
+        ClaimWaiters waiters = waiters(10, 2);
+        waiters.park("gpu:cloud", Duration.ofNanos(300_000), waiters.epoch()).subscribeAsCompletionStage()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(waiters.parkedCount()).isZero();
+    }
 }
