@@ -223,18 +223,38 @@ class CompletionPipelineTest {
         assertThat(count("SELECT attempts FROM task_outbox WHERE task_id = ?", taskId)).isEqualTo(1);
     }
 
+    private static final byte[] PNG = new byte[2048];
+
+    static {
+        PNG[0] = (byte) 0x89;
+    }
+
+    /** A worker's upload ticket for the task's output (storage-service checks the lease with us). */
+    private static Response uploadTicket(String worker, UUID taskId, UUID leaseToken) {
+        Response ticket = Api.as(worker).body(body("task_id", taskId, "lease_token", leaseToken, "filename", "out.png",
+                "content_type", "image/png", "size_bytes", PNG.length))
+                .post(ReighTestEnvironment.sibling("storage").url() + "/v1/workers/uploads");
+        ticket.then().statusCode(201);
+        return ticket;
+    }
+
+    /** The bytes, PUT to the ticket's presigned URL as a worker does. */
+    private static void upload(Response ticket) throws Exception {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(PNG));
+        Map<String, String> headers = ticket.path("upload_headers");
+        headers.forEach(put::header);
+        assertThat(HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isBetween(200, 299);
+    }
+
     @Test
     void aWorkersUploadIsConfirmedWithStorageServiceWhileCompleting() throws Exception {
         Fixtures.Owner owner = Fixtures.owner();
         String worker = owner.localWorker();
         UUID taskId = Fixtures.createTask(owner, "single_image");
         Fixtures.Claimed claimed = Fixtures.claimOne(worker, "uploader");
-        String storage = ReighTestEnvironment.sibling("storage").url();
-        byte[] png = new byte[2048];
-        png[0] = (byte) 0x89;
-        Response ticket = Api.as(worker).body(body("task_id", taskId, "lease_token", claimed.leaseToken(), "filename",
-                "out.png", "content_type", "image/png", "size_bytes", png.length)).post(storage + "/v1/workers/uploads");
-        ticket.then().statusCode(201);
+        Response ticket = uploadTicket(worker, taskId, claimed.leaseToken());
         UUID objectId = UUID.fromString(ticket.path("object_id"));
         String path = "/v1/workers/tasks/" + taskId + "/complete";
         var completion = body("lease_token", claimed.leaseToken(), "object_id", objectId);
@@ -243,12 +263,7 @@ class CompletionPipelineTest {
         Api.as(worker).body(completion).post(path).then().statusCode(409);
         assertThat(Fixtures.status(taskId)).isEqualTo("In Progress");
 
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(png));
-        Map<String, String> headers = ticket.path("upload_headers");
-        headers.forEach(put::header);
-        assertThat(HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .isBetween(200, 299);
+        upload(ticket);
 
         Response done = Api.as(worker).body(completion).post(path);
         done.then().statusCode(200).body("status", equalTo("Complete"));
@@ -266,18 +281,9 @@ class CompletionPipelineTest {
         UUID taskId = Fixtures.createTask(owner, "single_image");
         Fixtures.Claimed first = Fixtures.claimOne(worker, "fenced-1");
         String storage = ReighTestEnvironment.sibling("storage").url();
-        byte[] png = new byte[1024];
-        png[0] = (byte) 0x89;
-        Response ticket = Api.as(worker).body(body("task_id", taskId, "lease_token", first.leaseToken(), "filename",
-                "out.png", "content_type", "image/png", "size_bytes", png.length)).post(storage + "/v1/workers/uploads");
-        ticket.then().statusCode(201);
+        Response ticket = uploadTicket(worker, taskId, first.leaseToken());
         UUID objectId = UUID.fromString(ticket.path("object_id"));
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(png));
-        Map<String, String> headers = ticket.path("upload_headers");
-        headers.forEach(put::header);
-        assertThat(HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .isBetween(200, 299);
+        upload(ticket);
         // An attempt that confirmed the upload, then died with the service before recording the completion.
         Response confirmed = Api.as(ai.reigh.common.testing.Tokens.service()).body(body("task_id", taskId))
                 .post(storage + "/internal/v1/storage/objects/" + objectId + "/confirm");
@@ -285,11 +291,7 @@ class CompletionPipelineTest {
         String publicPath = "/storage/v1/object/public/public/" + confirmed.path("key");
         Api.given().get(storage + publicPath).then().statusCode(200);
         // Meanwhile the lease was taken back and the task went to another worker.
-        Fixtures.expireLease(taskId);
-        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
-            sql.update("UPDATE tasks SET status = 'Queued', lease_token = NULL, lease_expires_at = NULL WHERE id = ?",
-                    taskId);
-        }
+        Fixtures.takeLeaseBack(taskId);
         Fixtures.Claimed second = Fixtures.claimOne(worker, "fenced-2");
         assertThat(second.taskId()).isEqualTo(taskId);
 

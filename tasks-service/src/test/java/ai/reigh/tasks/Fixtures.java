@@ -147,6 +147,15 @@ final class Fixtures {
         }
     }
 
+    /** The task's lease taken back as the reaper would (expired, task Queued): a frozen worker lost it. */
+    static void takeLeaseBack(UUID taskId) {
+        expireLease(taskId);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            sql.update("UPDATE tasks SET status = 'Queued', lease_token = NULL, lease_expires_at = NULL WHERE id = ?",
+                    taskId);
+        }
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -36,11 +36,7 @@ class LeaseTest {
         UUID taskId = Fixtures.createTask(owner, "travel_orchestrator");
         Fixtures.Claimed first = Fixtures.claimOne(worker, "stale-1");
         // The first worker froze; its lease was taken back and the task went to another worker.
-        Fixtures.expireLease(taskId);
-        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
-            sql.update("UPDATE tasks SET status = 'Queued', lease_token = NULL, lease_expires_at = NULL WHERE id = ?",
-                    taskId);
-        }
+        Fixtures.takeLeaseBack(taskId);
         Fixtures.Claimed second = Fixtures.claimOne(worker, "stale-2");
         assertThat(second.taskId()).isEqualTo(taskId);
         String before = snapshot(taskId);
