@@ -94,6 +94,7 @@ public final class RouteFixtures {
                 "2026-01-01T00:00:05Z"));
         body("POST /internal/v1/storage/objects/deletions", w -> map("object_ids", List.of()));
         body("POST /internal/v1/storage/objects/{id}/confirm", w -> map("task_id", w.claimedTask()));
+        body("POST /internal/v1/storage/objects/{id}/release", w -> map("task_id", w.claimedTask()));
     }
 
     private RouteFixtures() {
