@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
 # The launcher's own test (part of ./reigh test): a second suite, in its own state directory and on
-# ports offset by 1000 so that it never touches a suite already running, goes up, answers /v1/me
+# ports offset by 1000 or more so that it never touches a suite already running, goes up, answers /v1/me
 # through the gateway with a dev token (and 401 without one), comes up a second time harmlessly,
 # and goes down leaving no process and no open port behind.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REIGH_STATE
 REIGH_STATE="$(mktemp -d /tmp/reigh-launcher-test.XXXXXX)"
-export REIGH_PORT_OFFSET=1000
 # The launcher is what is tested here; seeding is the demo's (and has its own end-to-end test).
 export REIGH_NO_SEED=1
-GATEWAY="http://127.0.0.1:9080"
+
+# A port of ours is taken if anything holds it, a listener or the local end of a connection (the
+# PostgreSQL and S3 ports lie in the kernel's ephemeral range, so a busy machine's outgoing
+# connections can hold one for a while).
+port_taken() {
+  if command -v ss >/dev/null; then ss -Htan "( sport = :$1 )" | grep -q .
+  else (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; fi
+}
+# The first offset from 1000 (in steps of 100) whose seven ports are all free.
+export REIGH_PORT_OFFSET=
+for offset in 1000 1100 1200 1300 1400 1500 1600 1700 1800 1900; do
+  free=1
+  for base in 8080 8081 8082 8083 8084 54329 54330; do
+    if port_taken $((base + offset)); then free=0; break; fi
+  done
+  if [ "$free" = 1 ]; then REIGH_PORT_OFFSET=$offset; break; fi
+done
+[ -n "$REIGH_PORT_OFFSET" ] || { echo "launcher test: no free set of ports between offsets 1000 and 1900"; exit 1; }
+GATEWAY="http://127.0.0.1:$((8080 + REIGH_PORT_OFFSET))"
 USER_ID="11111111-2222-4333-8444-555555555555"
 failures=0
 
@@ -47,7 +64,7 @@ alive=0
 for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=$((alive + 1)); done
 check "down stops every process it started" 0 "$alive"
 check "down stops the gateway" 000 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$GATEWAY/q/health/live" || true)"
-check "down stops PostgreSQL (no response)" 2 "$(pg_isready -h 127.0.0.1 -p 55329 >/dev/null 2>&1; echo $?)"
+check "down stops PostgreSQL (no response)" 2 "$(pg_isready -h 127.0.0.1 -p $((54329 + REIGH_PORT_OFFSET)) >/dev/null 2>&1; echo $?)"
 
 if [ "$failures" -gt 0 ]; then echo "launcher test: $failures failure(s)"; exit 1; fi
 echo "launcher test: all checks passed"
