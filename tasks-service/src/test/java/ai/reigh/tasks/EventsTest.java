@@ -7,6 +7,8 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,6 +91,18 @@ class EventsTest {
                 }
             }
             throw new AssertionError("no " + name + " event for " + rowId);
+        }
+
+        /** The event if it arrives within {@code wait}, else null (for events that may rightly be held back). */
+        Event within(String name, UUID rowId, java.time.Duration wait) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < deadline) {
+                Event event = received.poll(50, TimeUnit.MILLISECONDS);
+                if (event != null && event.name().equals(name) && event.data().get("id").asText().equals(rowId.toString())) {
+                    return event;
+                }
+            }
+            return null;
         }
 
         Event nextNamed(String name) throws InterruptedException {
@@ -218,6 +233,105 @@ class EventsTest {
             resumed.received.forEach(event -> ids.add(event.id()));
             assertThat(ids).doesNotContain(firstEventId);
         }
+    }
+
+    /**
+     * Event ids are allocated when a change is written but become visible when its transaction commits,
+     * so a later id can be visible before an earlier one. A client that resumes with the id of the last
+     * event it received (on this instance or, behind a Service, on another replica) must still get an
+     * earlier id that committed after that event reached it: here a task inserted by a transaction that
+     * commits after a later task's, while the client is away.
+     */
+    @Test
+    void aResumeMissesNoEventThatCommittedAfterALaterOne() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        UUID late = UUID.randomUUID();
+        UUID early;
+        String resumeFrom;
+        // Another subscriber of the project keeps the feed reading while the client is away.
+        try (Stream watcher = open(owner.token(), owner.projectId(), null)) {
+            Stream client = open(owner.token(), owner.projectId(), null);
+            try (client; SqlSession slow = SqlSession.as("reigh_owner").actingAsService()) {
+                UUID first = Fixtures.createTask(owner, "single_image");
+                resumeFrom = client.next("task.created", first).id();
+                Connection connection = slow.connection();
+                connection.setAutoCommit(false);
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO tasks (id, project_id, user_id,"
+                        + " task_type) VALUES (?, ?, ?, 'single_image')")) {
+                    insert.setObject(1, late);
+                    insert.setObject(2, owner.projectId());
+                    insert.setObject(3, owner.userId());
+                    insert.executeUpdate();
+                }
+                early = Fixtures.createTask(owner, "single_image");
+                // The later event may reach the client now, or be held back until the earlier one settles:
+                // either is right, as long as the resume below brings whatever the client has not had.
+                Event seen = client.within("task.created", early, java.time.Duration.ofMillis(1000));
+                if (seen != null) {
+                    resumeFrom = seen.id();
+                }
+                client.close();
+                connection.commit();
+            }
+            watcher.next("task.created", late);
+        }
+        try (Stream resumed = open(owner.token(), owner.projectId(), resumeFrom)) {
+            resumed.next("task.created", late);
+        }
+    }
+
+    /**
+     * Events reach a stream in id order even when their transactions commit out of order: the later
+     * one waits for the earlier; and a stream resumed meanwhile gets from its backlog only what comes
+     * before the uncommitted id, the rest live, in order.
+     */
+    @Test
+    void eventsReachAStreamInIdOrderEvenWhenTheyCommitOutOfOrder() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        UUID late = UUID.randomUUID();
+        UUID early;
+        try (Stream live = open(owner.token(), owner.projectId(), null)) {
+            UUID first = Fixtures.createTask(owner, "single_image");
+            String resumeFrom = live.next("task.created", first).id();
+            try (SqlSession slow = SqlSession.as("reigh_owner").actingAsService()) {
+                Connection connection = slow.connection();
+                connection.setAutoCommit(false);
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO tasks (id, project_id, user_id,"
+                        + " task_type) VALUES (?, ?, ?, 'single_image')")) {
+                    insert.setObject(1, late);
+                    insert.setObject(2, owner.projectId());
+                    insert.setObject(3, owner.userId());
+                    insert.executeUpdate();
+                }
+                early = Fixtures.createTask(owner, "single_image");
+                try (Stream resumed = open(owner.token(), owner.projectId(), resumeFrom)) {
+                    connection.commit();
+                    for (Stream stream : List.of(live, resumed)) {
+                        List<Event> order = createdInArrivalOrder(stream, late, early);
+                        assertThat(order).extracting(event -> event.data().get("id").asText())
+                                .as("the earlier id first").containsExactly(late.toString(), early.toString());
+                        assertThat(Long.parseLong(order.get(0).id())).isLessThan(Long.parseLong(order.get(1).id()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The task.created events of {@code rows}, as they arrive. */
+    private static List<Event> createdInArrivalOrder(Stream stream, UUID... rows) throws InterruptedException {
+        List<String> wanted = new ArrayList<>();
+        for (UUID row : rows) {
+            wanted.add(row.toString());
+        }
+        List<Event> arrived = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (arrived.size() < wanted.size() && System.nanoTime() < deadline) {
+            Event event = stream.received.poll(100, TimeUnit.MILLISECONDS);
+            if (event != null && event.name().equals("task.created") && wanted.contains(event.data().get("id").asText())) {
+                arrived.add(event);
+            }
+        }
+        return arrived;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package ai.reigh.tasks.repository;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,13 +20,24 @@ public class RealtimeEventRepository {
 
     static final String LATEST_ID = "SELECT coalesce(max(id), 0) AS id FROM realtime_events";
 
-    /** New events after the highest id seen, and any ids skipped earlier (not yet committed then). */
-    static final String READ = "SELECT " + COLUMNS + " FROM realtime_events WHERE id > $1 OR id = ANY ($2::bigint[])"
-            + " ORDER BY id LIMIT $3";
+    /**
+     * New events after the highest id seen, and any ids skipped earlier (not yet committed then), with the
+     * bounds of the snapshot they were read in (the oldest transaction still running, the first transaction
+     * id not yet assigned), which tell a skipped id whose writer may still commit from one rolled back. One
+     * row with a null id when there is no event.
+     */
+    static final String READ = "SELECT s.xmin, s.xmax, e.* FROM (SELECT"
+            + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,"
+            + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s"
+            + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM realtime_events WHERE id > $1 OR id = ANY ($2::bigint[])"
+            + " ORDER BY id LIMIT $3) e ON true ORDER BY e.id";
 
-    /** A resume: the project's events after the client's Last-Event-ID (row-level security: owner only). */
+    /**
+     * A resume: the project's events after the client's Last-Event-ID and below the feed's release point
+     * (the live stream brings the rest, in order), under row-level security (owner only).
+     */
     static final String BACKLOG = "SELECT " + COLUMNS + " FROM realtime_events WHERE project_id = $1 AND id > $2"
-            + " ORDER BY id LIMIT $3";
+            + " AND id < $3 ORDER BY id LIMIT $4";
 
     static final String PRUNE = """
             DELETE FROM realtime_events WHERE id IN (
@@ -36,13 +48,24 @@ public class RealtimeEventRepository {
         return connection.preparedQuery(LATEST_ID).execute().map(rows -> rows.iterator().next().getLong("id"));
     }
 
-    public Uni<List<RealtimeEvent>> read(SqlConnection connection, long after, Long[] missing, int limit) {
-        return connection.preparedQuery(READ).execute(Tuple.of(after, missing, (long) limit))
-                .map(rows -> Rows.map(rows, RealtimeEventRepository::map));
+    public Uni<EventRead> read(SqlConnection connection, long after, Long[] missing, int limit) {
+        return connection.preparedQuery(READ).execute(Tuple.of(after, missing, (long) limit)).map(rows -> {
+            List<RealtimeEvent> events = new ArrayList<>();
+            long xmin = 0;
+            long xmax = 0;
+            for (Row row : rows) {
+                xmin = row.getLong("xmin");
+                xmax = row.getLong("xmax");
+                if (row.getValue("id") != null) {
+                    events.add(map(row));
+                }
+            }
+            return new EventRead(events, xmin, xmax);
+        });
     }
 
-    public Uni<List<RealtimeEvent>> backlog(SqlConnection connection, UUID projectId, long after, int limit) {
-        return connection.preparedQuery(BACKLOG).execute(Tuple.of(projectId, after, (long) limit))
+    public Uni<List<RealtimeEvent>> backlog(SqlConnection connection, UUID projectId, long after, long before, int limit) {
+        return connection.preparedQuery(BACKLOG).execute(Tuple.of(projectId, after, before, (long) limit))
                 .map(rows -> Rows.map(rows, RealtimeEventRepository::map));
     }
 

@@ -5,26 +5,63 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
- * Where the realtime feed has read up to, robust to commit order. Event ids are allocated when a
- * row is inserted but become visible when its transaction commits, so id 11 may be read before id
- * 10 exists. The cursor remembers such holes for a while ({@code gapTimeoutNanos}) and asks for them
- * again with every read; a hole that never fills (its transaction rolled back) is forgotten. Each id
- * is accepted once. Not thread-safe: the feed reads with one reader at a time.
+ * Where the realtime feed has read up to, and which events it may hand out, robust to commit order.
+ *
+ * <p>Event ids are allocated when a row is inserted but become visible when its transaction commits, so
+ * id 11 may be read before id 10 exists. The cursor remembers such holes and asks for them again with
+ * every read. It releases events <b>in id order, never past an open hole</b>: 11 waits until 10 is read
+ * or given up. That is what makes an event id a resume point: a client that received 11 has received
+ * every earlier event that will ever be released, so Last-Event-ID 11 (a backlog of the ids above 11)
+ * misses nothing. Releasing 11 at once, as the feed first did, lost 10 for a client that went away
+ * between the two (its instance died, its network dropped): 10 was not in the backlog above 11, and
+ * the live feed had already handed it out.
+ *
+ * <p>A hole is given up (its events released behind it) when the transaction that took the id can no
+ * longer commit: every read also returns its snapshot's bounds, and the hole's writer, which took its id
+ * before a later id was committed, had a transaction id below the snapshot's {@code xmax} of the read
+ * that noticed the hole; once a read's {@code xmin} (the oldest transaction still running) has passed
+ * that, the writer has ended, and the id still missing means it rolled back. So the wait behind a hole is
+ * the writer's own commit time, not a timeout. The timeout ({@code gapTimeoutNanos}) remains for a
+ * writer that stays open: past it the hole is given up (an event committed after that is not delivered
+ * live; a resume still finds it).
+ *
+ * <p>Each id is released once. Bounded: at most {@link #MAX_GAPS} holes and {@link #MAX_HELD} events held
+ * (past either, the oldest holes are given up). Not thread-safe: the feed reads with one reader at a time.
  */
-final class EventCursor {
+final class EventCursor<E> {
     /** Holes remembered at most; past it the oldest are given up (a burst of rollbacks). */
     static final int MAX_GAPS = 10_000;
+    /** Events held behind holes at most; past it the oldest holes are given up. */
+    static final int MAX_HELD = 10_000;
+
+    /**
+     * The snapshot a read saw: {@code xmin}, the oldest transaction still running, and {@code xmax}, the
+     * first transaction id not yet assigned. {@link #partial} for a read that may not have returned every
+     * filled hole (its batch was full): it cannot tell a rolled-back hole from one it did not get to.
+     */
+    record Snapshot(long xmin, long xmax) {
+        static Snapshot partial(long xmax) {
+            return new Snapshot(Long.MIN_VALUE, xmax);
+        }
+    }
+
+    /** A missing id: when it was noticed, and the {@code xmax} of the read that noticed it. */
+    private record Hole(long noticedAtNanos, long writerBelowXid) {
+    }
 
     private final long gapTimeoutNanos;
+    private final ToLongFunction<E> idOf;
     private long maxSeen;
-    /** Missing id → when it was first noticed missing (System.nanoTime). */
-    private final TreeMap<Long, Long> gaps = new TreeMap<>();
+    private final TreeMap<Long, Hole> gaps = new TreeMap<>();
+    private final TreeMap<Long, E> held = new TreeMap<>();
 
-    EventCursor(long start, long gapTimeoutNanos) {
+    EventCursor(long start, long gapTimeoutNanos, ToLongFunction<E> idOf) {
         this.maxSeen = start;
         this.gapTimeoutNanos = gapTimeoutNanos;
+        this.idOf = idOf;
     }
 
     long maxSeen() {
@@ -36,31 +73,43 @@ final class EventCursor {
         return gaps.keySet().toArray(Long[]::new);
     }
 
-    /**
-     * Takes a read (ids in ascending order) and returns those not accepted before, in order: new ids
-     * above everything seen, and holes that filled.
-     */
-    List<Long> accept(List<Long> ids, long nowNanos) {
-        List<Long> fresh = new ArrayList<>(ids.size());
-        for (long id : ids) {
-            if (id > maxSeen) {
-                for (long missing = Math.max(maxSeen + 1, id - MAX_GAPS); missing < id; missing++) {
-                    gaps.put(missing, nowNanos);
-                }
-                maxSeen = id;
-                fresh.add(id);
-            } else if (gaps.remove(id) != null) {
-                fresh.add(id);
-            }
-        }
-        expire(nowNanos);
-        return fresh;
+    /** Every event below this id has been released (or given up); events from it on are yet to come. */
+    long releasedBelow() {
+        return gaps.isEmpty() ? maxSeen + 1 : gaps.firstKey();
     }
 
-    /** Forgets holes older than the timeout, and the oldest beyond the bound. */
+    /** Whether events wait behind a hole (the feed then reads again soon, to release them). */
+    boolean holding() {
+        return !held.isEmpty();
+    }
+
+    /**
+     * Takes a read (events in ascending id order, read in {@code snapshot}) and returns the events it
+     * releases, in id order: new ones and filled holes, up to the lowest hole still open.
+     */
+    List<E> accept(List<E> events, Snapshot snapshot, long nowNanos) {
+        for (E event : events) {
+            long id = idOf.applyAsLong(event);
+            if (id > maxSeen) {
+                for (long missing = Math.max(maxSeen + 1, id - MAX_GAPS); missing < id; missing++) {
+                    gaps.put(missing, new Hole(nowNanos, snapshot.xmax()));
+                }
+                maxSeen = id;
+                held.put(id, event);
+            } else if (gaps.remove(id) != null) {
+                held.put(id, event);
+            }
+        }
+        // Holes still missing whose writers have all ended since they were noticed: rolled back.
+        gaps.values().removeIf(hole -> snapshot.xmin() >= hole.writerBelowXid());
+        expire(nowNanos);
+        return release();
+    }
+
+    /** Gives up holes older than the timeout, and the oldest beyond the bound. */
     void expire(long nowNanos) {
-        for (Iterator<Map.Entry<Long, Long>> entries = gaps.entrySet().iterator(); entries.hasNext();) {
-            if (nowNanos - entries.next().getValue() > gapTimeoutNanos) {
+        for (Iterator<Map.Entry<Long, Hole>> entries = gaps.entrySet().iterator(); entries.hasNext();) {
+            if (nowNanos - entries.next().getValue().noticedAtNanos() > gapTimeoutNanos) {
                 entries.remove();
             }
         }
@@ -69,9 +118,25 @@ final class EventCursor {
         }
     }
 
+    /** The held events below the lowest open hole, in order (giving up holes while too many wait). */
+    private List<E> release() {
+        List<E> released = new ArrayList<>();
+        while (true) {
+            long lowestHole = gaps.isEmpty() ? Long.MAX_VALUE : gaps.firstKey();
+            while (!held.isEmpty() && held.firstKey() < lowestHole) {
+                released.add(held.pollFirstEntry().getValue());
+            }
+            if (held.size() <= MAX_HELD || gaps.isEmpty()) {
+                return released;
+            }
+            gaps.pollFirstEntry();
+        }
+    }
+
     /** Starts over at {@code start} (the feed was idle and did not follow). */
     void reset(long start) {
         maxSeen = start;
         gaps.clear();
+        held.clear();
     }
 }

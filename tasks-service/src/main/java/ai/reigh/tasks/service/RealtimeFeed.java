@@ -39,6 +39,11 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * an idle period it starts from the newest event (a subscriber that wants older ones resumes with
  * Last-Event-ID, read from the table directly).
  *
+ * <p>Events go out in id order, never past an id still uncommitted ({@link EventCursor}), and a resume's
+ * backlog stops at the reader's release point (the live stream brings the rest): so a stream's events
+ * come in id order, and resuming from the last id received, on this instance or another, misses
+ * nothing.
+ *
  * <p>Limits: subscribers per instance and per user (429 beyond), and a bounded buffer per subscriber:
  * one that falls behind is disconnected and resumes with Last-Event-ID.
  */
@@ -46,6 +51,8 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 public class RealtimeFeed {
     private static final Logger LOG = Logger.getLogger(RealtimeFeed.class);
     private static final long UNATTACHED_GRACE_NANOS = Duration.ofSeconds(30).toNanos();
+    /** How soon the reader looks again while events wait behind a hole (see {@link EventCursor}). */
+    private static final Duration HELD_RECHECK = Duration.ofMillis(100);
 
     private final Db db;
     private final RealtimeEventRepository events;
@@ -57,11 +64,16 @@ public class RealtimeFeed {
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     /** Only touched by the one reader. */
-    private final EventCursor cursor;
+    private final EventCursor<RealtimeEvent> cursor;
     /** Guarded by {@code this}: whether the reader follows the table (someone is subscribed). */
     private volatile boolean following;
     /** Where the reader restarts after an idle period; applied by the reader itself. */
     private volatile Long restartAt;
+    /**
+     * Guarded by {@code this}: every event below this id has been handed to the subscribers (or given up),
+     * so a new subscription's backlog stops there and the live stream brings the rest, in order.
+     */
+    private long releasedBelow;
 
     public RealtimeFeed(Db db, RealtimeEventRepository events, TaskRepository tasks, TasksConfig config,
             PgNotifications notifications, MeterRegistry registry) {
@@ -69,7 +81,7 @@ public class RealtimeFeed {
         this.events = events;
         this.tasks = tasks;
         this.config = config.events();
-        this.cursor = new EventCursor(0, this.config.gapTimeout().toNanos());
+        this.cursor = new EventCursor<>(0, this.config.gapTimeout().toNanos(), RealtimeEvent::id);
         notifications.onNotification(PgNotifications.EVENTS, this::read);
         notifications.onConnected(this::read);
         Gauge.builder("reigh.tasks.events.subscribers", subscribers, AtomicInteger::get)
@@ -137,9 +149,10 @@ public class RealtimeFeed {
             }
             Subscription subscription = register(projectId, userId);
             Uni<Void> started = following ? Uni.createFrom().voidItem() : startFollowing();
+            // Read after the subscription is registered: what the feed releases from here on reaches it live.
             return started.chain(() -> lastEventId == null ? Uni.createFrom().item(List.<RealtimeEvent>of())
                     : db.inTransaction(caller.asUser(), connection -> events.backlog(connection, projectId, lastEventId,
-                            config.backlogLimit())))
+                            releasedBelow(), config.backlogLimit())))
                     .map(backlog -> new Subscribed(subscription, backlog))
                     .onFailure().invoke(subscription::close);
         });
@@ -186,10 +199,15 @@ public class RealtimeFeed {
             synchronized (this) {
                 if (subscribers.get() > 0 && !following) {
                     restartAt = latest;
+                    releasedBelow = latest + 1;
                     following = true;
                 }
             }
         }).replaceWithVoid();
+    }
+
+    private synchronized long releasedBelow() {
+        return releasedBelow;
     }
 
     /** Reads new events if anyone listens; coalesced: one read at a time, re-run if asked meanwhile. */
@@ -202,21 +220,29 @@ public class RealtimeFeed {
             return;
         }
         again.set(false);
-        readBatch().subscribe().with(more -> finishRead(more), failure -> {
+        readBatch().subscribe().with(this::finishRead, failure -> {
             LOG.warnf("realtime feed read failed: %s", failure.toString());
-            finishRead(false);
+            finishRead(Next.WAIT);
         });
     }
 
-    private void finishRead(boolean more) {
+    /** After a read: read again at once (a full batch), soon (events wait behind a hole), or when woken. */
+    private enum Next {
+        AT_ONCE, SOON, WAIT
+    }
+
+    private void finishRead(Next next) {
         reading.set(false);
-        if ((more || again.get()) && following) {
+        if ((next == Next.AT_ONCE || again.get()) && following) {
             read();
+        } else if (next == Next.SOON && following) {
+            // A hole's writer that rolls back notifies nobody: look again shortly rather than at the next poll.
+            Uni.createFrom().voidItem().onItem().delayIt().by(HELD_RECHECK).subscribe().with(ignored -> read());
         }
     }
 
-    /** One read: dispatch what is new; true when the batch was full (read again at once). */
-    private Uni<Boolean> readBatch() {
+    /** One read: dispatch what it releases. */
+    private Uni<Next> readBatch() {
         Long restart = restartAt;
         if (restart != null) {
             restartAt = null;
@@ -228,15 +254,23 @@ public class RealtimeFeed {
         long after = cursor.maxSeen();
         Long[] gaps = cursor.gaps();
         return db.inTransaction(Actor.service(), connection -> events.read(connection, after, gaps, config.readBatch()))
-                .map(rows -> {
-                    List<Long> fresh = cursor.accept(rows.stream().map(RealtimeEvent::id).toList(), System.nanoTime());
-                    Set<Long> accepted = Set.copyOf(fresh);
-                    for (RealtimeEvent event : rows) {
-                        if (accepted.contains(event.id())) {
-                            dispatch(event);
+                .map(read -> {
+                    boolean full = read.events().size() == config.readBatch();
+                    // A full batch may have left filled holes unread: it cannot tell them rolled back.
+                    EventCursor.Snapshot snapshot = full ? EventCursor.Snapshot.partial(read.xmax())
+                            : new EventCursor.Snapshot(read.xmin(), read.xmax());
+                    List<RealtimeEvent> released = cursor.accept(read.events(), snapshot, System.nanoTime());
+                    // The new release point is published before the events go out: a subscription that read
+                    // the old one was registered before this dispatch and gets them live; one that reads the
+                    // new one finds them in its backlog (they are committed).
+                    synchronized (this) {
+                        // A restart the reader has not applied yet is the release point meanwhile.
+                        if (restartAt == null) {
+                            releasedBelow = cursor.releasedBelow();
                         }
                     }
-                    return rows.size() == config.readBatch();
+                    released.forEach(this::dispatch);
+                    return full ? Next.AT_ONCE : cursor.holding() ? Next.SOON : Next.WAIT;
                 });
     }
 
