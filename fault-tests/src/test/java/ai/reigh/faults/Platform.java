@@ -96,7 +96,12 @@ final class Platform {
 
     /** The reference worker in-process: short tasks, 1 s heartbeats (leases are 6 s), short long polls. */
     static ReferenceWorker referenceWorker(Tenant tenant, int workers, String prefix) {
-        WorkerOptions options = WorkerOptions.parse(new String[] { "--gateway", system().gatewayUrl(),
+        return referenceWorker(tenant, system().gatewayUrl(), workers, prefix);
+    }
+
+    /** The same, reaching the platform at {@code origin} instead of the gateway. */
+    static ReferenceWorker referenceWorker(Tenant tenant, String origin, int workers, String prefix) {
+        WorkerOptions options = WorkerOptions.parse(new String[] { "--gateway", origin,
                 "--token", tenant.workerToken(), "--workers", String.valueOf(workers), "--task-seconds", "0.2",
                 "--output-bytes", "2048", "--wait-seconds", "2", "--heartbeat-seconds", "1", "--id-prefix", prefix,
                 "--quiet" });

@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import ai.reigh.devtools.http.PlatformClient;
 
 /**
- * Users creating tasks through the gateway while a fault happens, as a careful client does: every
- * task has its own idempotency key, and a request that fails in a retryable way (no answer, 5xx, 429)
- * is sent again with the same key and body until it succeeds or a deadline passes. Records, per key,
- * the task id the platform answered, and every status it saw.
+ * Users creating tasks through the gateway (or another origin) while a fault happens, as a careful
+ * client does: every task has its own idempotency key, and a request that fails in a retryable way (no
+ * answer, 5xx, 429) is sent again with the same key and body until it succeeds or a deadline passes.
+ * Records, per key, the task id the platform answered, and every status it saw.
  */
 final class TaskCreators {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -35,7 +35,7 @@ final class TaskCreators {
     private final int threads;
     private final int perThread;
     private final long paceMillis;
-    private final URI tasksUri;
+    private final List<URI> tasksUris;
     private final Map<String, String> taskIdByKey = new ConcurrentSkipListMap<>();
     private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
@@ -46,12 +46,17 @@ final class TaskCreators {
     private final List<Future<?>> running = new ArrayList<>();
 
     TaskCreators(Platform.Tenant tenant, String keyPrefix, int threads, int perThread, Duration pace) {
+        this(tenant, keyPrefix, threads, perThread, pace, List.of(Platform.system().gatewayUrl()));
+    }
+
+    /** {@code origins}: where the users send their creates, thread {@code t} to {@code origins[t % n]}. */
+    TaskCreators(Platform.Tenant tenant, String keyPrefix, int threads, int perThread, Duration pace, List<String> origins) {
         this.tenant = tenant;
         this.keyPrefix = keyPrefix;
         this.threads = threads;
         this.perThread = perThread;
         this.paceMillis = pace.toMillis();
-        this.tasksUri = URI.create(Platform.system().gatewayUrl() + "/v1/tasks");
+        this.tasksUris = origins.stream().map(origin -> URI.create(origin + "/v1/tasks")).toList();
     }
 
     TaskCreators start() {
@@ -59,8 +64,9 @@ final class TaskCreators {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             running.add(pool.submit(() -> {
+                URI tasksUri = tasksUris.get(thread % tasksUris.size());
                 for (int i = 0; i < perThread; i++) {
-                    create(keyPrefix + "-" + thread + "-" + i, i % 3 == 0 ? "wan_2_2_i2v" : "single_image");
+                    create(tasksUri, keyPrefix + "-" + thread + "-" + i, i % 3 == 0 ? "wan_2_2_i2v" : "single_image");
                     Await.pause(paceMillis);
                 }
             }));
@@ -80,7 +86,7 @@ final class TaskCreators {
         }
     }
 
-    private void create(String key, String taskType) {
+    private void create(URI tasksUri, String key, String taskType) {
         byte[] body = json(Map.of("project_id", tenant.projectId(), "task_type", taskType,
                 "params", Map.of("prompt", "fault load " + key), "idempotency_key", key));
         long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
