@@ -71,7 +71,12 @@ class SchemaMigrationTest {
                     { "training_data_batches", "name" }, { "training_data", "original_filename" },
                     { "training_data_segments", "start_time" }, { "workers", "last_heartbeat" },
                     { "workers", "current_model" }, { "storage_objects", "owner_id" }, { "task_outbox", "payload" },
-                    { "personal_access_tokens", "token_hash" } };
+                    { "personal_access_tokens", "token_hash" }, { "generations", "params" },
+                    { "generations", "based_on" }, { "generations", "parent_generation_id" }, { "generations", "is_child" },
+                    { "generations", "child_order" }, { "generations", "pair_shot_generation_id" },
+                    { "generations", "tasks" }, { "generations", "primary_variant_id" },
+                    { "generation_variants", "is_primary" }, { "generation_variants", "variant_type" },
+                    { "generation_variants", "viewed_at" }, { "generation_variants", "starred" } };
             for (String[] column : expected) {
                 assertThat(owner.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public'"
                         + " AND table_name = ? AND column_name = ?", column[0], column[1]))
@@ -103,7 +108,7 @@ class SchemaMigrationTest {
         try (SqlSession owner = SqlSession.as(EmbeddedPostgres.OWNER)) {
             for (String table : List.of("users", "projects", "shots", "generations", "shot_generations", "resources",
                     "training_data_batches", "training_data", "training_data_segments", "personal_access_tokens",
-                    "tasks", "credits_ledger", "storage_objects", "realtime_events")) {
+                    "tasks", "credits_ledger", "storage_objects", "realtime_events", "generation_variants")) {
                 assertThat(owner.query("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ?", table))
                         .as(table).containsExactly(List.of(true, true));
             }
