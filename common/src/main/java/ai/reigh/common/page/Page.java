@@ -5,8 +5,18 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A page of a list: {@code {items, next_cursor}}; {@code next_cursor} is null on the last page. */
-public record Page<T>(List<T> items, String nextCursor) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A page of a list: {@code {items, next_cursor}}; {@code next_cursor} is null on the last page.
+ * {@code total} (only when the request asked for it, {@code ?include_total=true}) counts every item
+ * that matches the list's filters, whatever the cursor and the limit; it is absent otherwise.
+ */
+public record Page<T>(List<T> items, String nextCursor, @JsonInclude(JsonInclude.Include.NON_NULL) Long total) {
+
+    public Page(List<T> items, String nextCursor) {
+        this(items, nextCursor, null);
+    }
 
     /**
      * Builds a page from {@code request.fetchSize()} rows in keyset order: the extra row, if any, only
@@ -20,5 +30,14 @@ public record Page<T>(List<T> items, String nextCursor) {
         List<T> items = List.copyOf(rows.subList(0, request.limit()));
         T last = items.get(items.size() - 1);
         return new Page<>(items, new Cursor(createdAt.apply(last), id.apply(last)).encode());
+    }
+
+    public Page<T> withTotal(long count) {
+        return new Page<>(items, nextCursor, count);
+    }
+
+    /** The same page with each item turned into its view; the cursor and the total stay. */
+    public <V> Page<V> map(Function<T, V> view) {
+        return new Page<>(items.stream().map(view).toList(), nextCursor, total);
     }
 }

@@ -8,8 +8,11 @@ import ai.reigh.common.error.ProblemException;
 /**
  * {@code ?limit=&cursor=} of every list: limit 1..200 (default 50), a cursor from a previous page.
  * Queries fetch {@link #fetchSize()} rows (one more than the page) to know whether a next page exists.
+ * {@code ?include_total=true} asks for the exact number of matching items as well ({@link Page#total}):
+ * lists that offer it count, in the same transaction, the rows their filters match without the cursor
+ * and the limit. It costs a count over the filtered rows, so it is never done unasked.
  */
-public record PageRequest(int limit, Cursor after) {
+public record PageRequest(int limit, Cursor after, boolean includeTotal) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
@@ -18,7 +21,7 @@ public record PageRequest(int limit, Cursor after) {
         if (size < 1 || size > MAX_LIMIT) {
             throw ProblemException.validation("limit", "must be between 1 and " + MAX_LIMIT);
         }
-        return new PageRequest(size, cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor));
+        return new PageRequest(size, cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor), false);
     }
 
     /**
@@ -35,6 +38,18 @@ public record PageRequest(int limit, Cursor after) {
             size = Integer.valueOf(limit);
         }
         return of(size, cursor);
+    }
+
+    /** Also reads {@code ?include_total=}: {@code true}, {@code false} or absent; anything else is a 400. */
+    public static PageRequest fromQuery(String limit, String cursor, String includeTotal) {
+        PageRequest page = fromQuery(limit, cursor);
+        if (includeTotal == null || includeTotal.equals("false")) {
+            return page;
+        }
+        if (!includeTotal.equals("true")) {
+            throw ProblemException.validation("include_total", "must be true or false");
+        }
+        return new PageRequest(page.limit(), page.after(), true);
     }
 
     public int fetchSize() {

@@ -13,6 +13,7 @@ import ai.reigh.common.auth.Caller;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.json.CanonicalJson;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
 import ai.reigh.tasks.config.TasksConfig;

@@ -21,6 +21,7 @@ import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.internal.TaskLeaseView;
+import ai.reigh.common.json.CanonicalJson;
 import ai.reigh.tasks.client.StorageConfirmations;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.Completion;

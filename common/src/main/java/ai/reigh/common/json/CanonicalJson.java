@@ -1,4 +1,4 @@
-package ai.reigh.tasks.service;
+package ai.reigh.common.json;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +17,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Hashes of request bodies that recognise "the same request" across replays: object keys sorted,
  * numbers compared by value ({@code 1.0} and {@code 1.00} are the same number), whitespace ignored.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private CanonicalJson() {
     }
 
-    static String sha256(JsonNode document) {
+    public static String sha256(JsonNode document) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] bytes = canonical(document).toString().getBytes(StandardCharsets.UTF_8);
@@ -33,11 +33,11 @@ final class CanonicalJson {
         }
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return NODES.objectNode();
     }
 
-    static JsonNode canonical(JsonNode node) {
+    public static JsonNode canonical(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return NODES.nullNode();
         }

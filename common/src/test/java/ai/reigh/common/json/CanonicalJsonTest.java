@@ -1,4 +1,4 @@
-package ai.reigh.tasks.service;
+package ai.reigh.common.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
