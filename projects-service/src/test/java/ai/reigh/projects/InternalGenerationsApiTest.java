@@ -33,7 +33,8 @@ class InternalGenerationsApiTest {
         body.put("thumbnail_url", "https://cdn.example.test/thumb.jpg");
         String id = Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201)
                 .body("task_id", equalTo(task.toString())).body("project_id", equalTo(project))
-                .body("type", equalTo("image")).body("metadata.prompt", equalTo("a cat"))
+                .body("type", equalTo("image")).body("params.prompt", equalTo("a cat"))
+                .body("tasks", contains(task.toString())).body("variant_count", equalTo(1))
                 .body("thumbnail_url", equalTo("https://cdn.example.test/thumb.jpg")).extract().path("id");
         Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(200).body("id", equalTo(id));
         // The user sees it in the project.
@@ -135,5 +136,104 @@ class InternalGenerationsApiTest {
         Api.as(user.token()).get("/v1/shots/" + shot + "/generations").then().body("items.position", contains(0))
                 .body("items[0].generation_id", equalTo(answers.get(0).path("id")))
                 .body("next_cursor", nullValue());
+    }
+
+    /** A task whose params name a source generation: an upscale of {@code source}. */
+    private static Map<String, Object> variantOf(String source, UUID task, String project, Map<String, Object> extra) {
+        Map<String, Object> body = Fixtures.taskGeneration(task, project);
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("based_on", source, "scale", 2));
+        params.putAll(extra);
+        body.put("metadata", params);
+        body.put("url", "https://cdn.example.test/tasks/" + task + "-up.png");
+        body.put("thumbnail_url", "https://cdn.example.test/tasks/" + task + "-up-t.png");
+        return body;
+    }
+
+    @Test
+    void aTaskThatNamesASourceGenerationAddsAVariantToItOnceHoweverOftenItIsDelivered() throws Exception {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String source = Fixtures.generation(user, project, "image");
+        String sourceUrl = Api.as(user.token()).get("/v1/generations/" + source).then().extract().path("url");
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = variantOf(source, task, project, Map.of("variant_type", "upscaled"));
+
+        Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201).body("id", equalTo(source))
+                .body("tasks", contains(task.toString())).body("variant_count", equalTo(2))
+                .body("url", equalTo(sourceUrl));
+        Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(200).body("id", equalTo(source))
+                .body("variant_count", equalTo(2));
+        List<Integer> replays = Race.run(8, () -> Api.as(Tokens.service()).body(body).post(PATH).then().extract()
+                .statusCode());
+        assertThat(replays).containsOnly(200);
+        Api.as(user.token()).queryParam("variant_type", "upscaled").get("/v1/generations/" + source + "/variants")
+                .then().body("items", org.hamcrest.Matchers.hasSize(1)).body("items[0].task_id", equalTo(task.toString()))
+                .body("items[0].is_primary", equalTo(false)).body("items[0].viewed_at", nullValue())
+                .body("items[0].params.scale", equalTo(2));
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM generation_variants WHERE task_id = ?::uuid", task)).isEqualTo(1);
+            assertThat(sql.count("SELECT count(*) FROM generations WHERE task_id = ?::uuid", task)).isZero();
+        }
+    }
+
+    @Test
+    void parallelFirstDeliveriesOfAVariantTaskAddOneVariant() throws Exception {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String source = Fixtures.generation(user, project, "image");
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = variantOf(source, task, project, Map.of("is_primary", true));
+        List<Integer> statuses = Race.run(10, () -> Api.as(Tokens.service()).body(body).post(PATH).then().extract()
+                .statusCode());
+        assertThat(statuses).containsOnlyOnce(201).containsOnly(200, 201);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM generation_variants WHERE task_id = ?::uuid", task)).isEqualTo(1);
+            assertThat(sql.query("SELECT g.url = v.url, g.primary_variant_id = v.id, cardinality(g.tasks)"
+                    + " FROM generations g JOIN generation_variants v ON v.generation_id = g.id"
+                    + " WHERE v.task_id = ?::uuid", task)).containsExactly(List.of(true, true, 1));
+        }
+    }
+
+    @Test
+    void aSourceOutsideTheTasksProjectIsNeverTouchedAndTheOutputBecomesAGeneration() {
+        User user = Fixtures.user();
+        User victim = Fixtures.user();
+        String project = Fixtures.project(user);
+        String victims = Fixtures.generation(victim, Fixtures.project(victim), "image");
+        String mineElsewhere = Fixtures.generation(user, Fixtures.project(user), "image");
+        for (String source : List.of(victims, mineElsewhere, UUID.randomUUID().toString())) {
+            UUID task = UUID.randomUUID();
+            String made = Api.as(Tokens.service()).body(variantOf(source, task, project, Map.of("is_primary", true)))
+                    .post(PATH).then().statusCode(201).body("project_id", equalTo(project))
+                    .body("task_id", equalTo(task.toString())).body("based_on", nullValue()).extract().path("id");
+            assertThat(made).isNotEqualTo(source);
+        }
+        Api.as(victim.token()).get("/v1/generations/" + victims).then().body("variant_count", equalTo(1));
+        Api.as(user.token()).get("/v1/generations/" + mineElsewhere).then().body("variant_count", equalTo(1));
+    }
+
+    @Test
+    void createAsGenerationMakesANewGenerationBasedOnTheSource() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String source = Fixtures.generation(user, project, "image");
+        UUID task = UUID.randomUUID();
+        Api.as(Tokens.service()).body(variantOf(source, task, project, Map.of("create_as_generation", true)))
+                .post(PATH).then().statusCode(201).body("based_on", equalTo(source))
+                .body("task_id", equalTo(task.toString())).body("variant_count", equalTo(1));
+        Api.as(user.token()).get("/v1/generations/" + source).then().body("variant_count", equalTo(1));
+    }
+
+    @Test
+    void aVariantTaskOnAPlaceholderMakesItsFirstVariantPrimary() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String placeholder = Api.as(user.token()).body(Map.of("type", "video"))
+                .post("/v1/projects/" + project + "/generations").then().statusCode(201).extract().path("id");
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = variantOf(placeholder, task, project, Map.of());
+        body.put("type", "video");
+        Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201).body("id", equalTo(placeholder))
+                .body("url", equalTo(body.get("url"))).body("thumbnail_url", equalTo(body.get("thumbnail_url")));
     }
 }

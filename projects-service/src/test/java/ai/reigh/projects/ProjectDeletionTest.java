@@ -162,6 +162,41 @@ class ProjectDeletionTest {
     }
 
     @Test
+    void theObjectsOfVariantsAreQueuedWhenNothingUsesThemAnyMore() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String original = StorageFixtures.ready(user, "public", "image/png").getString("id");
+        String generation = Api.as(user.token()).body(Map.of("type", "image", "object_id", original))
+                .post("/v1/projects/" + project + "/generations").then().statusCode(201).extract().path("id");
+        String base = "/v1/generations/" + generation + "/variants";
+        String edited = StorageFixtures.ready(user, "public", "image/png").getString("id");
+        String edit = Api.as(user.token()).body(Map.of("object_id", edited, "variant_type", "magic_edit")).post(base)
+                .then().statusCode(201).body("object_id", org.hamcrest.Matchers.equalTo(edited)).extract().path("id");
+        String upscaled = StorageFixtures.ready(user, "public", "image/png").getString("id");
+        Api.as(user.token()).body(Map.of("object_id", upscaled, "variant_type", "upscaled", "is_primary", true))
+                .post(base).then().statusCode(201);
+        // An object of the wrong kind, or someone else's, cannot back a variant.
+        String video = StorageFixtures.ready(user, "public", "video/mp4").getString("id");
+        Api.as(user.token()).body(Map.of("object_id", video)).post(base).then().statusCode(422)
+                .body("code", org.hamcrest.Matchers.equalTo("content_type_mismatch"));
+        User other = Fixtures.user();
+        String theirs = StorageFixtures.ready(other, "public", "image/png").getString("id");
+        Api.as(user.token()).body(Map.of("object_id", theirs)).post(base).then().statusCode(404);
+
+        Api.as(user.token()).delete(base + "/" + edit).then().statusCode(204);
+        // The original's object is the generation's too: it stays until the generation goes.
+        Api.as(user.token()).delete("/v1/generations/" + generation).then().statusCode(204);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.query("SELECT object_id::text, reason FROM storage_deletion_outbox WHERE object_id IN"
+                    + " (?::uuid, ?::uuid, ?::uuid) ORDER BY id", edited, original, upscaled))
+                    .containsExactlyInAnyOrder(List.of(edited, "variant_deleted"), List.of(original, "generation_deleted"),
+                            List.of(upscaled, "generation_deleted"));
+        }
+        drainOutbox();
+        assertThat(StorageFixtures.storedCount(List.of(original, edited, upscaled))).isZero();
+    }
+
+    @Test
     void concurrentRelayStepsShareTheRowsAndDeliverEachOnce() throws Exception {
         drainOutbox();
         List<String> objects = new ArrayList<>();

@@ -44,6 +44,15 @@ public interface ProjectsConfig {
         /** Size of one settings or metadata document, serialized. */
         @WithDefault("65536")
         int jsonDocumentBytes();
+
+        // ---- generations and variants ----
+
+        /**
+         * Variants of one generation: a user's 422 beyond it; a task's output beyond it becomes a
+         * generation of its own (based on the full one), so no output is lost.
+         */
+        @WithDefault("1000")
+        int variantsPerGeneration();
     }
 
     interface AccessTokens {

@@ -1,5 +1,6 @@
 package ai.reigh.projects.repository;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,66 +12,148 @@ import ai.reigh.common.db.Rows;
 import ai.reigh.common.page.PageRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
-/** {@code generations}: images and videos of a project, from tasks or uploaded by the user. */
+/**
+ * {@code generations}: images and videos of a project, from tasks or uploaded by the user, with their
+ * lineage, segments, producing tasks and primary variant. Every read carries the counts of the
+ * generation's variants (a scalar sub-query each, on the variants' generation index).
+ */
 @ApplicationScoped
 public class GenerationRepository {
-    static final String COLUMNS = "id, project_id, type, url, thumbnail_url, object_id, metadata, task_id, name, starred, created_at";
+    public static final String UNIQUE_IDEMPOTENCY_KEY = "generations_idempotency";
+    public static final String BASED_ON_FOREIGN_KEY = "generations_based_on_fkey";
+    public static final String PARENT_FOREIGN_KEY = "generations_parent_generation_fkey";
+    public static final String PAIR_FOREIGN_KEY = "generations_pair_shot_generation_id_fkey";
+    /** The producing task ids a generation keeps (the database refuses more). */
+    public static final int MAX_TASKS = 1000;
+
+    static final String COLUMNS = "g.id, g.project_id, g.type, g.url, g.thumbnail_url, g.object_id, g.params, g.metadata,"
+            + " g.task_id, g.tasks, g.name, g.starred, g.based_on, g.parent_generation_id, g.is_child, g.child_order,"
+            + " g.pair_shot_generation_id, g.primary_variant_id, g.request_hash, g.created_at, g.updated_at,"
+            + " (SELECT count(*) FROM generation_variants cv WHERE cv.generation_id = g.id) AS variant_count,"
+            + " (SELECT count(*) FROM generation_variants cv WHERE cv.generation_id = g.id AND cv.viewed_at IS NULL)"
+            + " AS unviewed_variant_count";
     static final String OWNED = " FROM generations g JOIN projects p ON p.id = g.project_id WHERE g.id = $1 AND p.user_id = $2";
 
-    /** Inserts only into a project of the caller: no row back means no such project. */
-    static final String INSERT_UPLOAD = "INSERT INTO generations (project_id, type, url, object_id, metadata)"
-            + " SELECT p.id, $3, $4, $5, coalesce($6, '{}'::jsonb) FROM projects p WHERE p.id = $1 AND p.user_id = $2"
+    /**
+     * Inserts only into a project of the caller: no row back means no such project, or (with an
+     * idempotency key) that the key was used before in this project.
+     */
+    static final String INSERT_UPLOAD = "INSERT INTO generations AS g (project_id, type, url, thumbnail_url, object_id,"
+            + " params, metadata, name, based_on, parent_generation_id, child_order, pair_shot_generation_id,"
+            + " idempotency_key, request_hash)"
+            + " SELECT p.id, $3, $4, $5, $6, coalesce($7, '{}'::jsonb), coalesce($8, '{}'::jsonb), $9, $10, $11, $12, $13,"
+            + " $14, $15 FROM projects p WHERE p.id = $1 AND p.user_id = $2"
+            + " ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
             + " RETURNING " + COLUMNS;
     /**
      * Exactly one generation per task however often the completion is delivered: the unique index
      * decides (concurrent deliveries wait on it), no row back means it existed already (or the
-     * project is gone).
+     * project is gone). The task's params are the generation's params.
      */
-    static final String INSERT_FROM_TASK = "INSERT INTO generations"
-            + " (project_id, task_id, type, url, thumbnail_url, object_id, metadata)"
-            + " SELECT p.id, $2, $3, $4, $5, $6, coalesce($7, '{}'::jsonb) FROM projects p WHERE p.id = $1"
+    static final String INSERT_FROM_TASK = "INSERT INTO generations AS g"
+            + " (project_id, task_id, tasks, type, url, thumbnail_url, object_id, params, based_on)"
+            + " SELECT p.id, $2, ARRAY[$2::uuid], $3, $4, $5, $6, coalesce($7, '{}'::jsonb), $8 FROM projects p WHERE p.id = $1"
             + " ON CONFLICT (task_id) WHERE task_id IS NOT NULL DO NOTHING RETURNING " + COLUMNS;
-    static final String FIND_BY_TASK = "SELECT " + COLUMNS + " FROM generations WHERE task_id = $1";
-    static final String FIND_OWNED = "SELECT " + Sql.qualified("g", COLUMNS) + OWNED;
-    static final String LOCK_OWNED = FIND_OWNED + " FOR NO KEY UPDATE OF g";
-    static final String PAGE_IN_PROJECT = "SELECT " + Sql.qualified("g", COLUMNS) + " FROM generations g"
-            + " WHERE g.project_id = $1"
+    static final String FIND_BY_TASK = "SELECT " + COLUMNS + " FROM generations g WHERE g.task_id = $1";
+    static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT " + COLUMNS + " FROM generations g"
+            + " WHERE g.project_id = $1 AND g.idempotency_key = $2";
+    static final String FIND_OWNED = "SELECT " + COLUMNS + OWNED;
+    /**
+     * Serialises the changes of one generation's media (primary switches, variants, url patches).
+     * The lock only: the row is read by a statement of its own after it, whose snapshot includes what
+     * the transaction we may have waited for committed (a locking read's sub-queries would not).
+     */
+    static final String LOCK_OWNED = "SELECT g.id" + OWNED + " FOR NO KEY UPDATE OF g";
+    /** The service's lock for internal calls (acting for the platform): the generation in that project. */
+    static final String LOCK_IN_PROJECT = "SELECT g.id FROM generations g WHERE g.id = $1 AND g.project_id = $2"
+            + " FOR NO KEY UPDATE OF g";
+    static final String FIND_IN_PROJECT = "SELECT " + COLUMNS + " FROM generations g WHERE g.id = $1 AND g.project_id = $2";
+    static final String FIND_MANY_OWNED = "SELECT " + COLUMNS + " FROM generations g JOIN projects p ON p.id = g.project_id"
+            + " WHERE p.user_id = $1 AND g.id = ANY($2::uuid[]) ORDER BY g.created_at DESC, g.id DESC";
+    /** Joined to the list, one hash-index probe per URL (a hash index cannot serve {@code = ANY}). */
+    static final String FIND_MANY_OWNED_BY_URL = "SELECT " + COLUMNS + " FROM unnest($2::text[]) AS wanted(url)"
+            + " JOIN generations g ON g.url = wanted.url JOIN projects p ON p.id = g.project_id"
+            + " WHERE p.user_id = $1 ORDER BY g.created_at DESC, g.id DESC LIMIT $3";
+    /** A link of a shot in the project (the pair a segment generation belongs to). */
+    static final String SHOT_LINK_IN_PROJECT = "SELECT count(*) FROM shot_generations sg JOIN shots s ON s.id = sg.shot_id"
+            + " WHERE sg.id = $1 AND s.project_id = $2";
+
+    static final String FILTERS = " WHERE g.project_id = $1"
             + " AND ($2::text IS NULL OR g.type = $2)"
             + " AND ($3::boolean IS NULL OR g.starred = $3)"
             + " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM shot_generations sg"
-            + "   WHERE sg.generation_id = g.id AND sg.shot_id = $4 AND (NOT $5 OR sg.position IS NULL)))"
-            + " AND ($6::timestamptz IS NULL OR (g.created_at, g.id) < ($6, $7))"
-            + " ORDER BY g.created_at DESC, g.id DESC LIMIT $8";
-    static final String UPDATE = "UPDATE generations SET name = $2, starred = $3, metadata = $4 WHERE id = $1"
-            + " RETURNING " + COLUMNS;
-    static final String DELETE_QUEUEING_OBJECT = """
-            WITH gone AS (
+            + "   WHERE sg.generation_id = g.id AND sg.shot_id = $4 AND (NOT $5::boolean OR sg.position IS NULL)))"
+            + " AND ($6::text IS NULL OR g.params ->> 'tool_type' = $6)"
+            + " AND ($7::text IS NULL OR reigh_generation_prompt(g.params) ILIKE $7)"
+            + " AND ($8::boolean IS NULL OR g.is_child = $8)"
+            + " AND ($9::uuid IS NULL OR g.parent_generation_id = $9)"
+            + " AND ($10::uuid IS NULL OR g.based_on = $10)"
+            + " AND ($11::text IS NULL OR g.url = $11)"
+            + " AND ($12::boolean IS NULL OR (g.url IS NOT NULL) = $12)"
+            + " AND ($13::uuid IS NULL OR g.tasks @> ARRAY[$13::uuid])"
+            + " AND ($14::boolean IS NULL OR EXISTS (SELECT 1 FROM shot_generations sa WHERE sa.generation_id = g.id) = $14)";
+    static final String PAGE_IN_PROJECT = "SELECT " + COLUMNS + " FROM generations g" + FILTERS
+            + " AND ($15::timestamptz IS NULL OR (g.created_at, g.id) < ($15, $16))"
+            + " ORDER BY g.created_at DESC, g.id DESC LIMIT $17";
+    static final String COUNT_IN_PROJECT = "SELECT count(*) FROM generations g" + FILTERS;
+
+    static final String UPDATE = "UPDATE generations g SET name = $2, starred = $3, metadata = $4, params = $5, url = $6,"
+            + " thumbnail_url = $7, based_on = $8, parent_generation_id = $9, child_order = $10,"
+            + " pair_shot_generation_id = $11 WHERE g.id = $1 RETURNING " + COLUMNS;
+    /** The media of the generation's primary variant (or none: a placeholder again). */
+    static final String SHOW = "UPDATE generations g SET url = $2, thumbnail_url = $3, primary_variant_id = $4"
+            + " WHERE g.id = $1 RETURNING " + COLUMNS;
+    /** Records a producing task once; a full list stays as it is (the variant still records the task). */
+    static final String ADD_TASK = "UPDATE generations SET tasks = tasks || $2::uuid"
+            + " WHERE id = $1 AND NOT tasks @> ARRAY[$2::uuid] AND cardinality(tasks) < " + MAX_TASKS;
+
+    /**
+     * One statement: the generation goes with its segments (children, by cascade, to any depth) and
+     * every variant of them, and the storage objects any of them referenced that nothing else refers
+     * to are queued for deletion. All parts see the rows as they were before the statement.
+     */
+    static final String DELETE_QUEUEING_OBJECTS = """
+            WITH RECURSIVE doomed AS (
+              SELECT g.id FROM generations g JOIN projects p ON p.id = g.project_id WHERE g.id = $1 AND p.user_id = $2
+              UNION
+              SELECT c.id FROM generations c JOIN doomed d ON c.parent_generation_id = d.id
+            ), objects AS (
+              SELECT g.object_id FROM generations g JOIN doomed d ON d.id = g.id WHERE g.object_id IS NOT NULL
+              UNION
+              SELECT v.object_id FROM generation_variants v JOIN doomed d ON d.id = v.generation_id
+              WHERE v.object_id IS NOT NULL
+            ), gone AS (
               DELETE FROM generations g USING projects p
               WHERE g.id = $1 AND p.id = g.project_id AND p.user_id = $2
-              RETURNING g.id, g.object_id
+              RETURNING g.id
             ), queued AS (
               INSERT INTO storage_deletion_outbox (object_id, reason)
-              SELECT gone.object_id, $3 FROM gone WHERE gone.object_id IS NOT NULL AND %s
+              SELECT o.object_id, $3 FROM objects o WHERE EXISTS (SELECT 1 FROM gone) AND %s
               RETURNING id
             )
             SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM queued) AS queued"""
-            .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("gone.object_id", "og.id <> gone.id",
-                    "true", "true"));
+            .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("o.object_id",
+                    "og.id NOT IN (SELECT id FROM doomed)", "ov.generation_id NOT IN (SELECT id FROM doomed)", "true",
+                    "true"));
 
-    public Uni<GenerationRow> insertUpload(SqlConnection connection, UUID projectId, UUID userId, String type,
-            String url, UUID objectId, JsonNode metadata) {
+    public Uni<GenerationRow> insertUpload(SqlConnection connection, UUID userId, NewGeneration generation) {
         return connection.preparedQuery(INSERT_UPLOAD)
-                .execute(Sql.params(projectId, userId, type, url, objectId, metadata))
+                .execute(Sql.params(generation.projectId(), userId, generation.type(), generation.url(),
+                        generation.thumbnailUrl(), generation.objectId(), generation.params(), generation.metadata(),
+                        generation.name(), generation.basedOn(), generation.parentGenerationId(),
+                        generation.childOrder(), generation.pairShotGenerationId(), generation.idempotencyKey(),
+                        generation.requestHash()))
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }
 
     /** The new row, or null when the task already had one (or the project does not exist). */
     public Uni<GenerationRow> insertFromTask(SqlConnection connection, UUID projectId, UUID taskId, String type,
-            String url, String thumbnailUrl, UUID objectId, JsonNode metadata) {
+            String url, String thumbnailUrl, UUID objectId, JsonNode params, UUID basedOn) {
         return connection.preparedQuery(INSERT_FROM_TASK)
-                .execute(Sql.params(projectId, taskId, type, url, thumbnailUrl, objectId, metadata))
+                .execute(Sql.params(projectId, taskId, type, url, thumbnailUrl, objectId, params, basedOn))
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }
 
@@ -79,40 +162,119 @@ public class GenerationRepository {
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }
 
+    public Uni<GenerationRow> findByIdempotencyKey(SqlConnection connection, UUID projectId, String key) {
+        return connection.preparedQuery(FIND_BY_IDEMPOTENCY_KEY).execute(Sql.params(projectId, key))
+                .map(rows -> Rows.first(rows, GenerationRepository::map));
+    }
+
     public Uni<GenerationRow> findOwned(SqlConnection connection, UUID id, UUID userId) {
         return connection.preparedQuery(FIND_OWNED).execute(Sql.params(id, userId))
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }
 
+    /** Locks the caller's generation, then reads it as it is now (null: not theirs, or none). */
     public Uni<GenerationRow> lockOwned(SqlConnection connection, UUID id, UUID userId) {
         return connection.preparedQuery(LOCK_OWNED).execute(Sql.params(id, userId))
+                .chain(locked -> locked.rowCount() == 0 ? Uni.createFrom().<GenerationRow>nullItem()
+                        : findOwned(connection, id, userId));
+    }
+
+    /** Locks the generation if it is in that project, then reads it as it is now. */
+    public Uni<GenerationRow> lockInProject(SqlConnection connection, UUID id, UUID projectId) {
+        return connection.preparedQuery(LOCK_IN_PROJECT).execute(Sql.params(id, projectId))
+                .chain(locked -> locked.rowCount() == 0 ? Uni.createFrom().<GenerationRow>nullItem()
+                        : findInProject(connection, id, projectId));
+    }
+
+    public Uni<GenerationRow> findInProject(SqlConnection connection, UUID id, UUID projectId) {
+        return connection.preparedQuery(FIND_IN_PROJECT).execute(Sql.params(id, projectId))
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
+    }
+
+    public Uni<List<GenerationRow>> findManyOwned(SqlConnection connection, UUID userId, UUID[] ids) {
+        return connection.preparedQuery(FIND_MANY_OWNED).execute(Sql.params(userId, ids))
+                .map(rows -> Rows.map(rows, GenerationRepository::map));
+    }
+
+    public Uni<List<GenerationRow>> findManyOwnedByUrl(SqlConnection connection, UUID userId, String[] urls, int limit) {
+        return connection.preparedQuery(FIND_MANY_OWNED_BY_URL).execute(Sql.params(userId, urls, limit))
+                .map(rows -> Rows.map(rows, GenerationRepository::map));
+    }
+
+    public Uni<Boolean> isShotLinkInProject(SqlConnection connection, UUID linkId, UUID projectId) {
+        return connection.preparedQuery(SHOT_LINK_IN_PROJECT).execute(Sql.params(linkId, projectId))
+                .map(rows -> Sql.firstLong(rows) > 0);
     }
 
     public Uni<List<GenerationRow>> pageInProject(SqlConnection connection, UUID projectId, GenerationFilter filter,
             PageRequest page) {
-        return connection.preparedQuery(PAGE_IN_PROJECT)
-                .execute(Sql.params(projectId, filter.type(), filter.starred(), filter.shotId(),
-                        filter.onlyUnpositionedInShot(), page.afterCreatedAt(), page.afterId(), page.fetchSize()))
+        Object[] values = Arrays.copyOf(filterValues(projectId, filter), 17);
+        values[14] = page.afterCreatedAt();
+        values[15] = page.afterId();
+        values[16] = page.fetchSize();
+        return connection.preparedQuery(PAGE_IN_PROJECT).execute(Sql.params(values))
                 .map(rows -> Rows.map(rows, GenerationRepository::map));
     }
 
-    public Uni<GenerationRow> update(SqlConnection connection, UUID id, String name, boolean starred,
-            JsonNode metadata) {
-        return connection.preparedQuery(UPDATE).execute(Sql.params(id, name, starred, metadata))
+    public Uni<Long> countInProject(SqlConnection connection, UUID projectId, GenerationFilter filter) {
+        return connection.preparedQuery(COUNT_IN_PROJECT).execute(Sql.params(filterValues(projectId, filter)))
+                .map(Sql::firstLong);
+    }
+
+    private static Object[] filterValues(UUID projectId, GenerationFilter filter) {
+        return new Object[] { projectId, filter.type(), filter.starred(), filter.shotId(),
+                filter.onlyUnpositionedInShot(), filter.toolType(), filter.promptPattern(), filter.isChild(),
+                filter.parentGenerationId(), filter.basedOn(), filter.url(), filter.hasUrl(), filter.taskId(),
+                filter.inAnyShot() };
+    }
+
+    public Uni<GenerationRow> update(SqlConnection connection, UUID id, GenerationChange change) {
+        return connection.preparedQuery(UPDATE)
+                .execute(Sql.params(id, change.name(), change.starred(), change.metadata(), change.params(),
+                        change.url(), change.thumbnailUrl(), change.basedOn(), change.parentGenerationId(),
+                        change.childOrder(), change.pairShotGenerationId()))
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }
 
-    public Uni<DeletedWithObjects> deleteQueueingObject(SqlConnection connection, UUID id, UUID userId) {
-        return connection.preparedQuery(DELETE_QUEUEING_OBJECT)
+    /** Shows {@code variant}'s media, or none when {@code variant} is null. */
+    public Uni<GenerationRow> show(SqlConnection connection, UUID id, VariantRow variant) {
+        return connection.preparedQuery(SHOW)
+                .execute(Sql.params(id, variant == null ? null : variant.url(),
+                        variant == null ? null : variant.thumbnailUrl(), variant == null ? null : variant.id()))
+                .map(rows -> Rows.first(rows, GenerationRepository::map));
+    }
+
+    public Uni<Integer> addTask(SqlConnection connection, UUID id, UUID taskId) {
+        return connection.preparedQuery(ADD_TASK).execute(Sql.params(id, taskId)).map(RowSet::rowCount);
+    }
+
+    public Uni<DeletedWithObjects> deleteQueueingObjects(SqlConnection connection, UUID id, UUID userId) {
+        return connection.preparedQuery(DELETE_QUEUEING_OBJECTS)
                 .execute(Sql.params(id, userId, StorageDeletionOutboxRepository.REASON_GENERATION_DELETED))
                 .map(DeletedWithObjects::from);
     }
 
     static GenerationRow map(Row row) {
+        UUID[] tasks = row.getArrayOfUUIDs("tasks");
         return new GenerationRow(row.getUUID("id"), row.getUUID("project_id"), row.getString("type"),
                 row.getString("url"), row.getString("thumbnail_url"), row.getUUID("object_id"),
-                Rows.json(row, "metadata"), row.getUUID("task_id"), row.getString("name"),
-                row.getBoolean("starred"), Rows.instant(row, "created_at"));
+                Rows.json(row, "params"), Rows.json(row, "metadata"), row.getUUID("task_id"),
+                tasks == null ? List.of() : List.of(tasks), row.getString("name"), row.getBoolean("starred"),
+                row.getUUID("based_on"), row.getUUID("parent_generation_id"), row.getBoolean("is_child"),
+                row.getInteger("child_order"), row.getUUID("pair_shot_generation_id"),
+                row.getUUID("primary_variant_id"), row.getLong("variant_count"), row.getLong("unviewed_variant_count"),
+                row.getString("request_hash"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
+    }
+
+    /** A user's upload (or placeholder), as inserted. */
+    public record NewGeneration(UUID projectId, String type, String url, String thumbnailUrl, UUID objectId,
+            JsonNode params, JsonNode metadata, String name, UUID basedOn, UUID parentGenerationId, Integer childOrder,
+            UUID pairShotGenerationId, String idempotencyKey, String requestHash) {
+    }
+
+    /** The full new state of a generation's editable columns (a PATCH applied to the current row). */
+    public record GenerationChange(String name, boolean starred, JsonNode metadata, JsonNode params, String url,
+            String thumbnailUrl, UUID basedOn, UUID parentGenerationId, Integer childOrder,
+            UUID pairShotGenerationId) {
     }
 }

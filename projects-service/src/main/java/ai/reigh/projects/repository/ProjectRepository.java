@@ -35,21 +35,25 @@ public class ProjectRepository {
 
     /**
      * One statement: deletes the project (shots, links, generations and tasks go with it by cascade)
-     * and queues the deletion of every storage object its generations referenced that nothing else
-     * refers to. All parts see the rows as they were before the statement.
+     * and queues the deletion of every storage object its generations and their variants referenced that
+     * nothing else refers to. All parts see the rows as they were before the statement.
      */
     static final String DELETE_QUEUEING_OBJECTS = """
             WITH gone AS (
               DELETE FROM projects WHERE id = $1 AND user_id = $2 RETURNING id
             ), queued AS (
               INSERT INTO storage_deletion_outbox (object_id, reason)
-              SELECT DISTINCT g.object_id, $3 FROM generations g JOIN gone ON g.project_id = gone.id
-              WHERE g.object_id IS NOT NULL AND %s
+              SELECT DISTINCT o.object_id, $3 FROM (
+                SELECT g.object_id, g.project_id FROM generations g WHERE g.project_id = $1
+                UNION ALL
+                SELECT v.object_id, v.project_id FROM generation_variants v WHERE v.project_id = $1
+              ) o JOIN gone ON o.project_id = gone.id
+              WHERE o.object_id IS NOT NULL AND %s
               RETURNING id
             )
             SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM queued) AS queued"""
-            .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("g.object_id",
-                    "og.project_id <> gone.id", "true", "true"));
+            .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("o.object_id",
+                    "og.project_id <> gone.id", "ov.project_id <> gone.id", "true", "true"));
 
     public Uni<ProjectRow> insert(SqlConnection connection, UUID userId, String name, String aspectRatio,
             JsonNode settings) {

@@ -44,7 +44,7 @@ public class ResourceRepository {
             )
             SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM queued) AS queued"""
             .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("gone.object_id", "true",
-                    "ores.id <> gone.id", "true"));
+                    "true", "ores.id <> gone.id", "true"));
 
     public Uni<ResourceRow> insert(SqlConnection connection, UUID userId, String type, String name, String url,
             UUID objectId, JsonNode metadata, boolean isPublic) {

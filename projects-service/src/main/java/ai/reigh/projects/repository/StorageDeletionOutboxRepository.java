@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class StorageDeletionOutboxRepository {
     public static final String REASON_PROJECT_DELETED = "project_deleted";
     public static final String REASON_GENERATION_DELETED = "generation_deleted";
+    public static final String REASON_VARIANT_DELETED = "variant_deleted";
     public static final String REASON_RESOURCE_DELETED = "resource_deleted";
     public static final String REASON_TRAINING_DATA_DELETED = "training_data_deleted";
 
@@ -56,11 +57,12 @@ public class StorageDeletionOutboxRepository {
     /**
      * SQL condition: no row other than the ones being deleted refers to {@code object}. Each
      * {@code other...} predicate excludes the rows of the same statement's delete (a statement's
-     * sub-queries all see the rows as they were before it), through aliases og, ores and otd.
+     * sub-queries all see the rows as they were before it), through aliases og, ov, ores and otd.
      */
-    static String unreferencedElsewhere(String object, String otherGenerations, String otherResources,
-            String otherTrainingData) {
+    static String unreferencedElsewhere(String object, String otherGenerations, String otherVariants,
+            String otherResources, String otherTrainingData) {
         return "NOT EXISTS (SELECT 1 FROM generations og WHERE og.object_id = " + object + " AND " + otherGenerations + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM generation_variants ov WHERE ov.object_id = " + object + " AND " + otherVariants + ")"
                 + " AND NOT EXISTS (SELECT 1 FROM resources ores WHERE ores.object_id = " + object + " AND " + otherResources + ")"
                 + " AND NOT EXISTS (SELECT 1 FROM training_data otd WHERE otd.object_id = " + object + " AND " + otherTrainingData + ")";
     }

@@ -46,7 +46,7 @@ public class TrainingDataRepository {
             )
             SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM queued) AS queued"""
             .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("v.object_id", "true", "true",
-                    "otd.batch_id <> gone.id"));
+                    "true", "otd.batch_id <> gone.id"));
 
     static final String INSERT_VIDEO = "INSERT INTO training_data (user_id, batch_id, original_filename, storage_location, object_id)"
             + " VALUES ($1, $2, $3, $4, $5) RETURNING " + VIDEO_COLUMNS;
@@ -66,7 +66,7 @@ public class TrainingDataRepository {
             )
             SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM queued) AS queued"""
             .formatted(StorageDeletionOutboxRepository.unreferencedElsewhere("gone.object_id", "true", "true",
-                    "otd.id <> gone.id"));
+                    "true", "otd.id <> gone.id"));
 
     static final String INSERT_SEGMENT = "INSERT INTO training_data_segments (training_data_id, start_time, end_time)"
             + " VALUES ($1, $2, $3) RETURNING " + SEGMENT_COLUMNS;

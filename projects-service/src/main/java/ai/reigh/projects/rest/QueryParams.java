@@ -50,6 +50,41 @@ final class QueryParams {
     }
 
     static <R, V> Page<V> map(Page<R> page, Function<R, V> view) {
-        return new Page<>(page.items().stream().map(view).toList(), page.nextCursor());
+        return page.map(view);
+    }
+
+    /**
+     * Free text of 1 to {@code maxLength} characters (not blank, no control characters), or absent;
+     * an empty value ({@code ?q=}, a cleared search box) counts as absent.
+     */
+    static String text(String name, String value, int maxLength) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.isBlank() || value.length() > maxLength || value.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.validation(name, "must be 1 to " + maxLength + " printable characters");
+        }
+        return value;
+    }
+
+    /** A comma-separated list of at most {@code maxItems} values, each matching {@code pattern}, or absent. */
+    static String[] list(String name, String value, int maxItems, java.util.regex.Pattern pattern) {
+        if (value == null) {
+            return null;
+        }
+        String[] items = value.split(",", -1);
+        if (items.length > maxItems || java.util.Arrays.stream(items).anyMatch(item -> !pattern.matcher(item).matches())) {
+            throw ProblemException.validation(name, "must be 1 to " + maxItems + " comma-separated values like "
+                    + pattern.pattern());
+        }
+        return items;
+    }
+
+    /** An ILIKE pattern that finds {@code text} anywhere, its own % _ and \\ taken literally. */
+    static String containing(String text) {
+        if (text == null) {
+            return null;
+        }
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 }

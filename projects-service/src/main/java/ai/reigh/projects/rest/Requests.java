@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +25,9 @@ public final class Requests {
     static final String ASPECT_RATIO = "[1-9][0-9]{0,3}:[1-9][0-9]{0,3}";
     /** A resource type: "lora", "style-reference", ... */
     static final String RESOURCE_TYPE = "[a-z0-9][a-z0-9_-]{0,49}";
+
+    /** The highest segment index (the schema's bound too). */
+    static final int CHILD_ORDER_MAX = 100_000;
 
     private Requests() {
     }
@@ -48,12 +53,24 @@ public final class Requests {
     public record ShotOrder(@NotNull @Size(max = 10_000) List<@NotNull UUID> shotIds) {
     }
 
-    /** Exactly one of {@code url} and {@code object_id}. */
+    /**
+     * At most one of {@code url} and {@code object_id} (neither: a placeholder without media, e.g. a
+     * segment whose video a task will add). The others are the web app's generation columns.
+     */
     public record GenerationUpload(@NotNull @Pattern(regexp = "image|video", message = "must be image or video") String type,
-            String url, UUID objectId, JsonNode metadata) {
+            String url, UUID objectId, @Size(max = 2048) String thumbnailUrl, JsonNode params, JsonNode metadata,
+            @Size(max = 200) String name, UUID basedOn, UUID parentGenerationId,
+            @Min(0) @Max(CHILD_ORDER_MAX) Integer childOrder, UUID pairShotGenerationId,
+            @Size(min = 1, max = 200) String idempotencyKey) {
     }
 
-    public record GenerationPatch(@Size(max = 200) String name, Boolean starred, JsonNode metadata) {
+    /**
+     * Absent fields keep their value; {@code metadata} and {@code params} are merge patches. The
+     * nullable ones are JSON trees, because a plain field could not tell "set to null" from "not sent".
+     */
+    public record GenerationPatch(@Size(max = 200) String name, Boolean starred, JsonNode metadata, JsonNode params,
+            JsonNode url, JsonNode thumbnailUrl, JsonNode basedOn, JsonNode parentGenerationId, JsonNode childOrder,
+            JsonNode pairShotGenerationId) {
     }
 
     /** {@code position} absent or null: linked, but not placed in the shot editor. */

@@ -2,6 +2,7 @@ package ai.reigh.projects.rest;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,12 +33,22 @@ public final class Views {
         }
     }
 
-    /** {@code object_id}: the storage object behind {@code url}, when the platform stores it. */
+    /**
+     * {@code url}/{@code thumbnail_url}: the primary variant's media whenever the generation has
+     * variants (null: a placeholder). {@code object_id}: the storage object the generation was uploaded
+     * from. {@code tasks}: every task that produced it ({@code task_id}, the creating one, among them).
+     */
     public record GenerationView(UUID id, UUID projectId, String type, String url, String thumbnailUrl,
-            UUID objectId, JsonNode metadata, UUID taskId, String name, boolean starred, Instant createdAt) {
+            UUID objectId, JsonNode params, JsonNode metadata, UUID taskId, List<UUID> tasks, String name,
+            boolean starred, UUID basedOn, UUID parentGenerationId, boolean isChild, Integer childOrder,
+            UUID pairShotGenerationId, UUID primaryVariantId, long variantCount, long unviewedVariantCount,
+            Instant createdAt, Instant updatedAt) {
         static GenerationView of(GenerationRow row) {
             return new GenerationView(row.id(), row.projectId(), row.type(), row.url(), row.thumbnailUrl(),
-                    row.objectId(), row.metadata(), row.taskId(), row.name(), row.starred(), row.createdAt());
+                    row.objectId(), row.params(), row.metadata(), row.taskId(), row.tasks(), row.name(), row.starred(),
+                    row.basedOn(), row.parentGenerationId(), row.isChild(), row.childOrder(),
+                    row.pairShotGenerationId(), row.primaryVariantId(), row.variantCount(),
+                    row.unviewedVariantCount(), row.createdAt(), row.updatedAt());
         }
     }
 

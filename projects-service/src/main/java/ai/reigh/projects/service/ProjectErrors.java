@@ -18,6 +18,13 @@ public final class ProjectErrors {
     /** 409: the task already has a generation in another project. */
     public static final String TASK_GENERATION_CONFLICT = "task_generation_conflict";
 
+    /** 409: the generation has variants, so its media cannot be cleared (remove the variants instead). */
+    public static final String GENERATION_HAS_VARIANTS = "generation_has_variants";
+    /** 409: the primary variant cannot be deleted (make another one primary first). */
+    public static final String VARIANT_IS_PRIMARY = "variant_is_primary";
+    /** 409: an original variant (the generation's own first output) is never deleted on its own. */
+    public static final String VARIANT_IS_ORIGINAL = "variant_is_original";
+
     private ProjectErrors() {
     }
 }

@@ -1,8 +1,13 @@
 package ai.reigh.projects.service;
 
+import java.util.UUID;
+import java.util.regex.Pattern;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
@@ -14,35 +19,88 @@ import ai.reigh.projects.repository.GenerationRow;
 import ai.reigh.projects.repository.ShotLinkRepository;
 import ai.reigh.projects.repository.ShotRepository;
 import ai.reigh.projects.repository.ShotRow;
+import ai.reigh.projects.repository.VariantRepository;
+import ai.reigh.projects.repository.VariantRepository.NewVariant;
+import ai.reigh.projects.repository.VariantRow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * The generation of a completed task, delivered (at least once) by tasks-service's completion relay.
- * Exactly once per task: the insert is {@code ON CONFLICT DO NOTHING} on the one-per-task unique
- * index, and the shot link is made only by the delivery that inserted the row, in its transaction.
+ * The output of a completed task, delivered (at least once) by tasks-service's completion relay.
+ * Exactly once per task, in one of two shapes:
+ *
+ * <ul>
+ * <li>a task whose params name a source generation ({@code based_on}, a generation of the task's
+ * project; upscales, edits) adds a <b>variant</b> to it (primary when {@code is_primary} is true or
+ * when the source has none), unless {@code create_as_generation} is true;</li>
+ * <li>otherwise a new <b>generation</b> (its {@code based_on} kept when it names a generation of the
+ * project), with its original variant, linked to {@code shot_id} as before.</li>
+ * </ul>
+ *
+ * Both carry the task id under a unique index ({@code generation_variants.task_id}, and
+ * {@code generations.task_id} for the second shape): a delivery finds what an earlier one made, and
+ * concurrent deliveries wait on the index and find the same row. A source that is gone, in another
+ * project or full ({@code variants-per-generation}) does not lose the output: it becomes a new
+ * generation instead.
  */
 @ApplicationScoped
 public class TaskGenerationService {
     private static final Logger LOG = Logger.getLogger(TaskGenerationService.class);
+    /** The label of a task's variant when its params do not name one. */
+    public static final String DEFAULT_VARIANT_TYPE = "generated";
+    private static final Pattern VARIANT_TYPE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,49}");
 
     private final Db db;
     private final GenerationRepository generations;
+    private final VariantRepository variants;
+    private final GenerationMedia media;
     private final ShotRepository shots;
     private final ShotLinkRepository links;
     private final ProjectsConfig config;
 
-    public TaskGenerationService(Db db, GenerationRepository generations, ShotRepository shots,
-            ShotLinkRepository links, ProjectsConfig config) {
+    public TaskGenerationService(Db db, GenerationRepository generations, VariantRepository variants,
+            GenerationMedia media, ShotRepository shots, ShotLinkRepository links, ProjectsConfig config) {
         this.db = db;
         this.generations = generations;
+        this.variants = variants;
+        this.media = media;
         this.shots = shots;
         this.links = links;
         this.config = config;
     }
 
-    /** The row and whether this call created it (201) or found it (200). */
+    /** The generation that holds the task's output and whether this call made it (201) or found it (200). */
     public record Outcome(GenerationRow generation, boolean created) {
+    }
+
+    /** What the task's params say about where its output goes (see the class comment). */
+    record Destination(UUID basedOn, boolean asGeneration, boolean primary, String variantType) {
+        static Destination of(JsonNode params) {
+            if (params == null || !params.isObject()) {
+                return new Destination(null, true, false, DEFAULT_VARIANT_TYPE);
+            }
+            UUID basedOn = uuid(params.get("based_on"));
+            JsonNode type = params.get("variant_type");
+            String variantType = type != null && type.isTextual() && VARIANT_TYPE.matcher(type.asText()).matches()
+                    && !VariantRow.ORIGINAL.equals(type.asText()) ? type.asText() : DEFAULT_VARIANT_TYPE;
+            boolean asGeneration = basedOn == null || isTrue(params.get("create_as_generation"));
+            return new Destination(basedOn, asGeneration, isTrue(params.get("is_primary")), variantType);
+        }
+
+        private static boolean isTrue(JsonNode value) {
+            return value != null && value.isBoolean() && value.booleanValue();
+        }
+
+        private static UUID uuid(JsonNode value) {
+            if (value == null || !value.isTextual() || value.asText().length() != 36) {
+                return null;
+            }
+            try {
+                return UUID.fromString(value.asText());
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
     }
 
     public Uni<Outcome> createFromTask(GenerationFromTask request) {
@@ -51,13 +109,75 @@ public class TaskGenerationService {
             Inputs.requireMediaUrl("thumbnail_url", request.thumbnailUrl());
         }
         Inputs.requireObjectOrAbsent("metadata", request.metadata(), config.limits().jsonDocumentBytes());
-        // Acting for the platform: the caller is tasks-service, which checked the task's owner.
-        return db.inTransaction(Actor.service(), connection -> generations
-                .insertFromTask(connection, request.projectId(), request.taskId(), request.type(), request.url(),
-                        request.thumbnailUrl(), request.objectId(), request.metadata())
+        Destination destination = Destination.of(request.metadata());
+        // Acting for the platform: the caller is tasks-service, which checked the task's owner; every
+        // row named by the params is looked up inside the task's project only.
+        return db.inTransaction(Actor.service(), connection -> variants.findByTask(connection, request.taskId())
+                .chain(earlier -> earlier != null ? delivered(connection, earlier, request)
+                        : destination.asGeneration() ? newGeneration(connection, request, destination.basedOn())
+                                : variantOfSource(connection, request, destination)));
+    }
+
+    /** A replay: the task's variant exists (its own generation's original, or one added to a source). */
+    private Uni<Outcome> delivered(SqlConnection connection, VariantRow earlier, GenerationFromTask request) {
+        if (!earlier.projectId().equals(request.projectId())) {
+            throw ProblemException.conflict(ProjectErrors.TASK_GENERATION_CONFLICT,
+                    "This task already has a generation in another project.");
+        }
+        return generations.findInProject(connection, earlier.generationId(), request.projectId())
+                .map(generation -> new Outcome(GenerationService.found(generation), false));
+    }
+
+    private Uni<Outcome> variantOfSource(SqlConnection connection, GenerationFromTask request, Destination destination) {
+        return generations.lockInProject(connection, destination.basedOn(), request.projectId()).chain(source -> {
+            if (source == null) {
+                LOG.infof("task %s: source generation %s is not in project %s; its output becomes a new generation",
+                        request.taskId(), destination.basedOn(), request.projectId());
+                return newGeneration(connection, request, null);
+            }
+            if (source.variantCount() >= config.limits().variantsPerGeneration()) {
+                LOG.warnf("task %s: source generation %s is full (%d variants); its output becomes a new generation",
+                        request.taskId(), source.id(), source.variantCount());
+                return newGeneration(connection, request, source.id());
+            }
+            return variants.insertFromTask(connection, new NewVariant(source.id(), source.projectId(), request.url(),
+                    request.thumbnailUrl(), request.objectId(), request.metadata(), destination.variantType(), null,
+                    false, null, null, null), request.taskId())
+                    .chain(added -> {
+                        if (added == null) {
+                            // A concurrent delivery added it first (we waited on the index).
+                            return variants.findByTask(connection, request.taskId())
+                                    .chain(earlier -> delivered(connection, earlier, request));
+                        }
+                        Uni<GenerationRow> shown = destination.primary() || !source.hasVariants()
+                                ? media.makePrimary(connection, source.id(), added.id())
+                                : Uni.createFrom().item(source);
+                        return shown.chain(() -> generations.addTask(connection, source.id(), request.taskId()))
+                                .chain(() -> generations.findInProject(connection, source.id(), source.projectId()))
+                                .map(generation -> new Outcome(generation, true));
+                    });
+        });
+    }
+
+    private Uni<Outcome> newGeneration(SqlConnection connection, GenerationFromTask request, UUID candidateBasedOn) {
+        Uni<UUID> basedOn = candidateBasedOn == null ? Uni.createFrom().nullItem()
+                : generations.findInProject(connection, candidateBasedOn, request.projectId())
+                        .map(found -> found == null ? null : found.id());
+        return basedOn.chain(lineage -> generations.insertFromTask(connection, request.projectId(), request.taskId(),
+                request.type(), request.url(), request.thumbnailUrl(), request.objectId(), request.metadata(), lineage))
                 .chain(inserted -> inserted != null
-                        ? linkToShot(connection, inserted, request).replaceWith(new Outcome(inserted, true))
-                        : existing(connection, request)));
+                        ? withOriginal(connection, inserted)
+                                .chain(generation -> linkToShot(connection, generation, request)
+                                        .replaceWith(new Outcome(generation, true)))
+                        : existing(connection, request));
+    }
+
+    /** The task's output is the new generation's original variant (primary), carrying the task id. */
+    private Uni<GenerationRow> withOriginal(SqlConnection connection, GenerationRow generation) {
+        return variants.insertFromTask(connection, new NewVariant(generation.id(), generation.projectId(),
+                generation.url(), generation.thumbnailUrl(), generation.objectId(), generation.params(),
+                VariantRow.ORIGINAL, null, false, null, null, null), generation.taskId())
+                .chain(original -> media.makePrimary(connection, generation.id(), original.id()));
     }
 
     private Uni<Outcome> existing(SqlConnection connection, GenerationFromTask request) {

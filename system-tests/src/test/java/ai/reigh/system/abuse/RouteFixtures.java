@@ -41,6 +41,8 @@ public final class RouteFixtures {
         IDS.put("/v1/shots/{shotId}", TenantWorld::shot);
         IDS.put("/v1/shots/{shotId}/generations/{linkId}", TenantWorld::link);
         IDS.put("/v1/generations/{id}", TenantWorld::generation);
+        IDS.put("/v1/generations/{generationId}", TenantWorld::generation);
+        IDS.put("/v1/generations/{generationId}/variants/{id}", RouteFixtures::primaryVariant);
         IDS.put("/v1/resources/{id}", TenantWorld::resource);
         IDS.put("/v1/me/tokens/{id}", TenantWorld::accessToken);
         IDS.put("/v1/training-data/batches/{id}", TenantWorld::batch);
@@ -63,6 +65,10 @@ public final class RouteFixtures {
         body("POST /v1/workers/tasks/{id}/fail", w -> map("lease_token", w.lease(), "error", "fixture", "retryable", true));
         body("POST /v1/workers/tasks/{id}/start", w -> map("lease_token", w.lease()));
         body("PATCH /v1/generations/{id}", w -> map("name", "renamed"));
+        body("POST /v1/generations/batch-get", w -> map("ids", List.of(w.generation())));
+        body("POST /v1/generations/variants/batch-get", w -> map("ids", List.of(primaryVariant(w))));
+        body("POST /v1/generations/{generationId}/variants", w -> map("url", "https://cdn.example.com/v.png"));
+        body("PATCH /v1/generations/{generationId}/variants/{id}", w -> map("starred", true));
         body("PATCH /v1/me", w -> map("name", "renamed"));
         body("POST /v1/me/tokens", w -> map("name", "fixture token"));
         body("POST /v1/projects", w -> map("name", "fixture project"));
@@ -98,6 +104,12 @@ public final class RouteFixtures {
     }
 
     private RouteFixtures() {
+    }
+
+    /** The world's generation's primary variant (its original, made with the upload). */
+    static String primaryVariant(TenantWorld world) {
+        return ai.reigh.common.testing.Api.as(world.token()).get("/v1/generations/" + world.generation()).then()
+                .statusCode(200).extract().path("primary_variant_id");
     }
 
     private static void body(String key, Function<TenantWorld, Map<String, Object>> fixture) {

@@ -107,6 +107,11 @@ class TenancyMatrixSystemTest {
                         .body(Map.of("generation_id", alice.generation())).post("/v1/shots/" + bob.shot() + "/generations")),
                 new Probe("generation from alice's object", Api.as(bobToken).body(Map.of("type", "video", "object_id",
                         alice.object())).post("/v1/projects/" + bob.project() + "/generations")),
+                new Probe("generation based on alice's generation", Api.as(bobToken).body(Map.of("type", "image",
+                        "url", "https://cdn.example.com/b.png", "based_on", alice.generation()))
+                        .post("/v1/projects/" + bob.project() + "/generations")),
+                new Probe("segment of alice's generation", Api.as(bobToken).body(Map.of("parent_generation_id",
+                        alice.generation())).patch("/v1/generations/" + bob.generation())),
                 new Probe("resource from alice's object", Api.as(bobToken).body(Map.of("type", "lora", "name", "x",
                         "object_id", alice.object())).post("/v1/resources")),
                 new Probe("training video from alice's object", Api.as(bobToken).body(Map.of("object_id", alice.object(),
@@ -132,6 +137,12 @@ class TenancyMatrixSystemTest {
             Api.as(bobToken).get("/v1/projects/" + bob.project() + "/generations?shot_id=" + shot).then().statusCode(200)
                     .body("items", org.hamcrest.Matchers.empty());
         }
+        // Batch reads answer the caller's rows only: alice's ids are simply absent, like unknown ones.
+        Api.as(bobToken).body(Map.of("ids", List.of(alice.generation()))).post("/v1/generations/batch-get").then()
+                .statusCode(200).body("items", org.hamcrest.Matchers.empty());
+        Api.as(bobToken).body(Map.of("ids", List.of(RouteFixtures.primaryVariant(alice))))
+                .post("/v1/generations/variants/batch-get").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
         // Heartbeats name tasks: another owner's task is simply not renewed (reported lost), never touched.
         Response heartbeat = Api.as(bob.workerToken()).body(Map.of("worker_id", "bob-heartbeat-" + UUID.randomUUID(),
                 "task_ids", List.of(alice.claimedTask()))).post("/v1/workers/heartbeat");
