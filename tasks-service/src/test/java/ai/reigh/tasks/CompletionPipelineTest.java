@@ -95,7 +95,7 @@ class CompletionPipelineTest {
         Fixtures.await("the generation and the spend", DELIVERY, () -> generations(taskId) == 1 && spends(taskId) == 1
                 && count("SELECT count(*) FROM task_outbox WHERE task_id = ? AND delivered_at IS NOT NULL", taskId) == 2);
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
-            List<Object> generation = sql.query("SELECT g.type, g.url, g.thumbnail_url, g.metadata ->> 'prompt',"
+            List<Object> generation = sql.query("SELECT g.type, g.url, g.thumbnail_url, g.params ->> 'prompt',"
                     + " sg.shot_id, sg.position FROM generations g JOIN shot_generations sg ON sg.generation_id = g.id"
                     + " WHERE g.task_id = ?", taskId).get(0);
             assertThat(generation).containsExactly("image", "https://cdn.test/fox.png", "https://cdn.test/fox-thumb.png",
@@ -105,6 +105,46 @@ class CompletionPipelineTest {
                     .toString()).isEqualTo("-0.050");
         }
         assertThat(completeTransitions(taskId)).isEqualTo(1);
+    }
+
+    /** A generation of the owner's project with its original variant as primary, as an upload leaves it. */
+    private static UUID generationWithOriginal(Fixtures.Owner owner, String url) {
+        try (SqlSession sql = SqlSession.as("reigh_projects").actingAsService()) {
+            UUID generation = (UUID) sql.value("INSERT INTO generations (project_id, type, url) VALUES (?, 'image', ?)"
+                    + " RETURNING id", owner.projectId(), url);
+            sql.update("WITH v AS (INSERT INTO generation_variants (generation_id, project_id, url, is_primary, variant_type)"
+                    + " VALUES (?, ?, ?, true, 'original') RETURNING id, generation_id)"
+                    + " UPDATE generations g SET primary_variant_id = v.id FROM v WHERE g.id = v.generation_id",
+                    generation, owner.projectId(), url);
+            return generation;
+        }
+    }
+
+    @Test
+    void anUpscaleOfAGenerationReplayedThreeTimesAddsOneVariantToIt() {
+        Fixtures.Owner owner = Fixtures.owner();
+        UUID source = generationWithOriginal(owner, "https://cdn.test/source.png");
+        String worker = owner.localWorker();
+        UUID taskId = Fixtures.createTask(owner, "single_image", Map.of("prompt", "sharper", "based_on",
+                source.toString(), "variant_type", "upscaled", "is_primary", true), List.of());
+        Fixtures.Claimed claimed = Fixtures.claimOne(worker, "upscaler");
+        var completion = body("lease_token", claimed.leaseToken(), "output_location", "https://cdn.test/source-2x.png",
+                "thumbnail_url", "https://cdn.test/source-2x-thumb.png");
+        for (int i = 0; i < 3; i++) {
+            Api.as(worker).body(completion).post("/v1/workers/tasks/" + taskId + "/complete").then().statusCode(200);
+        }
+        Fixtures.await("the variant and the spend", DELIVERY, () -> spends(taskId) == 1
+                && count("SELECT count(*) FROM task_outbox WHERE task_id = ? AND delivered_at IS NOT NULL", taskId) == 2);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.query("SELECT v.generation_id, v.variant_type, v.is_primary, v.url, v.params ->> 'prompt'"
+                    + " FROM generation_variants v WHERE v.task_id = ?", taskId)).containsExactly(List.of(source,
+                    "upscaled", true, "https://cdn.test/source-2x.png", "sharper"));
+            assertThat(sql.query("SELECT url, thumbnail_url, tasks @> ARRAY[?]::uuid[],"
+                    + " (SELECT count(*) FROM generation_variants WHERE generation_id = g.id)"
+                    + " FROM generations g WHERE id = ?", taskId, source)).containsExactly(List.of(
+                    "https://cdn.test/source-2x.png", "https://cdn.test/source-2x-thumb.png", true, 2L));
+        }
+        assertThat(generations(taskId)).as("no generation of its own").isZero();
     }
 
     @Test

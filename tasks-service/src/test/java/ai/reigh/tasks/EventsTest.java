@@ -105,15 +105,16 @@ class EventsTest {
             return null;
         }
 
-        Event nextNamed(String name) throws InterruptedException {
+        /** The next event whose name matches {@code names} (a regular expression: "a|b"). */
+        Event nextNamed(String names) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 Event event = received.poll(100, TimeUnit.MILLISECONDS);
-                if (event != null && event.name().equals(name)) {
+                if (event != null && event.name().matches(names)) {
                     return event;
                 }
             }
-            throw new AssertionError("no " + name + " event");
+            throw new AssertionError("no " + names + " event");
         }
 
         @Override
@@ -180,6 +181,54 @@ class EventsTest {
             Event generation = stream.nextNamed("generation.created");
             assertThat(generation.data().get("table").asText()).isEqualTo("generations");
             assertThat(generation.data().get("project_id").asText()).isEqualTo(owner.projectId().toString());
+        }
+    }
+
+    @Test
+    void variantChangesAndGenerationUpdatesCarryTheRowsTheOwnerSees() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        try (Stream stream = open(owner.token(), owner.projectId(), null);
+                ai.reigh.common.testing.SqlSession sql = ai.reigh.common.testing.SqlSession.as("reigh_projects")
+                        .actingAsUser(owner.userId())) {
+            UUID generation = (UUID) sql.value("INSERT INTO generations (project_id, type, url, params) VALUES (?, 'image',"
+                    + " 'https://cdn.test/a.png', '{\"prompt\": \"secret-ish params are not in events\"}') RETURNING id",
+                    owner.projectId());
+            Event created = stream.next("generation.created", generation);
+            assertThat(created.data().get("new").get("url").asText()).isEqualTo("https://cdn.test/a.png");
+            assertThat(created.data().get("new").has("params")).isFalse();
+            assertThat(created.data().has("old")).isFalse();
+
+            // One statement (one transaction): the database checks at commit that the generation shows its primary.
+            UUID variant = (UUID) sql.value("WITH v AS (INSERT INTO generation_variants (generation_id, project_id, url,"
+                    + " is_primary, variant_type) VALUES (?, ?, 'https://cdn.test/b.png', true, 'upscaled') RETURNING id)"
+                    + " UPDATE generations g SET url = 'https://cdn.test/b.png', primary_variant_id = v.id FROM v"
+                    + " WHERE g.id = ? RETURNING v.id", generation, owner.projectId(), generation);
+            Event added = stream.next("generation_variant.created", variant);
+            assertThat(added.data().get("table").asText()).isEqualTo("generation_variants");
+            assertThat(added.data().get("new").get("generation_id").asText()).isEqualTo(generation.toString());
+            assertThat(added.data().get("new").get("is_primary").asBoolean()).isTrue();
+            Event shown = stream.next("generation.updated", generation);
+            assertThat(shown.data().get("old").get("url").asText()).isEqualTo("https://cdn.test/a.png");
+            assertThat(shown.data().get("new").get("url").asText()).isEqualTo("https://cdn.test/b.png");
+            assertThat(shown.data().get("new").get("primary_variant_id").asText()).isEqualTo(variant.toString());
+
+            sql.update("UPDATE generation_variants SET starred = true WHERE id = ?", variant);
+            Event starred = stream.next("generation_variant.updated", variant);
+            assertThat(starred.data().get("old").get("starred").asBoolean()).isFalse();
+            assertThat(starred.data().get("new").get("starred").asBoolean()).isTrue();
+
+            sql.update("DELETE FROM generations WHERE id = ?", generation);
+            java.util.Map<String, Event> deletions = new java.util.HashMap<>();
+            while (deletions.size() < 2) {
+                Event next = stream.nextNamed("generation_variant.deleted|generation.deleted");
+                deletions.put(next.name(), next);
+            }
+            Event gone = deletions.get("generation_variant.deleted");
+            assertThat(gone.data().get("id").asText()).isEqualTo(variant.toString());
+            assertThat(gone.data().has("new")).isFalse();
+            assertThat(gone.data().get("old").get("generation_id").asText()).isEqualTo(generation.toString());
+            assertThat(deletions.get("generation.deleted").data().get("old").get("id").asText())
+                    .isEqualTo(generation.toString());
         }
     }
 

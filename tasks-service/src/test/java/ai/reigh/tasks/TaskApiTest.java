@@ -77,6 +77,11 @@ class TaskApiTest {
         Api.as(owner.token()).body(body("project_id", owner.projectId(), "task_type", "single_image", "params",
                 Map.of("shot_id", "not-a-uuid", "add_in_position", "yes"))).post("/v1/tasks").then().statusCode(400)
                 .body("errors.field", org.hamcrest.Matchers.hasItems("params.shot_id", "params.add_in_position"));
+        // The params that route a task's output onto a source generation (projects-service reads them).
+        Api.as(owner.token()).body(body("project_id", owner.projectId(), "task_type", "single_image", "params",
+                Map.of("based_on", "gen-1", "create_as_generation", "no", "is_primary", 1, "variant_type", "Up Scaled")))
+                .post("/v1/tasks").then().statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItems(
+                        "params.based_on", "params.create_as_generation", "params.is_primary", "params.variant_type"));
         Api.as(owner.token()).body(body("project_id", owner.projectId(), "task_type", "single_image", "params",
                 Map.of("blob", "x".repeat(70_000)))).post("/v1/tasks").then().statusCode(413)
                 .body("code", equalTo("payload_too_large"));

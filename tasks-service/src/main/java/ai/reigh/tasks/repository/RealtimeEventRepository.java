@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Reads of the realtime feed (the triggers write it) and its pruning. */
 @ApplicationScoped
 public class RealtimeEventRepository {
-    private static final String COLUMNS = "id, project_id, event, table_name, op, row_id, status";
+    private static final String COLUMNS = "id, project_id, event, table_name, op, row_id, status, new_row, old_row";
 
     static final String LATEST_ID = "SELECT coalesce(max(id), 0) AS id FROM realtime_events";
 
@@ -76,6 +76,7 @@ public class RealtimeEventRepository {
 
     static RealtimeEvent map(Row row) {
         return new RealtimeEvent(row.getLong("id"), row.getUUID("project_id"), row.getString("event"),
-                row.getString("table_name"), row.getString("op"), row.getUUID("row_id"), row.getString("status"));
+                row.getString("table_name"), row.getString("op"), row.getUUID("row_id"), row.getString("status"),
+                Rows.json(row, "new_row"), Rows.json(row, "old_row"));
     }
 }

@@ -33,10 +33,10 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 
 /**
- * {@code GET /v1/events?project_id=}: server-sent events of the project's tasks, generations and shot
- * links (owner only; 404 otherwise). Each event is named as in API.md, carries its id (resume with
- * Last-Event-ID) and {@code data: {table, op, id, project_id, status?}}; a comment line keeps idle
- * connections open every 15 s.
+ * {@code GET /v1/events?project_id=}: server-sent events of the project's tasks, generations, their
+ * variants and shot links (owner only; 404 otherwise). Each event is named as in API.md, carries its
+ * id (resume with Last-Event-ID) and {@code data: {table, op, id, project_id, status?, new?, old?}};
+ * a comment line keeps idle connections open every 15 s.
  *
  * <p>Blocking on purpose, for the few milliseconds of the ownership check and the backlog read:
  * once a server-sent event stream starts its status is 200, so a 404 must be decided before.
@@ -102,6 +102,14 @@ public class EventResource {
         data.put("project_id", event.projectId());
         if (event.status() != null) {
             data.put("status", event.status());
+        }
+        // The row after (and before) the change, as the project's owner may see it; see README
+        // "Realtime events" for which columns, and what a client refetches instead.
+        if (event.newRow() != null) {
+            data.put("new", event.newRow());
+        }
+        if (event.oldRow() != null) {
+            data.put("old", event.oldRow());
         }
         try {
             return sse.newEventBuilder().id(Long.toString(event.id())).name(event.event())

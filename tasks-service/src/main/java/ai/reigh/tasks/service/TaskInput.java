@@ -14,13 +14,17 @@ import ai.reigh.common.net.FetchableUrls;
 
 /**
  * The checks of task inputs that Bean Validation cannot express: document sizes, and the params the
- * platform itself reads (the generation pipeline reads {@code shot_id}, {@code add_in_position} and
- * {@code skip_generation}; the claim reads {@code model_name}), which must have the right type now
+ * platform itself reads (the generation pipeline reads {@code shot_id}, {@code add_in_position},
+ * {@code skip_generation}, and for a variant of a source generation {@code based_on},
+ * {@code create_as_generation}, {@code is_primary} and {@code variant_type}; the claim reads
+ * {@code model_name}), which must have the right type now
  * rather than break a delivery later; and URLs in params, which workers fetch, must not point into a
  * private network.
  */
 final class TaskInput {
     static final int MAX_DEPENDENCIES = 50;
+    /** The label of a variant (projects-service's generation_variants.variant_type). */
+    private static final java.util.regex.Pattern VARIANT_TYPE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,49}");
 
     private TaskInput() {
     }
@@ -39,6 +43,17 @@ final class TaskInput {
         }
         requireBooleanOrNull(params, "add_in_position", errors);
         requireBooleanOrNull(params, "skip_generation", errors);
+        JsonNode basedOn = params.get("based_on");
+        if (basedOn != null && !basedOn.isNull() && !(basedOn.isTextual() && isUuid(basedOn.asText()))) {
+            errors.add(new FieldError("params.based_on", "must be a generation id (UUID) or null"));
+        }
+        requireBooleanOrNull(params, "create_as_generation", errors);
+        requireBooleanOrNull(params, "is_primary", errors);
+        JsonNode variantType = params.get("variant_type");
+        if (variantType != null && !variantType.isNull()
+                && !(variantType.isTextual() && VARIANT_TYPE.matcher(variantType.asText()).matches())) {
+            errors.add(new FieldError("params.variant_type", "must be 1-50 of a-z, 0-9, _ and -, or null"));
+        }
         JsonNode model = params.get("model_name");
         if (model != null && !model.isNull() && !(model.isTextual() && model.asText().length() <= 200)) {
             errors.add(new FieldError("params.model_name", "must be a string of at most 200 characters"));
