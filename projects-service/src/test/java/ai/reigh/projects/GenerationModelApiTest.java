@@ -110,6 +110,8 @@ class GenerationModelApiTest {
         String link = Fixtures.linkId(user, shot, source, 0);
         Api.as(user.token()).body(Map.of("pair_shot_generation_id", link)).patch("/v1/generations/" + child).then()
                 .statusCode(200).body("pair_shot_generation_id", equalTo(link));
+        Api.as(user.token()).queryParam("parent_generation_id", parent).queryParam("pair_shot_generation_id", link)
+                .get("/v1/projects/" + project + "/generations").then().body("items.id", contains(child));
         String otherShot = Fixtures.shot(user, otherProject, "T");
         String otherLink = Fixtures.linkId(user, otherShot, elsewhere, 0);
         Api.as(user.token()).body(Map.of("pair_shot_generation_id", otherLink)).patch("/v1/generations/" + child)
@@ -178,6 +180,12 @@ class GenerationModelApiTest {
         Api.as(user.token()).queryParam("q", "n_w").get(path).then().body("items.id", contains(percent));
         Api.as(user.token()).queryParam("q", "%").get(path).then().body("items.id", contains(percent));
         Api.as(user.token()).queryParam("tool_type", "edit-images").get(path).then().body("items.id", contains(percent));
+        Api.as(user.token()).queryParam("tool_type", "edit-images,travel-between-images").get(path).then()
+                .body("items.id", contains(nested, percent));
+        Api.as(user.token()).queryParam("has_based_on", "true").get(path).then().body("items.id", contains(derived));
+        Api.as(user.token()).queryParam("child_order", "0").get(path).then().body("items.id", contains(child));
+        Api.as(user.token()).queryParam("sort", "oldest").queryParam("limit", 2).get(path).then()
+                .body("items.id", contains(fox, percent));
         Api.as(user.token()).queryParam("is_child", "true").get(path).then().body("items.id", contains(child));
         Api.as(user.token()).queryParam("is_child", "false").get(path).then().body("items.id", not(hasItem(child)));
         Api.as(user.token()).queryParam("parent_generation_id", parent).get(path).then().body("items.id", contains(child));
@@ -206,7 +214,9 @@ class GenerationModelApiTest {
                 .body("total", equalTo(7));
         for (String[] bad : new String[][] { { "q", " " }, { "q", "x".repeat(201) }, { "is_child", "yes" },
                 { "has_url", "1" }, { "task_id", "abc" }, { "parent_generation_id", "1" }, { "include_total", "1" },
-                { "tool_type", "t".repeat(101) }, { "in_shot", "maybe" } }) {
+                { "tool_type", "t".repeat(101) }, { "tool_type", "a,b,c,d,e,f,g,h,i,j,k" }, { "in_shot", "maybe" },
+                { "child_order", "-1" }, { "child_order", "1.5" }, { "sort", "random" }, { "has_based_on", "x" },
+                { "pair_shot_generation_id", "x" } }) {
             Api.as(user.token()).queryParam(bad[0], bad[1]).get(path).then().statusCode(400)
                     .body("errors[0].field", equalTo(bad[0]));
         }

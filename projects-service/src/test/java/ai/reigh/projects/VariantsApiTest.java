@@ -261,6 +261,15 @@ class VariantsApiTest {
         Api.as(user.token()).queryParam("variant_type", "upscaled").queryParam("include_total", "true").get(path)
                 .then().body("items.id", contains(up)).body("total", equalTo(1));
         Api.as(other.token()).get(path).then().statusCode(404);
+        Api.as(user.token()).queryParam("type", "video").get(path).then().body("items", empty());
+        Api.as(user.token()).queryParam("sort", "oldest").queryParam("variant_type", "upscaled,magic_edit").get(path)
+                .then().body("items.id", contains(up, edit));
+        String child = variant(user, g2, Map.of("params", Map.of("parent_variant_id", edit)));
+        Api.as(user.token()).queryParam("parents_only", "true").get(path).then().body("items.id",
+                org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(child))).body("items", hasSize(4));
+        String upUrl = Api.as(user.token()).get("/v1/generations/" + g1 + "/variants/" + up).then().extract().path("url");
+        Api.as(user.token()).body(Map.of("urls", List.of(upUrl))).post("/v1/generations/variants/batch-get").then()
+                .statusCode(200).body("items.id", contains(up));
 
         Api.as(user.token()).body(Map.of("ids", List.of(up, edit, UUID.randomUUID().toString())))
                 .post("/v1/generations/variants/batch-get").then().statusCode(200)

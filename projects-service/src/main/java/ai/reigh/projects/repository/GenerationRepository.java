@@ -86,7 +86,7 @@ public class GenerationRepository {
             + " AND ($3::boolean IS NULL OR g.starred = $3)"
             + " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM shot_generations sg"
             + "   WHERE sg.generation_id = g.id AND sg.shot_id = $4 AND (NOT $5::boolean OR sg.position IS NULL)))"
-            + " AND ($6::text IS NULL OR g.params ->> 'tool_type' = $6)"
+            + " AND ($6::text[] IS NULL OR g.params ->> 'tool_type' = ANY($6::text[]))"
             + " AND ($7::text IS NULL OR reigh_generation_prompt(g.params) ILIKE $7)"
             + " AND ($8::boolean IS NULL OR g.is_child = $8)"
             + " AND ($9::uuid IS NULL OR g.parent_generation_id = $9)"
@@ -94,10 +94,17 @@ public class GenerationRepository {
             + " AND ($11::text IS NULL OR g.url = $11)"
             + " AND ($12::boolean IS NULL OR (g.url IS NOT NULL) = $12)"
             + " AND ($13::uuid IS NULL OR g.tasks @> ARRAY[$13::uuid])"
-            + " AND ($14::boolean IS NULL OR EXISTS (SELECT 1 FROM shot_generations sa WHERE sa.generation_id = g.id) = $14)";
+            + " AND ($14::boolean IS NULL OR EXISTS (SELECT 1 FROM shot_generations sa WHERE sa.generation_id = g.id) = $14)"
+            + " AND ($15::boolean IS NULL OR (g.based_on IS NOT NULL) = $15)"
+            + " AND ($16::uuid IS NULL OR g.pair_shot_generation_id = $16)"
+            + " AND ($17::integer IS NULL OR g.child_order = $17)";
+    static final int FILTER_COUNT = 17;
     static final String PAGE_IN_PROJECT = "SELECT " + COLUMNS + " FROM generations g" + FILTERS
-            + " AND ($15::timestamptz IS NULL OR (g.created_at, g.id) < ($15, $16))"
-            + " ORDER BY g.created_at DESC, g.id DESC LIMIT $17";
+            + " AND ($18::timestamptz IS NULL OR (g.created_at, g.id) < ($18, $19))"
+            + " ORDER BY g.created_at DESC, g.id DESC LIMIT $20";
+    static final String PAGE_IN_PROJECT_OLDEST_FIRST = "SELECT " + COLUMNS + " FROM generations g" + FILTERS
+            + " AND ($18::timestamptz IS NULL OR (g.created_at, g.id) > ($18, $19))"
+            + " ORDER BY g.created_at, g.id LIMIT $20";
     static final String COUNT_IN_PROJECT = "SELECT count(*) FROM generations g" + FILTERS;
 
     static final String UPDATE = "UPDATE generations g SET name = $2, starred = $3, metadata = $4, params = $5, url = $6,"
@@ -208,11 +215,12 @@ public class GenerationRepository {
 
     public Uni<List<GenerationRow>> pageInProject(SqlConnection connection, UUID projectId, GenerationFilter filter,
             PageRequest page) {
-        Object[] values = Arrays.copyOf(filterValues(projectId, filter), 17);
-        values[14] = page.afterCreatedAt();
-        values[15] = page.afterId();
-        values[16] = page.fetchSize();
-        return connection.preparedQuery(PAGE_IN_PROJECT).execute(Sql.params(values))
+        Object[] values = Arrays.copyOf(filterValues(projectId, filter), FILTER_COUNT + 3);
+        values[FILTER_COUNT] = page.afterCreatedAt();
+        values[FILTER_COUNT + 1] = page.afterId();
+        values[FILTER_COUNT + 2] = page.fetchSize();
+        return connection.preparedQuery(filter.oldestFirst() ? PAGE_IN_PROJECT_OLDEST_FIRST : PAGE_IN_PROJECT)
+                .execute(Sql.params(values))
                 .map(rows -> Rows.map(rows, GenerationRepository::map));
     }
 
@@ -223,9 +231,9 @@ public class GenerationRepository {
 
     private static Object[] filterValues(UUID projectId, GenerationFilter filter) {
         return new Object[] { projectId, filter.type(), filter.starred(), filter.shotId(),
-                filter.onlyUnpositionedInShot(), filter.toolType(), filter.promptPattern(), filter.isChild(),
+                filter.onlyUnpositionedInShot(), filter.toolTypes(), filter.promptPattern(), filter.isChild(),
                 filter.parentGenerationId(), filter.basedOn(), filter.url(), filter.hasUrl(), filter.taskId(),
-                filter.inAnyShot() };
+                filter.inAnyShot(), filter.hasBasedOn(), filter.pairShotGenerationId(), filter.childOrder() };
     }
 
     public Uni<GenerationRow> update(SqlConnection connection, UUID id, GenerationChange change) {

@@ -50,6 +50,10 @@ public class VariantRepository {
     static final String FIND_MANY_OWNED = "SELECT " + COLUMNS + " FROM generation_variants v"
             + " JOIN projects p ON p.id = v.project_id WHERE p.user_id = $1 AND v.id = ANY($2::uuid[])"
             + " ORDER BY v.created_at DESC, v.id DESC";
+    /** Joined to the list, one hash-index probe per URL (a hash index cannot serve {@code = ANY}). */
+    static final String FIND_MANY_OWNED_BY_URL = "SELECT " + COLUMNS + " FROM unnest($2::text[]) AS wanted(url)"
+            + " JOIN generation_variants v ON v.url = wanted.url JOIN projects p ON p.id = v.project_id"
+            + " WHERE p.user_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $3";
     static final String GENERATION_FILTERS = " WHERE v.generation_id = $1"
             + " AND ($2::text[] IS NULL OR v.variant_type = ANY($2::text[]))"
             + " AND ($3::boolean IS NULL OR v.is_primary = $3)"
@@ -58,10 +62,15 @@ public class VariantRepository {
             + KEYSET.formatted(5, 6, 7);
     static final String COUNT_IN_GENERATION = "SELECT count(*) FROM generation_variants v" + GENERATION_FILTERS;
     static final String PROJECT_FILTERS = " WHERE v.project_id = $1"
-            + " AND ($2::text IS NULL OR v.params ->> 'tool_type' = $2)"
-            + " AND ($3::text[] IS NULL OR v.variant_type = ANY($3::text[]))";
+            + " AND ($2::text[] IS NULL OR v.params ->> 'tool_type' = ANY($2::text[]))"
+            + " AND ($3::text[] IS NULL OR v.variant_type = ANY($3::text[]))"
+            + " AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM generations vg WHERE vg.id = v.generation_id AND vg.type = $4))"
+            + " AND (NOT $5::boolean OR v.params ->> 'parent_variant_id' IS NULL)";
     static final String PAGE_IN_PROJECT = "SELECT " + COLUMNS + " FROM generation_variants v" + PROJECT_FILTERS
-            + KEYSET.formatted(4, 5, 6);
+            + KEYSET.formatted(6, 7, 8);
+    static final String PAGE_IN_PROJECT_OLDEST_FIRST = "SELECT " + COLUMNS + " FROM generation_variants v"
+            + PROJECT_FILTERS + " AND ($6::timestamptz IS NULL OR (v.created_at, v.id) > ($6, $7))"
+            + " ORDER BY v.created_at, v.id LIMIT $8";
     static final String COUNT_IN_PROJECT = "SELECT count(*) FROM generation_variants v" + PROJECT_FILTERS;
     static final String COUNT_ALL_IN_GENERATION = "SELECT count(*) FROM generation_variants WHERE generation_id = $1";
     /** The first of a primary switch: no other variant of the generation stays primary. */
@@ -168,16 +177,23 @@ public class VariantRepository {
                 .map(Sql::firstLong);
     }
 
-    public Uni<List<VariantRow>> pageInProject(SqlConnection connection, UUID projectId, String toolType,
-            String[] variantTypes, PageRequest page) {
-        return connection.preparedQuery(PAGE_IN_PROJECT)
-                .execute(Sql.params(projectId, toolType, variantTypes, page.afterCreatedAt(), page.afterId(),
-                        page.fetchSize()))
+    public Uni<List<VariantRow>> findManyOwnedByUrl(SqlConnection connection, UUID userId, String[] urls, int limit) {
+        return connection.preparedQuery(FIND_MANY_OWNED_BY_URL).execute(Sql.params(userId, urls, limit))
                 .map(rows -> Rows.map(rows, VariantRepository::map));
     }
 
-    public Uni<Long> countInProject(SqlConnection connection, UUID projectId, String toolType, String[] variantTypes) {
-        return connection.preparedQuery(COUNT_IN_PROJECT).execute(Sql.params(projectId, toolType, variantTypes))
+    public Uni<List<VariantRow>> pageInProject(SqlConnection connection, UUID projectId, ProjectVariantFilter filter,
+            PageRequest page) {
+        return connection.preparedQuery(filter.oldestFirst() ? PAGE_IN_PROJECT_OLDEST_FIRST : PAGE_IN_PROJECT)
+                .execute(Sql.params(projectId, filter.toolTypes(), filter.variantTypes(), filter.type(),
+                        filter.parentsOnly(), page.afterCreatedAt(), page.afterId(), page.fetchSize()))
+                .map(rows -> Rows.map(rows, VariantRepository::map));
+    }
+
+    public Uni<Long> countInProject(SqlConnection connection, UUID projectId, ProjectVariantFilter filter) {
+        return connection.preparedQuery(COUNT_IN_PROJECT)
+                .execute(Sql.params(projectId, filter.toolTypes(), filter.variantTypes(), filter.type(),
+                        filter.parentsOnly()))
                 .map(Sql::firstLong);
     }
 
@@ -241,6 +257,14 @@ public class VariantRepository {
     public record NewVariant(UUID generationId, UUID projectId, String url, String thumbnailUrl, UUID objectId,
             JsonNode params, String variantType, String name, boolean starred, java.time.Instant viewedAt,
             String idempotencyKey, String requestHash) {
+    }
+
+    /**
+     * Filters of a project's variant list; null means any. {@code type}: the generation's media type;
+     * {@code parentsOnly}: not made from another variant (no {@code params.parent_variant_id}).
+     */
+    public record ProjectVariantFilter(String[] toolTypes, String[] variantTypes, String type, boolean parentsOnly,
+            boolean oldestFirst) {
     }
 
     /** Filters of a generation's variant list; null means any. */

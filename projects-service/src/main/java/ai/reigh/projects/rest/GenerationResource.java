@@ -64,9 +64,10 @@ public class GenerationResource {
     @POST
     @Path("/variants/batch-get")
     @Operation(summary = "Several variants of the caller's generations at once",
-            description = "{ids: [..≤200]} → {items, next_cursor: null}, newest first; others' ids are simply absent.")
+            description = "{ids: [..≤200]} or {urls: [..≤200]} (exactly one) → {items, next_cursor: null}, newest first;"
+                    + " others' ids are simply absent. By URL (which generation shows this output?), at most 1000 items.")
     public Uni<Page<VariantView>> variantsBatchGet(@Valid @NotNull VariantBatchGet body) {
-        return variants.batchGet(caller.get(), body.ids())
+        return variants.batchGet(caller.get(), body.ids(), body.urls())
                 .map(rows -> new Page<>(rows.stream().map(VariantView::of).toList(), null));
     }
 

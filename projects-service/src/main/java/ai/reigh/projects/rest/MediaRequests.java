@@ -44,6 +44,8 @@ public final class MediaRequests {
             @Size(min = 1, max = GenerationService.MAX_BATCH) List<@NotNull @Size(min = 1, max = 2048) String> urls) {
     }
 
-    public record VariantBatchGet(@NotNull @Size(min = 1, max = GenerationService.MAX_BATCH) List<@NotNull UUID> ids) {
+    /** Exactly one of {@code ids} and {@code urls}, each at most 200 entries. */
+    public record VariantBatchGet(@Size(min = 1, max = GenerationService.MAX_BATCH) List<@NotNull UUID> ids,
+            @Size(min = 1, max = GenerationService.MAX_BATCH) List<@NotNull @Size(min = 1, max = 2048) String> urls) {
     }
 }

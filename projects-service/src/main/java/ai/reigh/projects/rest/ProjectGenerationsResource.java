@@ -35,10 +35,9 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed(Roles.USER)
 @Tag(name = "generations")
 public class ProjectGenerationsResource {
-    private static final Set<String> TYPES = Set.of("image", "video");
+    static final Set<String> TYPES = Set.of("image", "video");
     /** Longest prompt text a search may name. */
     static final int MAX_SEARCH_LENGTH = 200;
-    static final int MAX_TOOL_TYPE_LENGTH = 100;
 
     private final GenerationService generations;
     private final CurrentCaller caller;
@@ -73,18 +72,22 @@ public class ProjectGenerationsResource {
     @GET
     @Operation(summary = "The project's generations, newest first",
             description = "Cursor pages (?limit=1..200&cursor=); ?include_total=true adds total (every match, whatever"
-                    + " the page). Filters (all optional, combined with AND): type=image|video, starred, shot_id,"
-                    + " unpositioned=true (with shot_id), in_shot=true|false (linked to any shot / to none),"
-                    + " tool_type (params.tool_type), q (1-200 characters found anywhere in the prompt, case-insensitive),"
-                    + " is_child=true|false (false: top-level only), parent_generation_id, based_on, url (exact),"
-                    + " has_url=true|false (false: placeholders), task_id (among the producing tasks).")
+                    + " the page); sort=newest (default) or oldest. Filters (all optional, combined with AND):"
+                    + " type=image|video, starred, shot_id, unpositioned=true (with shot_id), in_shot=true|false (linked"
+                    + " to any shot / to none), tool_type=a,b (params.tool_type, ≤10 values), q (1-200 characters found"
+                    + " anywhere in the prompt, case-insensitive), is_child=true|false (false: top-level only),"
+                    + " parent_generation_id, child_order, pair_shot_generation_id, based_on, has_based_on=true|false,"
+                    + " url (exact), has_url=true|false (false: placeholders), task_id (among the producing tasks).")
     public Uni<Page<GenerationView>> list(@PathParam("projectId") UUID projectId, @QueryParam("type") String type,
             @QueryParam("starred") String starred, @QueryParam("shot_id") String shotId,
             @QueryParam("unpositioned") String unpositioned, @QueryParam("in_shot") String inShot,
             @QueryParam("tool_type") String toolType, @QueryParam("q") String search,
             @QueryParam("is_child") String isChild, @QueryParam("parent_generation_id") String parentGenerationId,
             @QueryParam("based_on") String basedOn, @QueryParam("url") String url, @QueryParam("has_url") String hasUrl,
-            @QueryParam("task_id") String taskId, @QueryParam("limit") String limit,
+            @QueryParam("task_id") String taskId, @QueryParam("has_based_on") String hasBasedOn,
+            @QueryParam("pair_shot_generation_id") String pairShotGenerationId,
+            @QueryParam("child_order") String childOrder, @QueryParam("sort") String sort,
+            @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @QueryParam("include_total") String includeTotal) {
         UUID shot = QueryParams.uuid("shot_id", shotId);
         boolean onlyUnpositioned = Boolean.TRUE.equals(QueryParams.bool("unpositioned", unpositioned));
@@ -93,12 +96,14 @@ public class ProjectGenerationsResource {
         }
         GenerationFilter filter = new GenerationFilter(QueryParams.oneOf("type", type, TYPES),
                 QueryParams.bool("starred", starred), shot, onlyUnpositioned,
-                QueryParams.text("tool_type", toolType, MAX_TOOL_TYPE_LENGTH),
+                QueryParams.toolTypes(toolType),
                 QueryParams.containing(QueryParams.text("q", search, MAX_SEARCH_LENGTH)),
                 QueryParams.bool("is_child", isChild), QueryParams.uuid("parent_generation_id", parentGenerationId),
                 QueryParams.uuid("based_on", basedOn), QueryParams.text("url", url, 2048),
                 QueryParams.bool("has_url", hasUrl), QueryParams.uuid("task_id", taskId),
-                QueryParams.bool("in_shot", inShot));
+                QueryParams.bool("in_shot", inShot), QueryParams.bool("has_based_on", hasBasedOn),
+                QueryParams.uuid("pair_shot_generation_id", pairShotGenerationId),
+                QueryParams.integer("child_order", childOrder, 0, Requests.CHILD_ORDER_MAX), QueryParams.oldestFirst(sort));
         return generations.page(caller.get(), projectId, filter, PageRequest.fromQuery(limit, cursor, includeTotal))
                 .map(page -> page.map(GenerationView::of));
     }

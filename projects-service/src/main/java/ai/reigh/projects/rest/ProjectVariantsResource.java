@@ -15,6 +15,7 @@ import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
+import ai.reigh.projects.repository.VariantRepository.ProjectVariantFilter;
 import ai.reigh.projects.service.VariantService;
 import io.smallrye.mutiny.Uni;
 
@@ -33,13 +34,19 @@ public class ProjectVariantsResource {
 
     @GET
     @Operation(summary = "The project's variants, newest first",
-            description = "Cursor pages (?limit=1..200&cursor=), ?include_total=true adds total. Filters:"
-                    + " tool_type (params.tool_type, ≤100 characters), variant_type=a,b (≤20).")
+            description = "Cursor pages (?limit=1..200&cursor=), ?include_total=true adds total; sort=newest|oldest."
+                    + " Filters: tool_type=a,b (params.tool_type, ≤10 values), variant_type=a,b (≤20),"
+                    + " type=image|video (the generation's), parents_only=true (no params.parent_variant_id).")
     public Uni<Page<VariantView>> list(@PathParam("projectId") UUID projectId, @QueryParam("tool_type") String toolType,
-            @QueryParam("variant_type") String variantType, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor, @QueryParam("include_total") String includeTotal) {
-        return variants.pageInProject(caller.get(), projectId, QueryParams.text("tool_type", toolType, 100),
+            @QueryParam("variant_type") String variantType, @QueryParam("type") String type,
+            @QueryParam("parents_only") String parentsOnly, @QueryParam("sort") String sort,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @QueryParam("include_total") String includeTotal) {
+        ProjectVariantFilter filter = new ProjectVariantFilter(QueryParams.toolTypes(toolType),
                 QueryParams.list("variant_type", variantType, VariantResource.MAX_VARIANT_TYPES, VariantResource.VARIANT_TYPE),
-                PageRequest.fromQuery(limit, cursor, includeTotal)).map(page -> page.map(VariantView::of));
+                QueryParams.oneOf("type", type, ProjectGenerationsResource.TYPES),
+                Boolean.TRUE.equals(QueryParams.bool("parents_only", parentsOnly)), QueryParams.oldestFirst(sort));
+        return variants.pageInProject(caller.get(), projectId, filter, PageRequest.fromQuery(limit, cursor, includeTotal))
+                .map(page -> page.map(VariantView::of));
     }
 }

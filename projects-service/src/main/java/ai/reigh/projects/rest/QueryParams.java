@@ -13,6 +13,9 @@ import ai.reigh.common.page.Page;
  * names the parameter.
  */
 final class QueryParams {
+    /** A tool type as the web app names them: "image-generation", "travel-between-images", ... */
+    private static final java.util.regex.Pattern TOOL_TYPE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
+
     private QueryParams() {
     }
 
@@ -40,6 +43,20 @@ final class QueryParams {
             // answered below
         }
         throw ProblemException.validation(name, "must be a UUID");
+    }
+
+    /** A whole number in [min, max], or absent. */
+    static Integer integer(String name, String value, int min, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (!value.isEmpty() && value.length() <= 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return (int) number;
+            }
+        }
+        throw ProblemException.validation(name, "must be an integer between " + min + " and " + max);
     }
 
     static String oneOf(String name, String value, Set<String> allowed) {
@@ -78,6 +95,16 @@ final class QueryParams {
                     + pattern.pattern());
         }
         return items;
+    }
+
+    /** {@code tool_type=a,b}: up to 10 tool types of at most 100 characters each. */
+    static String[] toolTypes(String value) {
+        return list("tool_type", value == null || value.isEmpty() ? null : value, 10, TOOL_TYPE);
+    }
+
+    /** {@code sort=newest} (the default) or {@code oldest}. */
+    static boolean oldestFirst(String value) {
+        return "oldest".equals(oneOf("sort", value, Set.of("newest", "oldest")));
     }
 
     /** An ILIKE pattern that finds {@code text} anywhere, its own % _ and \\ taken literally. */

@@ -25,6 +25,7 @@ import ai.reigh.projects.repository.GenerationRow;
 import ai.reigh.projects.repository.ProjectRepository;
 import ai.reigh.projects.repository.VariantRepository;
 import ai.reigh.projects.repository.VariantRepository.NewVariant;
+import ai.reigh.projects.repository.VariantRepository.ProjectVariantFilter;
 import ai.reigh.projects.repository.VariantRepository.VariantFilter;
 import ai.reigh.projects.repository.VariantRow;
 import io.smallrye.mutiny.Uni;
@@ -75,22 +76,31 @@ public class VariantService {
                         : variants.countInGeneration(connection, generationId, filter).map(result::withTotal)));
     }
 
-    /** Every variant of the project's generations, newest first ({@code tool_type} of their params). */
-    public Uni<Page<VariantRow>> pageInProject(Caller caller, UUID projectId, String toolType, String[] variantTypes,
+    /** Every variant of the project's generations, newest (or oldest) first. */
+    public Uni<Page<VariantRow>> pageInProject(Caller caller, UUID projectId, ProjectVariantFilter filter,
             PageRequest page) {
         return db.inTransaction(caller.asUser(), connection -> projects
                 .findOwned(connection, projectId, caller.requireUserId()).map(ProjectService::found)
-                .chain(() -> variants.pageInProject(connection, projectId, toolType, variantTypes, page))
+                .chain(() -> variants.pageInProject(connection, projectId, filter, page))
                 .map(rows -> Page.of(rows, page, VariantRow::createdAt, VariantRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
-                        : variants.countInProject(connection, projectId, toolType, variantTypes).map(result::withTotal)));
+                        : variants.countInProject(connection, projectId, filter).map(result::withTotal)));
     }
 
-    /** The caller's variants among {@code ids}, newest first; others are simply absent. */
-    public Uni<List<VariantRow>> batchGet(Caller caller, List<UUID> ids) {
+    /**
+     * The caller's variants among {@code ids}, or showing one of {@code urls}, newest first; others are
+     * simply absent (by URL at most {@link GenerationService#MAX_BATCH_BY_URL_RESULTS}).
+     */
+    public Uni<List<VariantRow>> batchGet(Caller caller, List<UUID> ids, List<String> urls) {
+        if ((ids == null) == (urls == null)) {
+            throw ProblemException.validation(List.of(new FieldError("ids", "give exactly one of ids and urls"),
+                    new FieldError("urls", "give exactly one of ids and urls")));
+        }
         UUID me = caller.requireUserId();
-        return db.inTransaction(caller.asUser(),
-                connection -> variants.findManyOwned(connection, me, ids.stream().distinct().toArray(UUID[]::new)));
+        return db.inTransaction(caller.asUser(), connection -> ids != null
+                ? variants.findManyOwned(connection, me, ids.stream().distinct().toArray(UUID[]::new))
+                : variants.findManyOwnedByUrl(connection, me, urls.stream().distinct().toArray(String[]::new),
+                        GenerationService.MAX_BATCH_BY_URL_RESULTS));
     }
 
     public Uni<VariantRow> get(Caller caller, UUID generationId, UUID id) {
