@@ -39,6 +39,11 @@ public final class DemoReport {
                 long fromTasks = items(api, "/v1/projects/" + id + "/generations?limit=200").stream()
                         .filter(g -> g.hasNonNull("task_id")).count();
                 out.printf("    generations made by tasks: %d%n", fromTasks);
+                // A task that names a source generation (based_on) adds a variant to it instead.
+                List<JsonNode> variants = items(api, "/v1/projects/" + id + "/variants?limit=200");
+                long addedByTasks = variants.stream()
+                        .filter(v -> v.hasNonNull("task_id") && !"original".equals(v.path("variant_type").asText())).count();
+                out.printf("    variants: %d (%d added by tasks to existing generations)%n", variants.size(), addedByTasks);
                 for (JsonNode shot : items(api, "/v1/projects/" + id + "/shots")) {
                     List<JsonNode> links = items(api, "/v1/shots/" + shot.get("id").asText() + "/generations");
                     long positioned = links.stream().filter(l -> l.hasNonNull("position")).count();

@@ -16,7 +16,8 @@ import ai.reigh.devtools.worker.OutputGenerator;
 
 /**
  * Realistic demo data, made through the public API only (as the web app would): two users with
- * credits, projects with shots, positioned and unpositioned generations, public and private LoRAs, a
+ * credits, projects with shots, positioned and unpositioned generations, variants (an upscale, an edit
+ * made primary, a queued upscale task that adds one) and a derived generation, public and private LoRAs, a
  * training-data batch with a video and segments, and queued tasks of several types including a
  * dependency chain. Idempotent: every create either finds its row by name first or carries an
  * idempotency key, so seeding twice changes nothing.
@@ -54,6 +55,7 @@ public final class Seeder {
         link(alice, opening, frame2, 1);
         link(alice, opening, frame3, null);
         link(alice, harbour, frame4, 0);
+        seedVariants(alice, film, frame1, frame2);
 
         String teaser = project(bob, "Product teaser", "1:1");
         String hero = shot(bob, teaser, "Hero shot");
@@ -84,6 +86,9 @@ public final class Seeder {
         task(bob, teaser, "single_image", "seed-hero-2", Map.of("prompt", "the bottle, backlit",
                 "shot_id", hero, "resolution", "512x512", "model_name", "flux-dev"), List.of());
         task(bob, teaser, "qwen_image", "seed-hero-api", Map.of("prompt", "the bottle on a beach"), List.of());
+        // Its output becomes a variant of the moodboard still (not a generation of its own) when a worker runs it.
+        task(alice, film, "image_upscale", "seed-moodboard-upscale", Map.of("resolution", "2x", "based_on", frame3,
+                "variant_type", "upscaled", "model_name", "esrgan"), List.of());
 
         out.println(made.isEmpty() ? "The demo data is already there; nothing added."
                 : "Seeded: " + String.join(", ", made));
@@ -117,6 +122,41 @@ public final class Seeder {
                 item -> name.equals(item.path("name").asText()) || name.equals(item.path("metadata").path("name").asText()),
                 Map.of("type", "image", "url", url, "metadata", Map.of("name", name, "source", "demo seed")),
                 "generation " + name, created -> user.patch("/v1/generations/" + created, Map.of("name", name)).expect(200));
+    }
+
+    /**
+     * The media model: reference frame 1 gets an upscale and an edit (the edit made primary, so the
+     * frame shows it), and a new generation is based on reference frame 2. Variants carry idempotency
+     * keys; the primary switch and the derived generation are looked up first.
+     */
+    private void seedVariants(PlatformClient user, String projectId, String frame1, String frame2) {
+        String variants = "/v1/generations/" + frame1 + "/variants";
+        variant(user, variants, "seed-frame1-upscaled", Map.of("url", "https://picsum.photos/seed/reigh-1/2048/1152",
+                "thumbnail_url", "https://picsum.photos/seed/reigh-1/256/144", "variant_type", "upscaled",
+                "name", "2x upscale", "params", Map.of("tool_type", "image-upscale", "scale", 2)));
+        String edit = variant(user, variants, "seed-frame1-edit", Map.of("url",
+                "https://picsum.photos/seed/reigh-1-edit/1024/576", "variant_type", "magic_edit", "name", "Warmer light",
+                "params", Map.of("tool_type", "edit-images", "prompt", "warmer evening light")));
+        JsonNode frame = user.get("/v1/generations/" + frame1).expect(200).body();
+        if (!edit.equals(frame.path("primary_variant_id").asText())) {
+            user.post(variants + "/" + edit + "/primary", Map.of()).expect(200);
+            made.add("primary variant");
+        }
+        findOrCreate(user, "/v1/projects/" + projectId + "/generations?based_on=" + frame2, item -> true,
+                Map.of("type", "image", "url", "https://picsum.photos/seed/reigh-2-crop/1024/576", "name",
+                        "Reference frame 2, cropped", "based_on", frame2, "params",
+                        Map.of("tool_type", "edit-images", "prompt", "crop to the boats")),
+                "generation based on reference frame 2");
+    }
+
+    private String variant(PlatformClient user, String variantsPath, String key, Map<String, Object> fields) {
+        Map<String, Object> body = new LinkedHashMap<>(fields);
+        body.put("idempotency_key", key);
+        ApiResponse answer = user.post(variantsPath, body).expect(200, 201);
+        if (answer.status() == 201) {
+            made.add("variant " + fields.get("variant_type"));
+        }
+        return answer.body().get("id").asText();
     }
 
     private void link(PlatformClient user, String shotId, String generationId, Integer position) {
