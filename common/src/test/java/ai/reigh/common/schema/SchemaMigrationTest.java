@@ -76,7 +76,8 @@ class SchemaMigrationTest {
                     { "generations", "child_order" }, { "generations", "pair_shot_generation_id" },
                     { "generations", "tasks" }, { "generations", "primary_variant_id" },
                     { "generation_variants", "is_primary" }, { "generation_variants", "variant_type" },
-                    { "generation_variants", "viewed_at" }, { "generation_variants", "starred" } };
+                    { "generation_variants", "viewed_at" }, { "generation_variants", "starred" },
+                    { "shot_generations", "metadata" }, { "shots", "aspect_ratio" }, { "shots", "parent_generation_id" } };
             for (String[] column : expected) {
                 assertThat(owner.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public'"
                         + " AND table_name = ? AND column_name = ?", column[0], column[1]))
