@@ -92,8 +92,19 @@ class InternalGenerationsApiTest {
         String loose = Api.as(Tokens.service()).body(unpositioned).post(PATH).then().statusCode(201).extract().path("id");
 
         var links = Api.as(user.token()).get("/v1/shots/" + shot + "/generations").then().statusCode(200).extract();
-        assertThat(links.<List<Integer>>path("items.position")).containsExactly(4, 5, null);
+        // Positions are frames: the next one is the last + 50.
+        assertThat(links.<List<Integer>>path("items.position")).containsExactly(4, 54, null);
         assertThat(links.<List<String>>path("items.generation_id").subList(1, 3)).containsExactly(atEnd, loose);
+
+        // At the end of the frames allowed, a task's output is linked off the timeline rather than lost.
+        String full = Fixtures.shot(user, project, "Full");
+        Fixtures.linkId(user, full, Fixtures.generation(user, project, "image"), 999_990);
+        Map<String, Object> late = Fixtures.taskGeneration(UUID.randomUUID(), project);
+        late.put("shot_id", full);
+        late.put("add_in_position", true);
+        Api.as(Tokens.service()).body(late).post(PATH).then().statusCode(201);
+        assertThat(Api.as(user.token()).get("/v1/shots/" + full + "/generations").then().extract()
+                .<List<Integer>>path("items.position")).containsExactly(999_990, null);
     }
 
     @Test

@@ -126,8 +126,8 @@ class ShotsApiTest {
                 .body("errors.field", hasItem("name"));
         Api.as(user.token()).body(Map.of("name", "x", "settings", 3)).post("/v1/projects/" + project + "/shots")
                 .then().statusCode(400).body("errors.field", hasItem("settings"));
-        Api.as(user.token()).body(Map.of("name", "x", "order", 3)).post("/v1/projects/" + project + "/shots")
-                .then().statusCode(400).body("code", equalTo("unknown_field"));
+        Api.as(user.token()).body(Map.of("name", "x", "parent_generation_id", UUID.randomUUID()))
+                .post("/v1/projects/" + project + "/shots").then().statusCode(400).body("code", equalTo("unknown_field"));
         Api.as(user.token()).body(Map.of("name", "x")).post("/v1/projects/" + UUID.randomUUID() + "/shots").then()
                 .statusCode(404);
         Api.as(user.token()).get("/v1/projects/" + UUID.randomUUID() + "/shots").then().statusCode(404);

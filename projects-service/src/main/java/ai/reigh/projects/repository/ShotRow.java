@@ -5,5 +5,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-public record ShotRow(UUID id, UUID projectId, String name, int order, JsonNode settings, Instant createdAt) {
+/**
+ * {@code aspect_ratio} null: the project's. {@code parentGenerationId}: the video generation its
+ * segments hang from (null only after someone deleted it; made again on demand).
+ */
+public record ShotRow(UUID id, UUID projectId, String name, int order, JsonNode settings, String aspectRatio,
+        UUID parentGenerationId, Instant createdAt) {
 }

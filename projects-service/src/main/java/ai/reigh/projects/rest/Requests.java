@@ -42,11 +42,23 @@ public final class Requests {
             JsonNode settings) {
     }
 
-    public record ShotCreate(@NotBlank @Size(max = 200) String name, JsonNode settings) {
+    /**
+     * {@code order}: where the shot goes (later ones move down; absent or past the last: at the end);
+     * {@code generation_ids}: put on its timeline 50 frames apart, in this order.
+     */
+    public record ShotCreate(@NotBlank @Size(max = 200) String name, JsonNode settings,
+            @Pattern(regexp = ASPECT_RATIO, message = "must look like 16:9") String aspectRatio, Integer order,
+            @Size(max = TimelineRequests.MAX_IDS) List<@NotNull UUID> generationIds) {
     }
 
+    /** {@code aspect_ratio}: a JSON tree, because null (clear: follow the project's) is not absent. */
     public record ShotPatch(@Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
-            JsonNode settings) {
+            JsonNode settings, JsonNode aspectRatio) {
+    }
+
+    /** {@code name} absent: the original's, with " (copy)". */
+    public record ShotDuplicate(
+            @Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name) {
     }
 
     /** Exactly the project's shots, in their new order (the per-project cap bounds the list). */
@@ -73,15 +85,16 @@ public final class Requests {
             JsonNode pairShotGenerationId) {
     }
 
-    /** {@code position} absent or null: linked, but not placed in the shot editor. */
-    public record ShotGenerationCreate(@NotNull UUID generationId, Integer position) {
+    /** {@code position} absent or null: linked, but not on the shot's timeline. */
+    public record ShotGenerationCreate(@NotNull UUID generationId, Integer position, JsonNode metadata) {
     }
 
     /**
-     * {@code position} is required and may be null (move out of the editor); a JSON tree, because a
-     * plain Integer could not tell an explicit null from a forgotten field.
+     * At least one of {@code position} (a frame, or null: off the timeline) and {@code metadata} (a JSON
+     * merge patch). JSON trees, because a plain Integer could not tell an explicit null from a
+     * forgotten field.
      */
-    public record ShotGenerationMove(JsonNode position) {
+    public record ShotGenerationPatch(JsonNode position, JsonNode metadata) {
     }
 
     public record ResourceCreate(

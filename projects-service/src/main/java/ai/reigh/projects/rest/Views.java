@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.projects.repository.AccessTokenRow;
@@ -27,9 +28,20 @@ public final class Views {
         }
     }
 
-    public record ShotView(UUID id, UUID projectId, String name, int order, JsonNode settings, Instant createdAt) {
+    /**
+     * {@code aspect_ratio} null: the project's. {@code generations}: only in the answers of the calls that
+     * made links (create with generations, duplicate).
+     */
+    public record ShotView(UUID id, UUID projectId, String name, int order, JsonNode settings, String aspectRatio,
+            UUID parentGenerationId, Instant createdAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ShotGenerationView> generations) {
         static ShotView of(ShotRow row) {
-            return new ShotView(row.id(), row.projectId(), row.name(), row.order(), row.settings(), row.createdAt());
+            return of(row, null);
+        }
+
+        static ShotView of(ShotRow row, List<ShotGenerationView> generations) {
+            return new ShotView(row.id(), row.projectId(), row.name(), row.order(), row.settings(), row.aspectRatio(),
+                    row.parentGenerationId(), row.createdAt(), generations);
         }
     }
 
@@ -52,9 +64,16 @@ public final class Views {
         }
     }
 
-    public record ShotGenerationView(UUID id, UUID shotId, UUID generationId, Integer position, Instant createdAt) {
+    /** {@code generation}: only when asked for ({@code ?embed=generation}). */
+    public record ShotGenerationView(UUID id, UUID shotId, UUID generationId, Integer position, JsonNode metadata,
+            Instant createdAt, Instant updatedAt, @JsonInclude(JsonInclude.Include.NON_NULL) GenerationView generation) {
         static ShotGenerationView of(ShotLinkRow row) {
-            return new ShotGenerationView(row.id(), row.shotId(), row.generationId(), row.position(), row.createdAt());
+            return of(row, null);
+        }
+
+        static ShotGenerationView of(ShotLinkRow row, GenerationRow generation) {
+            return new ShotGenerationView(row.id(), row.shotId(), row.generationId(), row.position(), row.metadata(),
+                    row.createdAt(), row.updatedAt(), generation == null ? null : GenerationView.of(generation));
         }
     }
 

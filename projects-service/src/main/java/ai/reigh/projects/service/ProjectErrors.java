@@ -24,6 +24,8 @@ public final class ProjectErrors {
     public static final String VARIANT_IS_PRIMARY = "variant_is_primary";
     /** 409: an original variant (the generation's own first output) is never deleted on its own. */
     public static final String VARIANT_IS_ORIGINAL = "variant_is_original";
+    /** 422: a timeline operation would put a link past the last allowed frame (1,000,000). */
+    public static final String POSITION_OUT_OF_RANGE = "position_out_of_range";
 
     private ProjectErrors() {
     }
