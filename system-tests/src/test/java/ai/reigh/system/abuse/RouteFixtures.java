@@ -101,6 +101,17 @@ public final class RouteFixtures {
         body("POST /internal/v1/storage/objects/deletions", w -> map("object_ids", List.of()));
         body("POST /internal/v1/storage/objects/{id}/confirm", w -> map("task_id", w.claimedTask()));
         body("POST /internal/v1/storage/objects/{id}/release", w -> map("task_id", w.claimedTask()));
+
+        // Shots and the timeline.
+        body("POST /v1/shots/{id}/duplicate", w -> map("name", "fixture copy"));
+        body("POST /v1/shots/{shotId}/generations/append", w -> map("generation_ids", List.of(w.generation())));
+        body("PUT /v1/shots/{shotId}/generations/positions", w -> map("positions",
+                List.of(map("id", w.link(), "position", 0))));
+        body("PUT /v1/shots/{shotId}/generations/order", w -> map("link_ids", List.of(w.link())));
+        body("POST /v1/shots/{shotId}/generations/normalize", w -> map());
+        body("POST /v1/shots/{shotId}/generations/unposition", w -> map("link_ids", List.of(w.link())));
+        body("POST /v1/shots/{shotId}/generations/remove", w -> map("link_ids", List.of(w.link())));
+        body("POST /v1/projects/{projectId}/shot-generations/batch-get", w -> map("shot_ids", List.of(w.shot())));
     }
 
     private RouteFixtures() {
