@@ -168,6 +168,8 @@ class GenerationModelApiTest {
         String derived = upload(user, project, Map.of("url", url(), "based_on", fox));
         String shot = Fixtures.shot(user, project, "S");
         Fixtures.linkId(user, shot, percent, null);
+        // A shot's parent video: a travel-between-images placeholder made with the shot.
+        String shotParent = Api.as(user.token()).get("/v1/shots/" + shot).then().extract().path("parent_generation_id");
         UUID task = UUID.randomUUID();
         Map<String, Object> fromTask = Fixtures.taskGeneration(task, project);
         String byTask = Api.as(Tokens.service()).body(fromTask).post(InternalGenerationsApiTest.PATH).then()
@@ -181,7 +183,7 @@ class GenerationModelApiTest {
         Api.as(user.token()).queryParam("q", "%").get(path).then().body("items.id", contains(percent));
         Api.as(user.token()).queryParam("tool_type", "edit-images").get(path).then().body("items.id", contains(percent));
         Api.as(user.token()).queryParam("tool_type", "edit-images,travel-between-images").get(path).then()
-                .body("items.id", contains(nested, percent));
+                .body("items.id", contains(shotParent, nested, percent));
         Api.as(user.token()).queryParam("has_based_on", "true").get(path).then().body("items.id", contains(derived));
         Api.as(user.token()).queryParam("child_order", "0").get(path).then().body("items.id", contains(child));
         Api.as(user.token()).queryParam("sort", "oldest").queryParam("limit", 2).get(path).then()
@@ -193,7 +195,7 @@ class GenerationModelApiTest {
         String foxUrl = Api.as(user.token()).get("/v1/generations/" + fox).then().extract().path("url");
         Api.as(user.token()).queryParam("url", foxUrl).get(path).then().body("items.id", contains(fox));
         Api.as(user.token()).queryParam("has_url", "false").get(path).then()
-                .body("items.id", containsInAnyOrder(parent, child));
+                .body("items.id", containsInAnyOrder(parent, child, shotParent));
         Api.as(user.token()).queryParam("task_id", task.toString()).get(path).then().body("items.id", contains(byTask));
         Api.as(user.token()).queryParam("in_shot", "true").get(path).then().body("items.id", contains(percent));
         Api.as(user.token()).queryParam("in_shot", "false").get(path).then().body("items.id", not(hasItem(percent)));
@@ -202,7 +204,7 @@ class GenerationModelApiTest {
 
         // Exact totals: the same on every page, absent unless asked.
         Api.as(user.token()).queryParam("limit", 2).queryParam("include_total", true).get(path).then()
-                .body("items", org.hamcrest.Matchers.hasSize(2)).body("total", equalTo(7))
+                .body("items", org.hamcrest.Matchers.hasSize(2)).body("total", equalTo(8))
                 .body("next_cursor", notNullValue());
         String cursor = Api.as(user.token()).queryParam("limit", 2).get(path).then().body("$", not(hasKey("total")))
                 .extract().path("next_cursor");
@@ -211,7 +213,7 @@ class GenerationModelApiTest {
 
         // An empty search is no search (what a cleared search box sends).
         Api.as(user.token()).queryParam("q", "").queryParam("include_total", "true").get(path).then().statusCode(200)
-                .body("total", equalTo(7));
+                .body("total", equalTo(8));
         for (String[] bad : new String[][] { { "q", " " }, { "q", "x".repeat(201) }, { "is_child", "yes" },
                 { "has_url", "1" }, { "task_id", "abc" }, { "parent_generation_id", "1" }, { "include_total", "1" },
                 { "tool_type", "t".repeat(101) }, { "tool_type", "a,b,c,d,e,f,g,h,i,j,k" }, { "in_shot", "maybe" },

@@ -51,7 +51,7 @@ public final class Seeder {
         String frame2 = generation(alice, film, "Reference frame 2", "https://picsum.photos/seed/reigh-2/1024/576");
         String frame3 = generation(alice, film, "Moodboard still", "https://picsum.photos/seed/reigh-3/1024/576");
         String frame4 = generation(alice, film, "Harbour plate", "https://picsum.photos/seed/reigh-4/1024/576");
-        seedTimeline(alice, opening, List.of(frame1, frame2, frame4), List.of("the harbour wakes up, slow push in",
+        seedTimeline(alice, "Opening", opening, List.of(frame1, frame2, frame4), List.of("the harbour wakes up, slow push in",
                 "gulls take off as the light turns gold"), frame3);
         link(alice, harbour, frame4, 0);
         seedVariants(alice, film, frame1, frame2);
@@ -173,11 +173,11 @@ public final class Seeder {
     }
 
     /** The timeline part of the demo (its own class: {@link TimelineSeed}); printed, so that the seed shows it. */
-    private void seedTimeline(PlatformClient user, String shotId, List<String> onTimeline, List<String> pairPrompts,
-            String loose) {
+    private void seedTimeline(PlatformClient user, String shotName, String shotId, List<String> onTimeline,
+            List<String> pairPrompts, String loose) {
         TimelineSeed.Result timeline = new TimelineSeed(user).seed(shotId, onTimeline, pairPrompts, loose);
         made.addAll(timeline.made());
-        out.println("Timeline of shot " + shotId + ":");
+        out.println("Timeline of shot " + shotName + " (" + shotId + "):");
         timeline.lines().forEach(line -> out.println("  " + line));
     }
 
