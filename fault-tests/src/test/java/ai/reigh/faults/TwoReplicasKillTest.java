@@ -228,7 +228,11 @@ class TwoReplicasKillTest {
         figures.put("events_recorded", recorded.size());
         for (EventSubscriber subscriber : subscribers) {
             Await.until(subscriber.name() + ": every recorded event received", Duration.ofSeconds(30), () ->
-                    subscriber.received().keySet().containsAll(recorded.keySet()));
+                    subscriber.received().keySet().containsAll(recorded.keySet()), () -> {
+                        Map<Long, String> notReceived = new LinkedHashMap<>(recorded);
+                        notReceived.keySet().removeAll(subscriber.received().keySet());
+                        return "not received: " + notReceived + "; failures: " + subscriber.failures();
+                    });
             Set<Long> missing = new HashSet<>(recorded.keySet());
             missing.removeAll(subscriber.received().keySet());
             assertThat(missing).as("%s: events missed", subscriber.name()).isEmpty();
