@@ -50,7 +50,7 @@ final class RawSql {
     /** A heartbeat: the worker's upsert (no leases to renew). */
     static final String HEARTBEAT = """
             INSERT INTO workers AS w (id, status, last_heartbeat, current_model) VALUES ($1, 'active', now(), 'bench-model')
-            ON CONFLICT (id) DO UPDATE SET last_heartbeat = now(), status = 'active', current_model = EXCLUDED.current_model""";
+            ON CONFLICT (user_id, id) DO UPDATE SET last_heartbeat = now(), status = 'active', current_model = EXCLUDED.current_model""";
 
     /** A page of a project's generations, newest first, keyset after ($2, $3). */
     static final String GENERATIONS_PAGE = """

@@ -93,13 +93,12 @@ class ClaimTest {
         assertThat(Fixtures.status(noCredits)).isEqualTo("Queued");
         assertThat(Fixtures.status(backingOff)).isEqualTo("Queued");
 
-        // The claim registered the worker; nobody else may use its id.
+        // The claim registered each worker in its owner's namespace (cloud workers: user_id NULL).
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
             assertThat(sql.value("SELECT user_id FROM workers WHERE id = 'home-pc'")).isEqualTo(localOnly.userId());
-            assertThat(sql.value("SELECT status FROM workers WHERE id = 'rules-gpu'")).isEqualTo("active");
+            assertThat(sql.value("SELECT status FROM workers WHERE id = 'rules-gpu' AND user_id IS NULL"))
+                    .isEqualTo("active");
         }
-        Fixtures.claim(cloud, body("worker_id", "home-pc")).then().statusCode(409).body("code", equalTo("conflict"));
-        Fixtures.claim(ready.localWorker(), body("worker_id", "home-pc")).then().statusCode(409);
     }
 
     @Test
@@ -186,6 +185,27 @@ class ClaimTest {
                 .body("code", equalTo("forbidden"));
         Api.given().contentType("application/json").body(body("worker_id", "v")).post("/v1/workers/claim").then()
                 .statusCode(401);
+    }
+
+    /**
+     * {@code max_task_wait_minutes} feeds the starvation cutoff: a decimal whose plain form is longer
+     * than 100 characters is refused where the body is read (400 naming it), never converted.
+     */
+    @Test
+    void extremeMaxTaskWaitMinutesAre400() {
+        String worker = Tokens.worker();
+        for (String number : List.of("1e-10000000", "1e10000000", "-1e-10000000", "1e-101", "1e101", "1e-99",
+                "0." + "1".repeat(99), "9".repeat(101))) {
+            Response answer = Api.as(worker).body("{\"worker_id\": \"bounds\", \"same_model_only\": true,"
+                    + " \"max_task_wait_minutes\": " + number + "}").post("/v1/workers/claim");
+            assertThat(answer.statusCode()).as(number + ": " + answer.asString()).isEqualTo(400);
+            assertThat(answer.jsonPath().getString("errors[0].field")).as(number).isEqualTo("max_task_wait_minutes");
+        }
+        for (String number : List.of("-0", "0." + "1".repeat(98), "1e-98", "10080")) {
+            Response answer = Api.as(worker).body("{\"worker_id\": \"bounds\", \"same_model_only\": true,"
+                    + " \"max_task_wait_minutes\": " + number + "}").post("/v1/workers/claim");
+            assertThat(answer.statusCode()).as(number + ": " + answer.asString()).isIn(200, 204);
+        }
     }
 
     @Test

@@ -9,10 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +49,8 @@ class EventsTest {
         final HttpResponse<java.util.stream.Stream<String>> response;
         final BlockingQueue<Event> received = new LinkedBlockingQueue<>();
         final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
+        /** Counted down when the server ends the stream (or the test closes it). */
+        final CountDownLatch ended = new CountDownLatch(1);
         private final Thread reader;
 
         Stream(HttpResponse<java.util.stream.Stream<String>> response) {
@@ -79,6 +85,8 @@ class EventsTest {
                 }
             } catch (Exception closed) {
                 // The test closed the stream.
+            } finally {
+                ended.countDown();
             }
         }
 
@@ -383,6 +391,53 @@ class EventsTest {
         return arrived;
     }
 
+    /**
+     * A stream lives no longer than its token: it ends at {@code exp}, an event created after that is
+     * not delivered on it, and the client resumes with a fresh token and Last-Event-ID without losing
+     * the event. A token already past {@code exp} (within the verifier's clock skew) cannot open one.
+     */
+    @Test
+    void theStreamEndsWhenItsTokenExpiresAndResumesWithAFreshOne() throws Exception {
+        Fixtures.Owner owner = Fixtures.owner();
+        String shortLived = Tokens.builder().subject(owner.userId().toString()).ttl(Duration.ofSeconds(3)).sign();
+        Instant expiry = Instant.ofEpochSecond(JSON.readTree(java.util.Base64.getUrlDecoder()
+                .decode(shortLived.split("\\.")[1])).get("exp").asLong());
+        String lastEventId;
+        UUID afterExpiry;
+        try (Stream stream = open(shortLived, owner.projectId(), null)) {
+            assertThat(stream.response.statusCode()).isEqualTo(200);
+            UUID beforeExpiry = Fixtures.createTask(owner, "single_image");
+            lastEventId = stream.next("task.created", beforeExpiry).id();
+
+            assertThat(stream.ended.await(Duration.between(Instant.now(), expiry).toMillis() + 3000,
+                    TimeUnit.MILLISECONDS)).as("the stream ends within 3 s of its token's expiry").isTrue();
+            assertThat(Instant.now()).as("not before the token expired").isAfterOrEqualTo(expiry.minusMillis(100));
+            afterExpiry = Fixtures.createTask(owner, "single_image");
+            assertThat(stream.received).noneMatch(event -> event.data().get("id").asText().equals(afterExpiry.toString()));
+        }
+        try (Stream resumed = open(owner.token(), owner.projectId(), lastEventId)) {
+            assertThat(resumed.response.statusCode()).isEqualTo(200);
+            resumed.next("task.created", afterExpiry);
+        }
+        // As a browser resumes: a new EventSource, the fresh token and the last id in the URL.
+        HttpRequest asABrowser = HttpRequest.newBuilder(URI.create(events + "?project_id=" + owner.projectId()
+                + "&access_token=" + owner.token() + "&last_event_id=" + lastEventId)).build();
+        try (Stream resumed = new Stream(HTTP.send(asABrowser, HttpResponse.BodyHandlers.ofLines()))) {
+            assertThat(resumed.response.statusCode()).isEqualTo(200);
+            resumed.next("task.created", afterExpiry);
+        }
+        Map<String, Object> lapsed = Tokens.validClaims(owner.userId().toString());
+        lapsed.put("iat", Instant.now().getEpochSecond() - 20);
+        lapsed.put("exp", Instant.now().getEpochSecond() - 5);
+        String expiredWithinSkew = Tokens.signRaw(lapsed);
+        Api.as(expiredWithinSkew).get("/v1/tasks").then().statusCode(200);
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(events + "?project_id="
+                + owner.projectId())).header("Authorization", "Bearer " + expiredWithinSkew).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("\"unauthorized\"");
+    }
+
     @Test
     void idleStreamsGetKeepAliveComments() throws Exception {
         Fixtures.Owner owner = Fixtures.owner();
@@ -399,5 +454,10 @@ class EventsTest {
                 + owner.projectId())).header("Authorization", "Bearer " + owner.token()).header("Last-Event-ID", "x1")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(400);
+        HttpResponse<String> inTheUrl = HTTP.send(HttpRequest.newBuilder(URI.create(events + "?project_id="
+                + owner.projectId() + "&last_event_id=-3")).header("Authorization", "Bearer " + owner.token()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(inTheUrl.statusCode()).isEqualTo(400);
+        assertThat(inTheUrl.body()).contains("last_event_id");
     }
 }

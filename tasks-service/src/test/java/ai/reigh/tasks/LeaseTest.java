@@ -104,7 +104,13 @@ class LeaseTest {
         // A heartbeat needs no claim first, and may come from a cloud worker.
         Api.as(Tokens.worker()).body(body("worker_id", "fresh-cloud-worker")).post("/v1/workers/heartbeat").then()
                 .statusCode(200).body("cancel_task_ids", hasSize(0));
-        Api.as(Tokens.worker()).body(body("worker_id", "beater")).post("/v1/workers/heartbeat").then().statusCode(409);
+        // The same id from a cloud worker is another worker (its own namespace): the owner's is untouched.
+        Api.as(Tokens.worker()).body(body("worker_id", "beater", "status", "inactive")).post("/v1/workers/heartbeat")
+                .then().statusCode(200);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.value("SELECT status FROM workers WHERE id = 'beater' AND user_id = ?", owner.userId()))
+                    .isEqualTo("active");
+        }
         Api.as(worker).body(body("worker_id", "beater", "status", "sleeping")).post("/v1/workers/heartbeat").then()
                 .statusCode(400).body("errors[0].field", equalTo("status"));
     }

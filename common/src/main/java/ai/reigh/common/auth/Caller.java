@@ -1,5 +1,6 @@
 package ai.reigh.common.auth;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -8,12 +9,15 @@ import ai.reigh.common.db.Actor;
 import ai.reigh.common.error.ProblemException;
 
 /**
- * Who is calling, as the services need it. {@code userId} is the token's {@code sub} when it is a
- * user id; {@code workerOwnerId} is set for local workers (a personal access token, or a worker token
- * bound to one user), which may touch only that user's tasks.
+ * Who is calling, as the services need it, built only by authentication ({@link TokenAttributes#CALLER}).
+ * {@code subject} is the token's {@code sub} (for a personal access token, its owner's id);
+ * {@code userId} is the subject when it is a user id; {@code workerOwnerId} is set for local workers
+ * (a personal access token, or a worker token bound to one user), which may touch only that user's
+ * tasks; {@code expiresAt} is when the credential stops being valid (a JWT's {@code exp}), empty for a
+ * personal access token, whose expiry the database checks on every request.
  */
 public record Caller(String subject, UUID userId, Optional<String> email, Set<String> roles,
-        Optional<UUID> workerOwnerId) {
+        Optional<UUID> workerOwnerId, Optional<Instant> expiresAt) {
 
     public boolean has(String role) {
         return roles.contains(role);

@@ -1,51 +1,33 @@
 package ai.reigh.common.auth;
 
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-
 import jakarta.enterprise.context.RequestScoped;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
+import ai.reigh.common.error.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 
-/** The caller of the current request, built once from the verified identity. */
+/**
+ * The caller of the current request: the {@link Caller} that authentication derived from the verified
+ * credential ({@link RoleAugmentor} for JWTs, {@link PatIdentityProvider} for personal access tokens).
+ * Never the principal's name, which for a JWT is {@code upn} or {@code preferred_username} before
+ * {@code sub} (see {@link TokenClaims}); an identity without a caller is not signed in (401).
+ */
 @RequestScoped
 public class CurrentCaller {
     private final SecurityIdentity identity;
-    private Caller caller;
 
     public CurrentCaller(SecurityIdentity identity) {
         this.identity = identity;
     }
 
     public Caller get() {
-        if (caller == null) {
-            caller = from(identity);
-        }
-        return caller;
+        return from(identity);
     }
 
     static Caller from(SecurityIdentity identity) {
-        String subject = identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
-        Optional<String> email = Optional.empty();
-        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            email = Optional.ofNullable(jwt.getClaim("email")).map(Object::toString);
+        Caller caller = identity.getAttribute(TokenAttributes.CALLER);
+        if (caller == null) {
+            throw ProblemException.unauthorized("A valid bearer token is required.");
         }
-        UUID owner = identity.getAttribute(TokenAttributes.WORKER_OWNER);
-        return new Caller(subject, parseUuid(subject), email, Set.copyOf(identity.getRoles()),
-                Optional.ofNullable(owner));
-    }
-
-    static UUID parseUuid(String value) {
-        if (value == null || value.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return caller;
     }
 }

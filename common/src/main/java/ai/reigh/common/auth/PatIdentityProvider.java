@@ -1,5 +1,7 @@
 package ai.reigh.common.auth;
 
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,10 +44,13 @@ public class PatIdentityProvider implements IdentityProvider<PatAuthenticationRe
                     if (owner == null) {
                         throw new AuthenticationFailedException("unknown, expired or revoked personal access token");
                     }
+                    // No expiry here: the token's own (expires_at) is checked by the lookup on every request.
+                    Caller caller = new Caller(owner.toString(), owner, Optional.empty(), Set.of(Roles.WORKER),
+                            Optional.of(owner), Optional.empty());
                     return (SecurityIdentity) QuarkusSecurityIdentity.builder()
                             .setPrincipal(new QuarkusPrincipal(owner.toString()))
                             .addRole(Roles.WORKER)
-                            .addAttribute(TokenAttributes.WORKER_OWNER, owner)
+                            .addAttribute(TokenAttributes.CALLER, caller)
                             .build();
                 });
     }

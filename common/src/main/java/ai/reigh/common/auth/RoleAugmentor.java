@@ -1,5 +1,8 @@
 package ai.reigh.common.auth;
 
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +17,11 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Completes a verified JWT identity with the platform's rules: no {@code groups} means {@code user};
- * an admin is also a user; users and admins must have a UUID subject; a worker token may be bound
- * to one owner ({@code reigh_owner} claim), which makes it a local worker.
+ * Completes a verified JWT identity with the platform's rules and records the {@link Caller} the
+ * services act for (identity attribute {@link TokenAttributes#CALLER}, read by {@link CurrentCaller}):
+ * the claims as {@link TokenClaims} read them (a malformed one is a 401); no {@code groups} means
+ * {@code user}; an admin is also a user; users and admins must have a UUID subject; a worker token may
+ * be bound to one owner ({@code reigh_owner} claim), which makes it a local worker.
  */
 @ApplicationScoped
 public class RoleAugmentor implements SecurityIdentityAugmentor {
@@ -26,23 +31,31 @@ public class RoleAugmentor implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
         }
-        QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder(identity);
-        boolean noRoles = identity.getRoles().isEmpty();
-        if (noRoles || identity.hasRole(Roles.ADMIN)) {
-            builder.addRole(Roles.USER);
+        try {
+            return Uni.createFrom().item(augment(identity, TokenClaims.of(jwt)));
+        } catch (AuthenticationFailedException refused) {
+            return Uni.createFrom().failure(refused);
         }
-        boolean actsAsUser = noRoles || identity.hasRole(Roles.USER) || identity.hasRole(Roles.ADMIN);
-        if (actsAsUser && CurrentCaller.parseUuid(jwt.getSubject()) == null) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("the token's sub is not a user id"));
+    }
+
+    private static SecurityIdentity augment(SecurityIdentity identity, TokenClaims claims) {
+        // The library read the groups too (they are the identity's roles): both readings must agree.
+        if (!identity.getRoles().equals(Set.copyOf(claims.groups()))) {
+            throw new AuthenticationFailedException("the token's groups could not be read unambiguously");
         }
-        Object owner = jwt.getClaim(TokenAttributes.WORKER_OWNER_CLAIM);
-        if (owner != null && identity.hasRole(Roles.WORKER)) {
-            UUID ownerId = CurrentCaller.parseUuid(owner.toString().replace("\"", ""));
-            if (ownerId == null) {
-                return Uni.createFrom().failure(new AuthenticationFailedException("reigh_owner is not a user id"));
-            }
-            builder.addAttribute(TokenAttributes.WORKER_OWNER, ownerId);
+        Set<String> roles = new HashSet<>(identity.getRoles());
+        boolean noRoles = roles.isEmpty();
+        if (noRoles || roles.contains(Roles.ADMIN)) {
+            roles.add(Roles.USER);
         }
-        return Uni.createFrom().item(builder.build());
+        UUID userId = TokenClaims.parseUuid(claims.subject());
+        if (roles.contains(Roles.USER) && userId == null) {
+            throw new AuthenticationFailedException("the token's sub is not a user id");
+        }
+        Optional<UUID> workerOwner = roles.contains(Roles.WORKER) ? claims.workerOwner() : Optional.empty();
+        Caller caller = new Caller(claims.subject(), userId, claims.email(), Set.copyOf(roles), workerOwner,
+                Optional.of(claims.expiresAt()));
+        return QuarkusSecurityIdentity.builder(identity).addRoles(roles).addAttribute(TokenAttributes.CALLER, caller)
+                .build();
     }
 }

@@ -2,8 +2,11 @@ package ai.reigh.common.auth;
 
 /** Names of the identity attributes and token claims the platform adds to the standard ones. */
 public final class TokenAttributes {
-    /** Identity attribute: the owner whose tasks a local worker may touch (a UUID). */
-    public static final String WORKER_OWNER = "reigh.worker_owner";
+    /**
+     * Identity attribute: the {@link Caller}, derived once from the verified credential (a JWT's
+     * {@link TokenClaims}, or a personal access token's owner) and the only source of who is calling.
+     */
+    public static final String CALLER = "reigh.caller";
     /** JWT claim binding a worker token to one user (local worker mode without a PAT). */
     public static final String WORKER_OWNER_CLAIM = "reigh_owner";
 

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.deser.std.JsonNodeDeserializer;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * Request values that PostgreSQL can store and the services can read back, refused at the edge
@@ -27,10 +29,19 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
  * <li>no number in a JSON document ({@code params}, {@code settings}, {@code metadata}…) whose plain
  * form is longer than {@link StrictJsonCustomizer#MAX_NUMBER_LENGTH} characters: {@code 1e309} is five
  * characters to the parser, but {@code jsonb} stores and prints it as 310 digits, which the services'
- * own reader then refuses, so such a row was written and could never be read again.</li>
+ * own reader then refuses, so such a row was written and could never be read again;</li>
+ * <li>the same bound on every {@link BigDecimal} field of a request (amounts, durations, rates,
+ * {@code max_task_wait_minutes}…): {@code 1e-10000000} is eleven characters that pass a range check
+ * ({@code 0 <= d <= 2592000}), but rounding it builds a number of ten million digits, seconds of CPU
+ * per request. Within the bound (a precision and a scale of at most 100) every operation the services
+ * do on a decimal is cheap, so the bound is decided here, where the value is read, and no service can
+ * forget it.</li>
  * </ul>
  */
 public final class StorableJson {
+    private static final String TOO_LONG = "has a number larger or more precise than "
+            + StrictJsonCustomizer.MAX_NUMBER_LENGTH + " digits";
+
     private StorableJson() {
     }
 
@@ -38,6 +49,7 @@ public final class StorableJson {
         SimpleModule module = new SimpleModule("reigh-storable-json");
         module.addDeserializer(String.class, new NulFreeStringDeserializer());
         module.addDeserializer(JsonNode.class, new StorableDocumentDeserializer());
+        module.addDeserializer(BigDecimal.class, new BoundedDecimalDeserializer());
         return module;
     }
 
@@ -54,8 +66,7 @@ public final class StorableJson {
                 }
             } else if (current.isNumber()) {
                 if (plainLength(current) > StrictJsonCustomizer.MAX_NUMBER_LENGTH) {
-                    return "has a number larger or more precise than " + StrictJsonCustomizer.MAX_NUMBER_LENGTH
-                            + " digits";
+                    return TOO_LONG;
                 }
             } else if (current.isObject()) {
                 for (Iterator<Map.Entry<String, JsonNode>> fields = current.fields(); fields.hasNext();) {
@@ -90,16 +101,22 @@ public final class StorableJson {
     }
 
     /** The length of the number as PostgreSQL prints a {@code numeric}: plain digits, never an exponent. */
-    private static int plainLength(JsonNode number) {
+    private static long plainLength(JsonNode number) {
         if (number.isBigDecimal() || number.isFloatingPointNumber()) {
-            BigDecimal value = number.decimalValue();
-            // precision - scale digits before the point (at least one), scale after it.
-            int integerDigits = Math.max(1, value.precision() - value.scale());
-            int fractionDigits = Math.max(0, value.scale());
-            long length = (long) integerDigits + fractionDigits + (fractionDigits > 0 ? 1 : 0) + (value.signum() < 0 ? 1 : 0);
-            return (int) Math.min(Integer.MAX_VALUE, length);
+            return plainLength(number.decimalValue());
         }
         return number.bigIntegerValue().toString().length();
+    }
+
+    /**
+     * The length of {@code value} written without an exponent ({@link BigDecimal#toPlainString()}),
+     * computed from its precision and scale without writing it (that is what must not happen).
+     */
+    public static long plainLength(BigDecimal value) {
+        // precision - scale digits before the point (at least one; zero is "0" whatever its scale), scale after it.
+        long integerDigits = value.signum() == 0 ? 1 : Math.max(1, (long) value.precision() - value.scale());
+        long fractionDigits = Math.max(0, value.scale());
+        return integerDigits + fractionDigits + (fractionDigits > 0 ? 1 : 0) + (value.signum() < 0 ? 1 : 0);
     }
 
     /** Strings as usual, but never with a NUL character. */
@@ -114,6 +131,27 @@ public final class StorableJson {
             String problem = value == null ? null : textProblem(value);
             if (problem != null) {
                 throw InvalidFormatException.from(parser, problem, value, String.class);
+            }
+            return value;
+        }
+    }
+
+    /** Decimals as usual, but never one whose plain form is longer than the bound (see the class comment). */
+    static final class BoundedDecimalDeserializer extends StdScalarDeserializer<BigDecimal> {
+        BoundedDecimalDeserializer() {
+            super(BigDecimal.class);
+        }
+
+        @Override
+        public LogicalType logicalType() {
+            return LogicalType.Float;
+        }
+
+        @Override
+        public BigDecimal deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            BigDecimal value = NumberDeserializers.BigDecimalDeserializer.instance.deserialize(parser, context);
+            if (value != null && plainLength(value) > StrictJsonCustomizer.MAX_NUMBER_LENGTH) {
+                throw InvalidFormatException.from(parser, TOO_LONG, value, BigDecimal.class);
             }
             return value;
         }

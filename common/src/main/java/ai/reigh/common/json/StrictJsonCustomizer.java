@@ -26,8 +26,17 @@ public class StrictJsonCustomizer implements ObjectMapperCustomizer {
     /** Deep enough for any real params document, far from what a stack can be attacked with. */
     public static final int MAX_NESTING_DEPTH = 32;
     public static final int MAX_STRING_LENGTH = 1_000_000;
-    /** Longest number the parser reads, also the longest a stored document may print (see StorableJson). */
+    /**
+     * Longest number a request may hold, written without an exponent (its plain form): what a stored
+     * document may print, and what any decimal field may be (see {@link StorableJson}).
+     */
     public static final int MAX_NUMBER_LENGTH = 100;
+    /**
+     * Longest number literal the parser reads (Jackson's default). Longer than {@link #MAX_NUMBER_LENGTH}
+     * on purpose: a literal of 101..1000 characters is read (cheap) and then refused by StorableJson with
+     * the field named, rather than by the parser as an unreadable body.
+     */
+    public static final int MAX_NUMBER_LITERAL_LENGTH = 1000;
 
     @Override
     public void customize(ObjectMapper mapper) {
@@ -48,7 +57,7 @@ public class StrictJsonCustomizer implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxStringLength(MAX_STRING_LENGTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH)
+                .maxNumberLength(MAX_NUMBER_LITERAL_LENGTH)
                 .build());
         // "12.5" is not a number and 1.5 is not an integer.
         for (LogicalType type : new LogicalType[] { LogicalType.Integer, LogicalType.Float, LogicalType.Boolean }) {

@@ -23,6 +23,50 @@ class StorableJsonTest {
     record Body(String name, JsonNode params, List<String> tags) {
     }
 
+    record Amounts(BigDecimal amount, List<BigDecimal> more) {
+    }
+
+    @Test
+    void decimalFieldsBeyondThePlainBoundAreRefusedWithTheFieldNamed() {
+        // 1e-10000000 is eleven characters that pass a range check; rounding it builds ten million digits.
+        for (String number : List.of("1e-10000000", "1e10000000", "-1e10000000", "-1e-10000000", "1e-101", "1e101",
+                "1E+100", "1e-99", "0.5e-98", "9.99e100", "1" + "0".repeat(99) + "e1", "0." + "0".repeat(97) + "1e-1",
+                "0." + "1".repeat(99), "9".repeat(101), "-" + "9".repeat(100), "1".repeat(1000))) {
+            assertThatThrownBy(() -> JSON.readValue("{\"amount\": " + number + "}", Amounts.class)).as(number)
+                    .isInstanceOf(JsonMappingException.class)
+                    .satisfies(e -> assertThat(((JsonMappingException) e).getPath().get(0).getFieldName())
+                            .isEqualTo("amount"))
+                    .hasMessageContaining("larger or more precise than 100 digits");
+            assertThatThrownBy(() -> JSON.readValue("{\"more\": [1, " + number + "]}", Amounts.class)).as(number)
+                    .isInstanceOf(JsonMappingException.class)
+                    .satisfies(e -> assertThat(((JsonMappingException) e).getPath().get(0).getFieldName())
+                            .isEqualTo("more"));
+        }
+    }
+
+    @Test
+    void aNumberLiteralLongerThanTheParserReadsIsAnUnreadableBody() {
+        assertThatThrownBy(() -> JSON.readValue("{\"amount\": " + "1".repeat(1001) + "}", Amounts.class))
+                .isInstanceOf(com.fasterxml.jackson.core.exc.StreamConstraintsException.class);
+    }
+
+    @Test
+    void decimalFieldsWithinTheBoundAreReadExactly() throws Exception {
+        String hundredDigits = "9".repeat(100);
+        String hundredCharacterFraction = "0." + "1".repeat(98);
+        for (String number : List.of(hundredDigits, hundredCharacterFraction, "1e99", "1e-98", "-1e98", "12.250",
+                "0", "-0", "-0.0", "0e-98", "0e99")) {
+            BigDecimal read = JSON.readValue("{\"amount\": " + number + "}", Amounts.class).amount();
+            assertThat(read).as(number).isEqualByComparingTo(new BigDecimal(number));
+            assertThat(StorableJson.plainLength(read)).as(number).isEqualTo(read.toPlainString().length());
+        }
+        // Negative zero is zero: BigDecimal has no sign for it, so no "-0" is ever stored or priced.
+        assertThat(JSON.readValue("{\"amount\": -0.0}", Amounts.class).amount().signum()).isZero();
+        assertThat(JSON.readValue("{\"amount\": null}", Amounts.class).amount()).isNull();
+        assertThatThrownBy(() -> JSON.readValue("{\"amount\": \"12.5\"}", Amounts.class))
+                .isInstanceOf(JsonMappingException.class);
+    }
+
     @Test
     void hugeOrTinyNumbersInDocumentsAreRefusedWithTheFieldNamed() {
         for (String number : List.of("1e309", "-1e309", "1e-400", "1E+100", "1.5e120")) {

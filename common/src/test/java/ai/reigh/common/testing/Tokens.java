@@ -1,13 +1,20 @@
 package ai.reigh.common.testing;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
@@ -47,6 +54,55 @@ public final class Tokens {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The claims of a valid token for {@code subject} (issuer, audience, a one-hour expiry), to be
+     * changed and signed with {@link #signRaw}: how the tests make claims of the wrong JSON type
+     * ({@code "groups": 5}, {@code "sub": {}}), which the builder would coerce or refuse.
+     */
+    public static Map<String, Object> validClaims(Object subject) {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", ISSUER);
+        claims.put("aud", AUDIENCE);
+        claims.put("sub", subject);
+        claims.put("iat", now - 1);
+        claims.put("exp", now + 3600);
+        return claims;
+    }
+
+    /** {@code claims} exactly as given (any JSON types), signed RS256 with the run's key. */
+    public static String signRaw(Map<String, Object> claims) {
+        return signRaw(claims, TestKeys.shared().pair().getPrivate());
+    }
+
+    public static String signRaw(Map<String, Object> claims, PrivateKey key) {
+        try {
+            return signPayload(new ObjectMapper().writeValueAsString(claims), key);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write test claims", e);
+        }
+    }
+
+    /** A payload written by hand (duplicate members, odd spacing), signed RS256 with the run's key. */
+    public static String signPayload(String payloadJson) {
+        return signPayload(payloadJson, TestKeys.shared().pair().getPrivate());
+    }
+
+    static String signPayload(String payloadJson, PrivateKey key) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+        String input = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature signer = Signature.getInstance("SHA256withRSA");
+            signer.initSign(key);
+            signer.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + base64.encodeToString(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign test claims", e);
+        }
     }
 
     public static final class Builder {

@@ -26,6 +26,13 @@ import ai.reigh.credits.repository.TaskCostConfigRow;
  * rounded half-up to 3 places. A factor missing from the config, or whose parameter is missing or
  * unusable, is 1 (multipliers) or 0 (frameCount): pricing never refuses a task that already ran. The
  * frame-count term grows with the seconds of a per_second task, as the production system priced it.
+ *
+ * <p>Every decimal here is small, so the arithmetic is cheap: the rates are {@code numeric(12,6)}
+ * columns; {@code cost_factors} were checked at the upsert (0..1,000,000, 6 decimals); {@code params}
+ * come from a JSON document whose numbers have at most 100 characters in plain form (StorableJson, at
+ * task creation and again where the estimate or the charge request is read); seconds are longs, from
+ * timestamps or from an estimate's {@code duration_seconds}, a decimal bounded the same way where it is
+ * read (StorableJson's decimal deserializer) and by its range (0..2592000).
  */
 public final class TaskPricing {
     public static final int CREDIT_SCALE = 3;

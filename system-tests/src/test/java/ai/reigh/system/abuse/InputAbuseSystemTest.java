@@ -182,6 +182,11 @@ class InputAbuseSystemTest {
                         "{\"task_type\": \"single_image\", \"params\": {}, \"duration_seconds\": NaN}", 400),
                 new Case("estimate duration 1e309", alice.token(), "POST", "/v1/task-costs/estimate",
                         "{\"task_type\": \"single_image\", \"params\": {}, \"duration_seconds\": 1e309}", 400),
+                new Case("estimate duration 1e-10000000", alice.token(), "POST", "/v1/task-costs/estimate",
+                        "{\"task_type\": \"single_image\", \"params\": {}, \"duration_seconds\": 1e-10000000}", 400),
+                new Case("estimate duration, 101-character fraction", alice.token(), "POST", "/v1/task-costs/estimate",
+                        "{\"task_type\": \"single_image\", \"params\": {}, \"duration_seconds\": 0." + "1".repeat(99) + "}",
+                        400),
                 new Case("estimate duration negative", alice.token(), "POST", "/v1/task-costs/estimate",
                         "{\"task_type\": \"single_image\", \"params\": {}, \"duration_seconds\": -1}", 400),
                 new Case("upload size negative", alice.token(), "POST", "/v1/storage/uploads",
@@ -216,6 +221,8 @@ class InputAbuseSystemTest {
                         "{\"worker_id\": \"n\", \"max_task_wait_minutes\": -1}", 400),
                 new Case("claim max wait 1e309", w, "POST", "/v1/workers/claim",
                         "{\"worker_id\": \"n\", \"max_task_wait_minutes\": 1e309}", 400),
+                new Case("claim max wait 1e-10000000", w, "POST", "/v1/workers/claim",
+                        "{\"worker_id\": \"n\", \"max_task_wait_minutes\": 1e-10000000}", 400),
                 new Case("heartbeat vram 1e20", w, "POST", "/v1/workers/heartbeat",
                         "{\"worker_id\": \"n\", \"vram_total_mb\": 100000000000000000000}", 400),
                 new Case("token expiry negative", alice.token(), "POST", "/v1/me/tokens",
@@ -230,7 +237,7 @@ class InputAbuseSystemTest {
                         "{\"ledger_entry_id\": \"" + alice.ledgerEntry() + "\", \"reason\": \"r\", \"amount\": -5}", 400)));
         int n = 0;
         for (String amount : List.of("NaN", "\"NaN\"", "1e309", "-1e309", "0", "-0.000", "0.0001", "10000000.001",
-                "-10000000.001", "\"12\"", "true", "null")) {
+                "-10000000.001", "\"12\"", "true", "null", "1e-10000000", "1e10000000", "1e-101")) {
             cases.add(new Case("grant amount " + amount, admin, "POST", "/v1/admin/credits/grants",
                     String.format(grant, n++, amount), 400));
         }

@@ -1,7 +1,12 @@
 package ai.reigh.system.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.comparesEqualTo;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.Signature;
@@ -145,6 +150,90 @@ class JwtAbuseSystemTest {
             }
         }
         assertThat(refused).isEqualTo(tokens.size() * ROUTES.size());
+    }
+
+    /**
+     * Signed with the run's real key, but with claims of the wrong JSON type or a blank subject: a 401
+     * problem on every service (it was a 500 for {@code groups} that is not a list of strings, and a
+     * worker with an empty {@code sub} was let in).
+     */
+    @Test
+    void tokensWithMalformedClaimsAre401Everywhere() {
+        Map<String, Map<String, Object>> kinds = new LinkedHashMap<>();
+        kinds.put("user", claims());
+        Map<String, Object> worker = claims();
+        worker.put("sub", "gpu-box");
+        worker.put("groups", List.of("worker"));
+        kinds.put("worker", worker);
+        Map<String, Object> local = claims();
+        local.put("groups", List.of("worker"));
+        local.put("reigh_owner", USER.toString());
+        kinds.put("local worker", local);
+        int refused = 0;
+        for (Map.Entry<String, Map<String, Object>> kind : kinds.entrySet()) {
+            Map<String, Map.Entry<String, Object>> variants = new LinkedHashMap<>();
+            variants.put("groups a number", Map.entry("groups", 5));
+            variants.put("groups an object", Map.entry("groups", Map.of("admin", true)));
+            variants.put("groups with a number", Map.entry("groups", List.of("worker", 5)));
+            variants.put("sub a number", Map.entry("sub", 5));
+            variants.put("sub an object", Map.entry("sub", Map.of("id", USER.toString())));
+            variants.put("sub empty", Map.entry("sub", ""));
+            variants.put("sub blank", Map.entry("sub", "   "));
+            variants.put("email an object", Map.entry("email", Map.of("address", "a@b.test")));
+            variants.put("email a number", Map.entry("email", 5));
+            variants.put("reigh_owner a number", Map.entry("reigh_owner", 5));
+            variants.put("reigh_owner an array", Map.entry("reigh_owner", List.of(USER.toString())));
+            for (Map.Entry<String, Map.Entry<String, Object>> variant : variants.entrySet()) {
+                Map<String, Object> claims = new LinkedHashMap<>(kind.getValue());
+                claims.put(variant.getValue().getKey(), variant.getValue().getValue());
+                String token = Tokens.signRaw(claims);
+                for (String route : ROUTES) {
+                    String what = kind.getKey() + " with " + variant.getKey() + " on " + route;
+                    Response answer = Api.given().header("Authorization", "Bearer " + token).get(route);
+                    Problems.assertProblem(answer, 401, "unauthorized", what);
+                    assertThat(answer.header("WWW-Authenticate")).as(what).startsWith("Bearer");
+                    refused++;
+                }
+            }
+        }
+        assertThat(refused).isEqualTo(kinds.size() * 11 * ROUTES.size());
+        // The worker routes too: a worker whose sub is empty claims nothing.
+        for (String subject : List.of("", " ", "\t")) {
+            Map<String, Object> blank = new LinkedHashMap<>(worker);
+            blank.put("sub", subject);
+            Problems.assertProblem(Api.as(Tokens.signRaw(blank)).body(Map.of("worker_id", "blank", "wait_seconds", 0))
+                    .post("/v1/workers/claim"), 401, "unauthorized", "worker with sub '" + subject + "' claims");
+        }
+        Api.as(Tokens.signRaw(worker)).body(Map.of("worker_id", "named", "wait_seconds", 0)).post("/v1/workers/claim")
+                .then().statusCode(anyOf(is(200), is(204)));
+    }
+
+    /**
+     * The caller is {@code sub}: a token signed for an attacker that names a victim in
+     * {@code preferred_username} or {@code upn} (the claims the JWT library names its principal after)
+     * reads the attacker's profile, credits, tasks and objects on every service, never the victim's.
+     */
+    @Test
+    void theCallerIsTheSubWhateverTheNameClaimsSay() {
+        TenantWorld victim = TenantWorld.create("name-claim victim");
+        for (String nameClaim : List.of("preferred_username", "upn")) {
+            UUID attacker = UUID.randomUUID();
+            String forged = Tokens.builder().subject(attacker.toString()).claim(nameClaim, victim.user().toString())
+                    .sign();
+            String what = nameClaim + " naming the victim";
+            Api.as(forged).get("/v1/me").then().statusCode(200).body("id", equalTo(attacker.toString()));
+            Problems.assertProblem(Api.as(forged).get("/v1/projects/" + victim.project()), 404, "not_found", what);
+            Api.as(forged).get("/v1/credits/balance").then().statusCode(200)
+                    .body("total_credits", comparesEqualTo(BigDecimal.ZERO));
+            Problems.assertProblem(Api.as(forged).get("/v1/tasks/" + victim.task()), 404, "not_found", what);
+            assertThat(Api.as(forged).get("/v1/tasks").then().statusCode(200).extract().<List<String>>path("items.id"))
+                    .as(what).isEmpty();
+            Problems.assertProblem(Api.as(forged).get("/v1/storage/objects/" + victim.object()), 404, "not_found", what);
+            assertThat(Api.as(forged).get("/v1/storage/objects").then().statusCode(200).extract()
+                    .<List<String>>path("items.id")).as(what).isEmpty();
+        }
+        Api.as(victim.token()).get("/v1/credits/balance").then().statusCode(200)
+                .body("total_credits", comparesEqualTo(new BigDecimal("50")));
     }
 
     @Test

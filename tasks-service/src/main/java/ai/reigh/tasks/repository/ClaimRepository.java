@@ -41,12 +41,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class ClaimRepository {
-    /** Registers (or refreshes) the worker; a worker id registered to another owner is refused. */
+    /**
+     * Registers (or refreshes) the worker ($2, $1): its id in its owner's namespace ($2 null: the cloud
+     * workers'), so no worker can take another namespace's id.
+     */
     private static final String WORKER = """
             worker AS (
               INSERT INTO workers AS w (id, user_id, status, last_heartbeat) VALUES ($1, $2, 'active', now())
-              ON CONFLICT (id) DO UPDATE SET last_heartbeat = now(), status = 'active'
-                WHERE w.user_id IS NOT DISTINCT FROM EXCLUDED.user_id
+              ON CONFLICT (user_id, id) DO UPDATE SET last_heartbeat = now(), status = 'active'
               RETURNING w.id, w.current_model
             ), capped AS MATERIALIZED (
               SELECT user_id FROM tasks WHERE status = 'In Progress' AND NOT is_orchestrator
@@ -109,7 +111,8 @@ public class ClaimRepository {
                 ), claimed AS (
                   UPDATE tasks t SET status = 'In Progress', lease_token = gen_random_uuid(),
                                      lease_expires_at = now() + make_interval(secs => $7::float8), attempts = t.attempts + 1,
-                                     worker_id = $1, generation_started_at = now(), run_after = NULL
+                                     worker_id = $1, worker_user_id = $2, generation_started_at = now(),
+                                     run_after = NULL
                   FROM picked WHERE t.id = picked.id AND t.status = 'Queued'
                   RETURNING t.id, t.task_type, t.params, t.project_id, t.parent_task_id, t.attempts, t.lease_token,
                             t.lease_expires_at, t.created_at, t.model_name
@@ -120,20 +123,16 @@ public class ClaimRepository {
                 """.formatted(claimable, CUTOFF);
     }
 
-    /**
-     * Runs the claim as its own transaction, in one round trip. Returns null when the worker id belongs to another owner (nothing claimed),
-     * else the claimed tasks (possibly none), oldest first.
-     */
+    /** Runs the claim as its own transaction, in one round trip: the claimed tasks (possibly none), oldest first. */
     public Uni<List<ClaimedTask>> claim(Db db, Actor actor, ClaimRequestRow request) {
         String sql = request.ownerId() == null ? CLAIM_CLOUD : CLAIM_LOCAL;
         Tuple args = Tuple.tuple().addValue(request.workerId()).addValue(request.ownerId()).addValue(request.runType())
+                // A decimal of at most 100 characters in plain form (StorableJson bounds every BigDecimal the
+                // shared reader reads) within 0..10080 (ClaimRequest): converting it is cheap and exact enough.
                 .addValue(request.sameModelOnly()).addValue(request.maxTaskWaitMinutes().doubleValue())
                 .addValue((long) request.limit())
                 .addValue(request.leaseDuration().toMillis() / 1000.0);
         return db.inOneStatement(actor, sql, args).map(rows -> {
-            if (rows.size() == 0) {
-                return null;
-            }
             List<ClaimedTask> tasks = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 if (row.getUUID("id") != null) {

@@ -4,6 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code registered} false: the worker id belongs to another owner and nothing was written. */
-public record HeartbeatOutcome(boolean registered, List<UUID> renewed, List<UUID> cancelled, Instant leaseExpiresAt) {
+/** The named tasks whose leases were renewed, those cancelled while this worker held them, and the new expiry. */
+public record HeartbeatOutcome(List<UUID> renewed, List<UUID> cancelled, Instant leaseExpiresAt) {
 }

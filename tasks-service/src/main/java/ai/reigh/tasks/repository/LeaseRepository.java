@@ -83,20 +83,21 @@ public class LeaseRepository {
             RETURNING\s""" + TaskColumns.PLAIN;
 
     /**
-     * A heartbeat in one statement: upsert the worker (refused, and nothing renewed, when the id is
-     * another owner's), renew the leases of the named tasks it still holds (by worker id, and by
-     * token where one is given), and report which named tasks were cancelled.
+     * A heartbeat in one statement: upsert the worker ($2, $1) — its id in its owner's namespace, $2
+     * null for cloud workers — renew the leases of the named tasks it still holds (by worker, and by
+     * token where one is given), and report which named tasks were cancelled while it held them. A
+     * task is this worker's only when both worker_id and worker_user_id match: a cloud gpu-1 never
+     * renews a local gpu-1's lease, nor the reverse.
      */
     static final String HEARTBEAT = """
             WITH worker AS (
               INSERT INTO workers AS w (id, user_id, status, current_model, vram_total_mb, vram_used_mb, last_heartbeat)
               VALUES ($1, $2, $3, $4, $5, $6, now())
-              ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status,
+              ON CONFLICT (user_id, id) DO UPDATE SET status = EXCLUDED.status,
                                              current_model = coalesce(EXCLUDED.current_model, w.current_model),
                                              vram_total_mb = coalesce(EXCLUDED.vram_total_mb, w.vram_total_mb),
                                              vram_used_mb = coalesce(EXCLUDED.vram_used_mb, w.vram_used_mb),
                                              last_heartbeat = now()
-                WHERE w.user_id IS NOT DISTINCT FROM EXCLUDED.user_id
               RETURNING w.id
             ), named(id, token) AS (
               SELECT * FROM unnest($7::uuid[], $8::uuid[])
@@ -104,25 +105,29 @@ public class LeaseRepository {
               UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => $9::float8)
               FROM named n
               WHERE t.id = n.id AND t.status = 'In Progress' AND t.worker_id = $1
+                AND t.worker_user_id IS NOT DISTINCT FROM $2::uuid
                 AND (n.token IS NULL OR t.lease_token = n.token)
-                AND NOT $10 AND EXISTS (SELECT 1 FROM worker)
+                AND NOT $10
               RETURNING t.id
             )
-            SELECT EXISTS (SELECT 1 FROM worker) AS registered,
-                   array(SELECT id FROM renewed) AS renewed,
+            SELECT array(SELECT id FROM renewed) AS renewed,
                    array(SELECT t.id FROM tasks t JOIN named n ON n.id = t.id
-                         WHERE t.status = 'Cancelled' AND t.worker_id = $1) AS cancelled,
+                         WHERE t.status = 'Cancelled' AND t.worker_id = $1
+                           AND t.worker_user_id IS NOT DISTINCT FROM $2::uuid) AS cancelled,
                    now() + make_interval(secs => $9::float8) AS lease_expires_at
             """;
 
-    /** A worker that says it crashed gives its tasks back (Failed where that was the last attempt). */
+    /**
+     * A worker ($2, $1) that says it crashed gives its tasks back (Failed where that was the last
+     * attempt): its own only, never those of a worker of the same id in another namespace.
+     */
     static final String RELEASE_WORKER_TASKS = """
             UPDATE tasks SET status = CASE WHEN attempts < max_attempts THEN 'Queued' ELSE 'Failed' END,
                              error_message = format('worker %s crashed on attempt %s of %s', worker_id, attempts, max_attempts),
                              lease_token = NULL, lease_expires_at = NULL,
                              generation_processed_at = CASE WHEN attempts < max_attempts THEN generation_processed_at
                                                             ELSE now() END
-            WHERE worker_id = $1 AND status = 'In Progress'
+            WHERE worker_id = $1 AND worker_user_id IS NOT DISTINCT FROM $2::uuid AND status = 'In Progress'
             RETURNING id, status
             """;
 
@@ -172,13 +177,14 @@ public class LeaseRepository {
 
     private static HeartbeatOutcome heartbeatOutcome(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         Row row = rows.iterator().next();
-        return new HeartbeatOutcome(row.getBoolean("registered"), uuids(row, "renewed"), uuids(row, "cancelled"),
+        return new HeartbeatOutcome(uuids(row, "renewed"), uuids(row, "cancelled"),
                 Rows.instant(row, "lease_expires_at"));
     }
 
 
-    public Uni<List<Ended>> releaseWorkerTasks(SqlConnection connection, String workerId) {
-        return connection.preparedQuery(RELEASE_WORKER_TASKS).execute(Tuple.of(workerId))
+    /** {@code ownerId}: the local worker's owner, null for a cloud worker. */
+    public Uni<List<Ended>> releaseWorkerTasks(SqlConnection connection, String workerId, UUID ownerId) {
+        return connection.preparedQuery(RELEASE_WORKER_TASKS).execute(Tuple.of(workerId, ownerId))
                 .map(rows -> Rows.map(rows, row -> new Ended(row.getUUID("id"), row.getString("status"))));
     }
 

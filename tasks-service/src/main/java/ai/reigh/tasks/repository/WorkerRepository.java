@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,15 +16,21 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** The workers table beyond what claims and heartbeats upsert: the admin list and the inactivity sweep. */
 @ApplicationScoped
 public class WorkerRepository {
-    /** Most recently heard first, keyset-paged on (last_heartbeat, id). */
+    /**
+     * Most recently heard first, keyset-paged on (last_heartbeat, id, namespace): a worker is its id in
+     * its owner's namespace, written here as the owner's id, or '' for the cloud workers' (never a user
+     * id, so the order is total). Its tasks are those held under both its id and its owner.
+     */
     static final String LIST = """
             SELECT w.id, w.user_id, w.status, w.current_model, w.vram_total_mb, w.vram_used_mb, w.last_heartbeat,
                    extract(epoch FROM now() - w.last_heartbeat)::float8 AS heartbeat_age_seconds, w.created_at,
-                   (SELECT count(*) FROM tasks t WHERE t.worker_id = w.id AND t.status = 'In Progress') AS in_progress
+                   (SELECT count(*) FROM tasks t WHERE t.worker_id = w.id AND t.worker_user_id IS NOT DISTINCT FROM w.user_id
+                                                 AND t.status = 'In Progress') AS in_progress
             FROM workers w
             WHERE ($1::text IS NULL OR w.status = $1)
-              AND ($2::timestamptz IS NULL OR (w.last_heartbeat, w.id) < ($2, $3))
-            ORDER BY w.last_heartbeat DESC, w.id DESC
+              AND ($2::timestamptz IS NULL
+                   OR (w.last_heartbeat, w.id, coalesce(w.user_id::text, '')) < ($2, $3, $5::text))
+            ORDER BY w.last_heartbeat DESC, w.id DESC, coalesce(w.user_id::text, '') DESC
             LIMIT $4
             """;
 
@@ -32,11 +39,12 @@ public class WorkerRepository {
             WHERE status = 'active' AND last_heartbeat < now() - make_interval(secs => $1::float8)
             """;
 
+    /** {@code afterOwner}: the owner of the cursor's worker, null for a cloud worker. */
     public Uni<List<WorkerRow>> list(SqlConnection connection, String status, Instant afterHeartbeat, String afterId,
-            int fetchSize) {
+            UUID afterOwner, int fetchSize) {
         Tuple args = Tuple.tuple().addValue(status)
                 .addValue(afterHeartbeat == null ? null : afterHeartbeat.atOffset(ZoneOffset.UTC)).addValue(afterId)
-                .addValue((long) fetchSize);
+                .addValue((long) fetchSize).addValue(afterOwner == null ? "" : afterOwner.toString());
         return connection.preparedQuery(LIST).execute(args).map(rows -> Rows.map(rows, row -> new WorkerRow(
                 row.getString("id"), row.getUUID("user_id"), row.getString("status"), row.getString("current_model"),
                 row.getInteger("vram_total_mb"), row.getInteger("vram_used_mb"), Rows.instant(row, "last_heartbeat"),

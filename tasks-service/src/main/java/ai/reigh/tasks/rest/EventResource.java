@@ -1,6 +1,7 @@
 package ai.reigh.tasks.rest;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.sse.Sse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import ai.reigh.common.auth.Caller;
 import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.ProblemException;
@@ -35,11 +37,18 @@ import io.smallrye.mutiny.Multi;
 /**
  * {@code GET /v1/events?project_id=}: server-sent events of the project's tasks, generations, their
  * variants and shot links (owner only; 404 otherwise). Each event is named as in API.md, carries its
- * id (resume with Last-Event-ID) and {@code data: {table, op, id, project_id, status?, new?, old?}};
- * a comment line keeps idle connections open every 15 s.
+ * id (resume with Last-Event-ID, or {@code ?last_event_id=} on a new connection) and
+ * {@code data: {table, op, id, project_id, status?, new?, old?}}; a comment line keeps idle
+ * connections open every 15 s.
  *
  * <p>Blocking on purpose, for the few milliseconds of the ownership check and the backlog read:
  * once a server-sent event stream starts its status is 200, so a 404 must be decided before.
+ *
+ * <p>A stream lives no longer than the token that opened it: it ends at the token's {@code exp}
+ * (nothing is sent on it after that), and a token already past its {@code exp} (the verifier tolerates
+ * a little clock skew) is a 401 before the stream starts. The client reconnects with a fresh token
+ * and {@code Last-Event-ID}, and misses nothing that is still retained. Only users open streams, so
+ * the credential always is a JWT with an expiry (a personal access token is a worker's).
  */
 @Path("/v1/events")
 @RolesAllowed(Roles.USER)
@@ -62,10 +71,20 @@ public class EventResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
     public Multi<OutboundSseEvent> events(@QueryParam("project_id") String projectId,
-            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("last_event_id") String lastEventIdParam,
+            @Context Sse sse) {
         UUID project = Params.uuid("project_id", projectId, true);
-        Long resumeAfter = parseEventId(lastEventId);
-        RealtimeFeed.Subscribed subscribed = await(feed.subscribe(caller.get(), project, resumeAfter)
+        // The header when present: an EventSource sends it on its own reconnections, and it is newer than
+        // the URL's. The parameter is how a browser resumes on a new EventSource (after its token expired).
+        Long resumeAfter = lastEventId != null && !lastEventId.isBlank() ? parseEventId(lastEventId, "Last-Event-ID")
+                : parseEventId(lastEventIdParam, "last_event_id");
+        Caller me = caller.get();
+        Instant tokenExpiresAt = me.expiresAt().orElseThrow(() -> ProblemException.unauthorized(
+                "An event stream needs a token that expires; sign in again."));
+        if (!Instant.now().isBefore(tokenExpiresAt)) {
+            throw ProblemException.unauthorized("The token has expired; reconnect with a fresh one and Last-Event-ID.");
+        }
+        RealtimeFeed.Subscribed subscribed = await(feed.subscribe(me, project, resumeAfter)
                 .subscribeAsCompletionStage());
         Multi<OutboundSseEvent> events = subscribed.subscription().events(subscribed.backlog())
                 .map(event -> toSse(sse, event));
@@ -73,7 +92,10 @@ public class EventResource {
         Multi<OutboundSseEvent> keepAlives = Multi.createFrom().ticks().every(keepAlive).onOverflow().drop()
                 .select().first(tick -> !subscribed.subscription().isClosed())
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
-        return Multi.createBy().merging().streams(events, keepAlives);
+        // Ends (and unsubscribes, by cancelling both sources) when the token expires.
+        Duration lifetime = Duration.between(Instant.now(), tokenExpiresAt);
+        return Multi.createBy().merging().streams(events, keepAlives).select().first(lifetime.isNegative()
+                ? Duration.ZERO : lifetime);
     }
 
     /** The subscription, or a problem; one that arrives after the timeout is closed, not leaked. */
@@ -119,7 +141,7 @@ public class EventResource {
         }
     }
 
-    private static Long parseEventId(String value) {
+    private static Long parseEventId(String value, String name) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -130,7 +152,7 @@ public class EventResource {
             }
             return id;
         } catch (NumberFormatException e) {
-            throw ProblemException.validation("Last-Event-ID", "must be an event id this stream sent");
+            throw ProblemException.validation(name, "must be an event id this stream sent");
         }
     }
 }

@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import ai.reigh.common.auth.Caller;
 import ai.reigh.common.db.Db;
-import ai.reigh.common.error.ErrorCode;
-import ai.reigh.common.error.ProblemException;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.ClaimRepository;
 import ai.reigh.tasks.repository.ClaimRequestRow;
@@ -70,10 +68,6 @@ public class ClaimService {
     private Uni<List<ClaimedTask>> attempt(Caller caller, ClaimRequestRow request) {
         metrics.claimAttempted();
         return claims.claim(db, caller.asWorker(), request).map(tasks -> {
-            if (tasks == null) {
-                throw ProblemException.conflict(ErrorCode.CONFLICT,
-                        "worker_id " + request.workerId() + " is registered to another owner; use another id.");
-            }
             metrics.claimed(tasks.size());
             return tasks;
         });

@@ -103,22 +103,10 @@ public class WorkerService {
                 beat.currentModel(), beat.vramTotalMb(), beat.vramUsedMb(), ids, tokens, config.leaseDuration());
         if (!heartbeat.crashed()) {
             // The common case is one statement: one round trip.
-            return leases.heartbeat(db, caller.asWorker(), heartbeat).map(outcome -> {
-                if (!outcome.registered()) {
-                    throw ProblemException.conflict(ErrorCode.CONFLICT,
-                            "worker_id " + beat.workerId() + " is registered to another owner; use another id.");
-                }
-                return answer(seen, outcome);
-            });
+            return leases.heartbeat(db, caller.asWorker(), heartbeat).map(outcome -> answer(seen, outcome));
         }
         return db.inTransaction(caller.asWorker(), connection -> leases.heartbeat(connection, heartbeat)
-                .call(outcome -> {
-                    if (!outcome.registered()) {
-                        return Uni.createFrom().failure(ProblemException.conflict(ErrorCode.CONFLICT,
-                                "worker_id " + beat.workerId() + " is registered to another owner; use another id."));
-                    }
-                    return releaseCrashed(connection, beat.workerId());
-                })
+                .call(() -> releaseCrashed(connection, heartbeat.workerId(), heartbeat.ownerId()))
                 .map(outcome -> answer(seen, outcome)));
     }
 
@@ -129,8 +117,9 @@ public class WorkerService {
         return new BeatAnswer(outcome.cancelled(), lost, outcome.leaseExpiresAt());
     }
 
-    private Uni<Void> releaseCrashed(SqlConnection connection, String workerId) {
-        return leases.releaseWorkerTasks(connection, workerId).chain(ended -> {
+    /** The crashed worker's own tasks: its id in its owner's namespace ({@code ownerId} null: a cloud worker). */
+    private Uni<Void> releaseCrashed(SqlConnection connection, String workerId, UUID ownerId) {
+        return leases.releaseWorkerTasks(connection, workerId, ownerId).chain(ended -> {
             List<UUID> failed = ended.stream().filter(task -> TaskStatus.FAILED.equals(task.status())).map(Ended::id).toList();
             metrics.failed(failed.size());
             metrics.requeued(ended.size() - failed.size());

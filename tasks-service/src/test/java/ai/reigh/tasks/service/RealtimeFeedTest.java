@@ -33,7 +33,8 @@ class RealtimeFeedTest {
             sql.update("INSERT INTO users (id) VALUES (?)", userId);
             sql.update("INSERT INTO projects (id, user_id, name) VALUES (?, ?, 'feed')", projectId, userId);
         }
-        return new Caller(userId.toString(), userId, Optional.empty(), Set.of("user"), Optional.empty());
+        return new Caller(userId.toString(), userId, Optional.empty(), Set.of("user"), Optional.empty(),
+                Optional.empty());
     }
 
     @Test

@@ -1,0 +1,12 @@
+package ai.reigh.credits;
+
+import ai.reigh.common.testing.TokenClaimsContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class TokenClaimsTest extends TokenClaimsContract {
+    @Override
+    protected String userRoute() {
+        return "/v1/credits/balance";
+    }
+}
