@@ -74,11 +74,11 @@ public interface StorageConfig {
     }
 
     interface Maintenance {
-        /** How often the pending-upload cleaner and the deletion retrier run ({@code off} in tests). */
+        /** How often the pending-upload cleaner, the deletion retrier and the staging sweep run ({@code off} in tests). */
         @WithDefault("60s")
         String every();
 
-        /** Rows each run handles at most. */
+        /** Rows (and staging objects, per bucket) each run handles at most. */
         @WithDefault("100")
         int batchSize();
 
