@@ -493,6 +493,8 @@ public class ObjectStore {
                 int read;
                 try {
                     read = source.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                } catch (StoreFailure failure) {
+                    throw failure;
                 } catch (IOException broken) {
                     throw new StoreFailure(StoreFailure.Reason.CLIENT_BODY_BROKEN, "the request body could not be read");
                 }
