@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,16 @@ import java.util.UUID;
 
 import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.EmbeddedPostgres;
+import ai.reigh.common.testing.EmbeddedS3;
 import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
+import ai.reigh.storage.client.ObjectStore;
+import ai.reigh.storage.service.DeletionService;
+import ai.reigh.storage.service.Maintenance;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -60,11 +69,23 @@ final class Fixtures {
         return put(ticket.getString("upload_url"), headers, data);
     }
 
+    /**
+     * A PUT on a connection of its own: the store closes the connection of a PUT it refuses without reading
+     * the body, and a pooled connection would then fail the next request.
+     */
     static int put(String url, Map<String, String> headers, byte[] data) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(data));
         headers.forEach(request::header);
-        return send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            return fresh.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException("HTTP PUT " + url + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static HttpResponse<byte[]> get(String url) {
@@ -97,6 +118,67 @@ final class Fixtures {
         return url.substring(PUBLIC_BASE.length());
     }
 
+    /** The test run's S3 server through a MinIO client of the test's own (what is really in the buckets). */
+    static MinioClient s3() {
+        EmbeddedS3 s3 = EmbeddedS3.shared();
+        return MinioClient.builder().endpoint(s3.endpoint()).credentials(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)
+                .region(EmbeddedS3.REGION).build();
+    }
+
+    static String s3Endpoint() {
+        return EmbeddedS3.shared().endpoint();
+    }
+
+    /** Every key under {@code prefix} in the S3 bucket, listed by the store itself. */
+    static List<String> keysUnder(String physicalBucket, String prefix) {
+        List<String> keys = new java.util.ArrayList<>();
+        try {
+            for (Result<Item> item : s3().listObjects(ListObjectsArgs.builder().bucket(physicalBucket).prefix(prefix)
+                    .recursive(true).build())) {
+                keys.add(item.get().objectName());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list " + physicalBucket + "/" + prefix, e);
+        }
+        return keys;
+    }
+
+    /** Where presigned uploads of an object land before its confirmation (never served). */
+    static String stagingKey(UUID ownerId, String objectId) {
+        return "staging/" + ownerId + "/" + objectId;
+    }
+
+    /** The owner's ready bytes, as the quota counts them. */
+    static long readyBytesOf(UUID ownerId) {
+        return (Long) rows("SELECT coalesce(sum(size_bytes), 0)::bigint FROM storage_objects WHERE owner_id = ?"
+                + " AND status = 'ready'", ownerId).get(0).get(0);
+    }
+
+    /**
+     * Every maintenance step at {@code asOf}, each until a batch finds nothing (other tests' leftovers may be
+     * queued too).
+     */
+    static void runMaintenance(Maintenance maintenance, Instant asOf) {
+        drain("expired uploads", () -> maintenance.cleanExpiredUploads(asOf).await().atMost(Duration.ofSeconds(60)));
+        drain("deletion retries", () -> maintenance.retryDeletions(asOf).await().atMost(Duration.ofSeconds(60)));
+        for (int pass = 0; pass < 50; pass++) {
+            if (maintenance.sweepStaging(asOf).await().atMost(Duration.ofSeconds(60)).removed() == 0) {
+                return;
+            }
+        }
+        throw new AssertionError("staging sweep: maintenance did not finish in 50 batches");
+    }
+
+    private static void drain(String step, java.util.function.Supplier<DeletionService.Outcome> batch) {
+        for (int pass = 0; pass < 50; pass++) {
+            DeletionService.Outcome outcome = batch.get();
+            if (outcome.removed() + outcome.deferred() == 0) {
+                return;
+            }
+        }
+        throw new AssertionError(step + ": maintenance did not finish in 50 batches");
+    }
+
     static SqlSession owner() {
         return SqlSession.as(EmbeddedPostgres.OWNER).actingAsService();
     }
@@ -121,7 +203,18 @@ final class Fixtures {
     }
 
     /** A worker's pending task output, recorded as POST /v1/workers/uploads records it (tasks-service is not here). */
-    record TaskOutput(String id, String key) {
+    record TaskOutput(UUID ownerId, String id, String key) {
+    }
+
+    /**
+     * The upload URL a worker's ticket would carry for {@code output} (signed by the service's own store client,
+     * for the staging key, length and type), and the bytes PUT to it.
+     */
+    static String uploadTaskOutput(ObjectStore store, TaskOutput output, String contentType, byte[] data) {
+        String url = store.presignUpload("reigh-public", stagingKey(output.ownerId(), output.id()), contentType,
+                data.length, Duration.ofMinutes(5)).await().indefinitely();
+        assertThat(put(url, Map.of("Content-Type", contentType), data)).isEqualTo(200);
+        return url;
     }
 
     static TaskOutput pendingTaskOutput(UUID ownerId, UUID taskId, String contentType, String extension, long size) {
@@ -133,6 +226,6 @@ final class Fixtures {
                     + " expires_at) VALUES (?, ?, 'public', ?, 'tasks', ?, ?, ?, now() + interval '30 minutes')",
                     id, ownerId, key, contentType, size, taskId);
         }
-        return new TaskOutput(id.toString(), key);
+        return new TaskOutput(ownerId, id.toString(), key);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,8 +54,7 @@ class InternalApiTest {
         Api.as(Tokens.service()).get("/internal/v1/storage/objects/" + output.id()).then().statusCode(200)
                 .body("status", equalTo("pending")).body("url", nullValue());
 
-        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
-        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), png)).isEqualTo(200);
+        Fixtures.uploadTaskOutput(store, output, "image/png", png);
 
         Api.as(Tokens.service()).body(Map.of("task_id", UUID.randomUUID().toString())).post(confirm).then()
                 .statusCode(404);
@@ -76,8 +74,7 @@ class InternalApiTest {
         UUID task = UUID.randomUUID();
         byte[] png = Fixtures.bytes(321, 112);
         Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", png.length);
-        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
-        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), png)).isEqualTo(200);
+        Fixtures.uploadTaskOutput(store, output, "image/png", png);
         Api.as(Tokens.service()).body(Map.of("task_id", task.toString()))
                 .post("/internal/v1/storage/objects/" + output.id() + "/confirm").then().statusCode(200);
         JsonPath unrelated = Fixtures.readyObject(user, "public", "image/png", Fixtures.bytes(50, 113));

@@ -43,4 +43,17 @@ class ObjectKeysUnitTest {
         assertThat(ObjectKeys.isWellFormed(owner + "/media/passwd")).isFalse();
         assertThat(ObjectKeys.isWellFormed("../" + owner + "/media/" + id + ".png")).isFalse();
     }
+
+    @Test
+    void stagingKeysNeverLookLikeFinalKeysAndNameTheirUpload() {
+        UUID owner = UUID.randomUUID();
+        UUID object = UUID.randomUUID();
+        String staging = ObjectKeys.staging(owner, object);
+        assertThat(staging).isEqualTo("staging/" + owner + "/" + object);
+        assertThat(ObjectKeys.isWellFormed(staging)).as("the public route never serves a staging key").isFalse();
+        assertThat(ObjectKeys.stagedUpload(staging)).contains(new ObjectKeys.StagedUpload(owner, object));
+        assertThat(ObjectKeys.stagedUpload("staging/" + owner + "/" + object + "/x")).isEmpty();
+        assertThat(ObjectKeys.stagedUpload("staging/whatever")).isEmpty();
+        assertThat(ObjectKeys.stagedUpload(ObjectKeys.userUpload(owner, "media", object, "image/png"))).isEmpty();
+    }
 }

@@ -3,6 +3,7 @@ package ai.reigh.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -14,6 +15,7 @@ import ai.reigh.common.testing.Api;
 import ai.reigh.storage.Fixtures.User;
 import ai.reigh.storage.client.ObjectStore;
 import ai.reigh.storage.service.Maintenance;
+import io.minio.PutObjectArgs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -27,11 +29,16 @@ class PendingCleanupTest {
     ObjectStore store;
 
     @Test
-    void expiredPendingUploadsAreRemovedWithTheirPartialBytesAndReadyOnesAreKept() {
+    void expiredPendingUploadsAreRemovedWithTheirPartialBytesAndReadyOnesAreKept() throws Exception {
         User user = User.create();
         JsonPath neverUploaded = Fixtures.presign(user, "public", "image/png", 100, null);
         JsonPath partial = Fixtures.presign(user, "training-data", "video/mp4", 5000, null);
-        assertThat(Fixtures.put(partial, Fixtures.bytes(1000, 100))).isEqualTo(200);
+        assertThat(Fixtures.put(partial, Fixtures.bytes(1000, 100))).as("the URL is signed for 5000 bytes")
+                .isEqualTo(403);
+        // What a store that ignored the signed length would have kept of an interrupted upload.
+        String partialStaging = Fixtures.stagingKey(user.id(), partial.getString("object_id"));
+        Fixtures.s3().putObject(PutObjectArgs.builder().bucket("reigh-training-data").object(partialStaging)
+                .contentType("video/mp4").stream(new ByteArrayInputStream(Fixtures.bytes(1000, 100)), 1000L, -1L).build());
         JsonPath ready = Fixtures.readyObject(user, "public", "image/png", Fixtures.bytes(100, 101));
 
         drain(Instant.now());
@@ -41,7 +48,7 @@ class PendingCleanupTest {
         drain(Instant.now().plus(Duration.ofHours(1)));
         assertThat(Fixtures.statusOf(neverUploaded.getString("object_id"))).isNull();
         assertThat(Fixtures.statusOf(partial.getString("object_id"))).isNull();
-        assertThat(store.head("reigh-training-data", partial.getString("key")).await().indefinitely())
+        assertThat(store.head("reigh-training-data", partialStaging).await().indefinitely())
                 .as("the partial bytes are gone").isEmpty();
         assertThat(Fixtures.statusOf(ready.getString("id"))).isEqualTo("ready");
         assertThat(store.head("reigh-public", ready.getString("key")).await().indefinitely()).isPresent();
@@ -62,6 +69,8 @@ class PendingCleanupTest {
         drain(Instant.now());
         assertThat(Fixtures.statusOf(ticket.getString("object_id"))).isNull();
         assertThat(store.head("reigh-public", ticket.getString("key")).await().indefinitely()).isEmpty();
+        assertThat(Fixtures.keysUnder("reigh-public", Fixtures.stagingKey(user.id(), ticket.getString("object_id"))))
+                .as("nor its staging bytes").isEmpty();
     }
 
     /** Runs the cleaner until a batch finds nothing (other tests' expired uploads may be queued too). */

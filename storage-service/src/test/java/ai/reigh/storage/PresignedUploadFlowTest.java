@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import ai.reigh.common.testing.Api;
 import ai.reigh.storage.Fixtures.User;
 import ai.reigh.storage.client.ObjectStore;
+import io.minio.PutObjectArgs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -81,12 +83,14 @@ class PresignedUploadFlowTest {
     }
 
     @Test
-    void aStoredSizeOtherThanTheDeclaredOneIs409UntilTheRightBytesAreUploaded() {
+    void aStoredSizeOtherThanTheDeclaredOneIs409UntilTheRightBytesAreUploaded() throws Exception {
         User user = User.create();
         byte[] declared = Fixtures.bytes(500, 2);
         JsonPath ticket = presign(user, "public", "image/png", declared.length, null);
         String id = ticket.getString("object_id");
-        assertThat(put(ticket, Fixtures.bytes(499, 3))).isEqualTo(200);
+        assertThat(put(ticket, Fixtures.bytes(499, 3))).as("the URL is signed for 500 bytes").isEqualTo(403);
+        // What a store that ignored the signed length would have kept: the confirmation refuses it.
+        stage(user, id, "image/png", Fixtures.bytes(499, 3));
         Api.as(user.token()).post("/v1/storage/objects/" + id + "/confirm").then().statusCode(409)
                 .body("code", equalTo("conflict")).body("detail", containsString("499 bytes but 500"));
         assertThat(Fixtures.statusOf(id)).isEqualTo("pending");
@@ -97,14 +101,23 @@ class PresignedUploadFlowTest {
     }
 
     @Test
-    void bytesStoredWithAnotherContentTypeAre409() {
+    void bytesStoredWithAnotherContentTypeAre409() throws Exception {
         User user = User.create();
         byte[] data = Fixtures.bytes(64, 4);
         JsonPath ticket = presign(user, "public", "image/png", data.length, null);
-        assertThat(put(ticket.getString("upload_url"), Map.of("Content-Type", "text/html"), data)).isEqualTo(200);
-        Api.as(user.token()).post("/v1/storage/objects/" + ticket.getString("object_id") + "/confirm").then()
+        String id = ticket.getString("object_id");
+        assertThat(put(ticket.getString("upload_url"), Map.of("Content-Type", "text/html"), data))
+                .as("the URL is signed for image/png").isEqualTo(403);
+        stage(user, id, "text/html", data);
+        Api.as(user.token()).post("/v1/storage/objects/" + id + "/confirm").then()
                 .statusCode(409).body("detail", containsString("content type is 'text/html'"));
-        assertThat(Fixtures.statusOf(ticket.getString("object_id"))).isEqualTo("pending");
+        assertThat(Fixtures.statusOf(id)).isEqualTo("pending");
+    }
+
+    /** Bytes put under the object's staging key as a store that checked no signed header would keep them. */
+    private static void stage(User user, String objectId, String contentType, byte[] data) throws Exception {
+        Fixtures.s3().putObject(PutObjectArgs.builder().bucket("reigh-public").object(Fixtures.stagingKey(user.id(),
+                objectId)).contentType(contentType).stream(new ByteArrayInputStream(data), (long) data.length, -1L).build());
     }
 
     @Test
@@ -166,10 +179,18 @@ class PresignedUploadFlowTest {
     void aPresignedUrlOnlyTakesThePutItWasSignedFor() {
         User user = User.create();
         JsonPath ticket = presign(user, "public", "image/png", 10, null);
-        String tampered = ticket.getString("upload_url").replace(ticket.getString("key"),
-                user.id() + "/media/" + java.util.UUID.randomUUID() + ".png");
+        String url = ticket.getString("upload_url");
+        String staging = Fixtures.stagingKey(user.id(), ticket.getString("object_id"));
+        assertThat(url).as("uploads go to the staging key, never the final one")
+                .startsWith(Fixtures.s3Endpoint() + "/reigh-public/" + staging + "?")
+                .contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost")
+                .doesNotContain(ticket.getString("key"));
+        String tampered = url.replace(staging, Fixtures.stagingKey(user.id(), java.util.UUID.randomUUID().toString()));
         assertThat(put(tampered, Map.of("Content-Type", "image/png"), Fixtures.bytes(10, 6))).isEqualTo(403);
-        HttpResponse<byte[]> get = Fixtures.get(ticket.getString("upload_url"));
+        String finalKey = url.replace(staging, ticket.getString("key"));
+        assertThat(put(finalKey, Map.of("Content-Type", "image/png"), Fixtures.bytes(10, 6)))
+                .as("nor the object's final key").isEqualTo(403);
+        HttpResponse<byte[]> get = Fixtures.get(url);
         assertThat(get.statusCode()).as("a PUT signature is not a GET signature").isEqualTo(403);
     }
 }

@@ -3,7 +3,6 @@ package ai.reigh.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,7 @@ class QuotaTest {
         Fixtures.readyObject(user, "public", "image/png", Fixtures.bytes(1_000_000, 81));
         UUID task = UUID.randomUUID();
         Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", 100_000);
-        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
-        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), Fixtures.bytes(100_000, 82))).isEqualTo(200);
+        Fixtures.uploadTaskOutput(store, output, "image/png", Fixtures.bytes(100_000, 82));
         Api.as(Tokens.service()).body(Map.of("task_id", task.toString()))
                 .post("/internal/v1/storage/objects/" + output.id() + "/confirm").then().statusCode(200)
                 .body("status", equalTo("ready"));

@@ -3,8 +3,12 @@ package ai.reigh.storage.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
@@ -23,22 +27,29 @@ import org.jboss.logging.Logger;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.storage.config.S3Config;
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
 import io.minio.DeleteBucketPolicyArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetBucketPolicyArgs;
 import io.minio.GetObjectResponse;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.Http;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.SetBucketPolicyArgs;
+import io.minio.Signer;
+import io.minio.SourceObject;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
 import io.smallrye.mutiny.Uni;
 import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -62,8 +73,10 @@ public class ObjectStore {
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
     /** S3 refuses presigned URLs valid for more than 7 days. */
     private static final long MAX_PRESIGN_SECONDS = Duration.ofDays(7).toSeconds();
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final S3Config config;
+    private final HttpUrl publicEndpoint;
     private final OkHttpClient http;
     private final MinioClient client;
     private final MinioClient publicSigner;
@@ -84,6 +97,7 @@ public class ObjectStore {
                 .map(url -> MinioClient.builder().endpoint(url).credentials(config.accessKey(), config.secretKey())
                         .region(config.region()).httpClient(http).build())
                 .orElse(client);
+        this.publicEndpoint = HttpUrl.get(config.publicEndpoint().filter(url -> !url.isBlank()).orElse(config.endpoint()));
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(config.maxConcurrentOperations(), config.maxConcurrentOperations(), 60,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.maxQueuedOperations()), work -> {
@@ -103,36 +117,63 @@ public class ObjectStore {
 
     // ---- Signing (no network: the region is configured) -------------------------------------------------
 
-    /** A PUT URL for a client: the bytes go straight to the store. */
-    public Uni<String> presignPut(String bucket, String key, Duration expiry) {
-        return run("presign", config.operationTimeout(), () -> presign(publicSigner, Http.Method.PUT, bucket, key, expiry));
-    }
-
-    /** A short-lived GET URL for a client (private buckets). */
-    public Uni<String> presignGet(String bucket, String key, Duration expiry) {
-        return run("presign", config.operationTimeout(), () -> presign(publicSigner, Http.Method.GET, bucket, key, expiry));
-    }
-
-    /** Many GET URLs in one pooled task (a page of private objects). */
-    public Uni<List<String>> presignGets(List<Location> objects, Duration expiry) {
+    /**
+     * A PUT URL for a client (the bytes go straight to the store) that signs, besides the method and the
+     * key, the {@code Content-Length} and {@code Content-Type} headers: the store refuses a body of any other
+     * length or type (and a chunked one) before storing a byte. The MinIO client's own presigning leaves
+     * both out, so the request is signed here with its SigV4 signer.
+     */
+    public Uni<String> presignUpload(String bucket, String key, String contentType, long sizeBytes, Duration expiry) {
         return run("presign", config.operationTimeout(), () -> {
-            List<String> urls = new ArrayList<>(objects.size());
-            for (Location object : objects) {
-                urls.add(presign(publicSigner, Http.Method.GET, object.bucket(), object.key(), expiry));
+            HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();
+            boolean defaultPort = url.port() == HttpUrl.defaultPort(url.scheme());
+            Request unsigned = new Request.Builder().url(url).put(RequestBody.create(new byte[0], null))
+                    .header("Host", defaultPort ? url.host() : url.host() + ":" + url.port())
+                    .header("X-Amz-Date", ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE))
+                    .header("Content-Type", contentType)
+                    .header("Content-Length", Long.toString(sizeBytes))
+                    .build();
+            return Signer.presignV4(unsigned, config.region(), config.accessKey(), config.secretKey(),
+                    (int) presignSeconds(expiry)).toString();
+        });
+    }
+
+    /**
+     * A short-lived GET URL for a client (private buckets) whose answer carries the given
+     * {@code Content-Type} and {@code Content-Disposition} whatever the store holds (S3's
+     * {@code response-content-*} parameters, part of the signature).
+     */
+    public Uni<String> presignDownload(Download download, Duration expiry) {
+        return presignDownloads(List.of(download), expiry).map(urls -> urls.get(0));
+    }
+
+    /** Many download URLs in one pooled task (a page of private objects). */
+    public Uni<List<String>> presignDownloads(List<Download> downloads, Duration expiry) {
+        return run("presign", config.operationTimeout(), () -> {
+            List<String> urls = new ArrayList<>(downloads.size());
+            for (Download download : downloads) {
+                urls.add(publicSigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Http.Method.GET)
+                        .bucket(download.bucket()).object(download.key()).expiry((int) presignSeconds(expiry))
+                        .extraQueryParams(Map.of("response-content-type", download.contentType(),
+                                "response-content-disposition", download.contentDisposition()))
+                        .build()));
             }
             return urls;
         });
     }
 
-    /** An object's place in the store: the S3 bucket and the key. */
-    public record Location(String bucket, String key) {
+    /** An object to download, and the headers its answer must carry. */
+    public record Download(String bucket, String key, String contentType, String contentDisposition) {
+    }
+
+    private static long presignSeconds(Duration expiry) {
+        return Math.max(1, Math.min(expiry.toSeconds(), MAX_PRESIGN_SECONDS));
     }
 
     private static String presign(MinioClient signer, Http.Method method, String bucket, String key, Duration expiry)
             throws Exception {
-        long seconds = Math.max(1, Math.min(expiry.toSeconds(), MAX_PRESIGN_SECONDS));
         return signer.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(method).bucket(bucket)
-                .object(key).expiry((int) seconds).build());
+                .object(key).expiry((int) presignSeconds(expiry)).build());
     }
 
     // ---- Objects ------------------------------------------------------------------------------------------
@@ -158,6 +199,47 @@ public class ObjectStore {
         return run("remove", config.operationTimeout(), () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
+        });
+    }
+
+    /**
+     * Copies an object inside its bucket on the store's side (S3 CopyObject: the bytes never pass through
+     * here; type and size come along). False when there is nothing under {@code fromKey}.
+     */
+    public Uni<Boolean> copy(String bucket, String fromKey, String toKey) {
+        return run("copy", config.transferTimeout(), () -> {
+            try {
+                client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(toKey)
+                        .source(SourceObject.builder().bucket(bucket).object(fromKey).build()).build());
+                return true;
+            } catch (ErrorResponseException e) {
+                if (isMissingObject(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Up to {@code max} keys under {@code prefix}, in key order, after {@code startAfter} (null: from the
+     * start). The store pages the listing; this reads only as many pages as {@code max} needs.
+     */
+    public Uni<List<String>> list(String bucket, String prefix, String startAfter, int max) {
+        return run("list", config.operationTimeout(), () -> {
+            ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true)
+                    .maxKeys(Math.min(max, 1000));
+            if (startAfter != null) {
+                args.startAfter(startAfter);
+            }
+            List<String> keys = new ArrayList<>();
+            for (Result<Item> item : client.listObjects(args.build())) {
+                if (keys.size() == max) {
+                    break;
+                }
+                keys.add(item.get().objectName());
+            }
+            return keys;
         });
     }
 
@@ -290,9 +372,14 @@ public class ObjectStore {
         });
     }
 
+    /**
+     * Anonymous reads of the keys a public object can have, which all start with the owner's UUID: not of
+     * {@code staging/…}, where presigned uploads wait for their confirmation.
+     */
     private static String publicReadPolicy(String bucket) {
         return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"*\"]},"
-                + "\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket + "/*\"]}]}";
+                + "\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket
+                + "/????????-????-????-????-????????????/*\"]}]}";
     }
 
     // ---- Execution ----------------------------------------------------------------------------------------
@@ -406,6 +493,8 @@ public class ObjectStore {
                 int read;
                 try {
                     read = source.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                } catch (StoreFailure failure) {
+                    throw failure;
                 } catch (IOException broken) {
                     throw new StoreFailure(StoreFailure.Reason.CLIENT_BODY_BROKEN, "the request body could not be read");
                 }

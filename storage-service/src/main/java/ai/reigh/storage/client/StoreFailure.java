@@ -2,11 +2,11 @@ package ai.reigh.storage.client;
 
 /**
  * Why a transfer to the store did not happen, when it is not the store's fault: the client's body
- * ended early or broke, or it was longer than allowed. Thrown from inside the body being streamed,
- * so that the caller can tell it from a store that is down.
+ * ended early or broke, was longer than allowed, or arrived too slowly. Thrown from inside the body
+ * being streamed, so that the caller can tell it from a store that is down.
  */
 public class StoreFailure extends java.io.IOException {
-    public enum Reason { CLIENT_BODY_BROKEN, TOO_LARGE }
+    public enum Reason { CLIENT_BODY_BROKEN, TOO_LARGE, TOO_SLOW }
 
     private final Reason reason;
 

@@ -37,10 +37,31 @@ public interface StorageConfig {
 
     /**
      * Direct uploads without a Content-Length go through the store's multipart upload, which holds one
-     * part (5 MiB) in memory: at most this many at once, the next ones get 503.
+     * part (5 MiB) in memory: at most this many at once in this instance, the next ones get 503.
      */
     @WithDefault("4")
     int maxConcurrentUnsizedUploads();
+
+    /**
+     * Of those, at most this many are one caller's at once: the next one of that caller gets 429
+     * {@code too_many_uploads} and never takes another user's slot.
+     */
+    @WithDefault("2")
+    int maxConcurrentUnsizedUploadsPerUser();
+
+    /** A direct upload's body from which nothing arrives for this long is cut (408 {@code upload_too_slow}). */
+    @WithDefault("10S")
+    Duration directUploadIdleTimeout();
+
+    /**
+     * Once a direct upload's body has been waited on for {@link #directUploadRateGrace()}, it must arrive
+     * at this many bytes per second of waiting at least, or it is cut (408 {@code upload_too_slow}).
+     */
+    @WithDefault("4096")
+    long directUploadMinBytesPerSecond();
+
+    @WithDefault("10S")
+    Duration directUploadRateGrace();
 
     /** Largest JSON request body; the direct upload route alone takes more. */
     @WithDefault("65536")
@@ -74,11 +95,11 @@ public interface StorageConfig {
     }
 
     interface Maintenance {
-        /** How often the pending-upload cleaner and the deletion retrier run ({@code off} in tests). */
+        /** How often the pending-upload cleaner, the deletion retrier and the staging sweep run ({@code off} in tests). */
         @WithDefault("60s")
         String every();
 
-        /** Rows each run handles at most. */
+        /** Rows (and staging objects, per bucket) each run handles at most. */
         @WithDefault("100")
         int batchSize();
 

@@ -31,6 +31,13 @@ public class StorageObjectRepository {
             + " size_bytes, filename, task_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING "
             + COLUMNS;
     static final String FIND = "SELECT " + COLUMNS + " FROM storage_objects WHERE id = $1";
+    /**
+     * The row, locked until the transaction ends: a confirmation holds it while it copies the staging object
+     * to the final key, so that two confirmations of one object (or a confirmation and a delete) take turns.
+     */
+    static final String LOCK = "SELECT " + COLUMNS + " FROM storage_objects WHERE id = $1 FOR UPDATE";
+    /** The rows of a batch of ids (the staging sweep asks which staging objects still belong to an upload). */
+    static final String FIND_ALL = "SELECT " + COLUMNS + " FROM storage_objects WHERE id = ANY($1)";
     static final String FIND_OWNED = "SELECT " + COLUMNS + " FROM storage_objects"
             + " WHERE id = $1 AND owner_id = $2 AND status <> 'deleting'";
     static final String LIST_OWNED = "SELECT " + COLUMNS + " FROM storage_objects"
@@ -78,6 +85,17 @@ public class StorageObjectRepository {
     /** Any row the acting context may see (the service acts for all), whatever its status. */
     public Uni<StorageObjectRow> find(SqlConnection connection, UUID id) {
         return connection.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, StorageObjectRepository::map));
+    }
+
+    /** The row, locked for the rest of the transaction (null when the acting context sees none). */
+    public Uni<StorageObjectRow> lock(SqlConnection connection, UUID id) {
+        return connection.preparedQuery(LOCK).execute(Tuple.of(id)).map(rows -> Rows.first(rows, StorageObjectRepository::map));
+    }
+
+    /** The rows among {@code ids} that exist (whatever their status). */
+    public Uni<List<StorageObjectRow>> findAll(SqlConnection connection, List<UUID> ids) {
+        return connection.preparedQuery(FIND_ALL).execute(Tuple.of((Object) ids.toArray(new UUID[0])))
+                .map(rows -> Rows.map(rows, StorageObjectRepository::map));
     }
 
     /** The owner's object unless it is being deleted (then it is gone as far as the API is concerned). */

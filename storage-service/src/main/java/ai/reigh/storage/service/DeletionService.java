@@ -22,10 +22,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Deleting is two steps, in this order: the row goes to {@code deleting} (from then on the object is
- * gone for the API), then the stored bytes are removed and only then the row. A store failure leaves the
- * row in {@code deleting} with its next attempt scheduled ({@link #retryDue}), so nothing is ever left
- * behind and nothing is lost track of. User deletes, project deletes (internal), expired pending uploads
- * and failed direct uploads all take this one path.
+ * gone for the API), then the stored bytes are removed (the staging key a presigned upload may have left,
+ * and the final key) and only then the row. A store failure leaves the row in {@code deleting} with its
+ * next attempt scheduled ({@link #retryDue}), so nothing is ever left behind and nothing is lost track of.
+ * User deletes, project deletes (internal), expired pending uploads and failed direct uploads all take
+ * this one path.
  */
 @ApplicationScoped
 public class DeletionService {
@@ -132,7 +133,8 @@ public class DeletionService {
                     row.bucket());
             return recordFailure(row).replaceWith(false);
         }
-        return store.remove(bucket.physicalName(), row.key())
+        return store.remove(bucket.physicalName(), ObjectKeys.staging(row.ownerId(), row.id()))
+                .chain(() -> store.remove(bucket.physicalName(), row.key()))
                 .chain(() -> db.inTransaction(Actor.service(), connection -> objects.deleteRow(connection, row.id())))
                 .replaceWith(true)
                 .onFailure().recoverWithUni(failure -> {

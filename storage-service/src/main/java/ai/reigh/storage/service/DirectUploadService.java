@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +14,7 @@ import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.storage.client.ObjectStore;
+import ai.reigh.storage.client.PacedInputStream;
 import ai.reigh.storage.client.StoreFailure;
 import ai.reigh.storage.config.Buckets;
 import ai.reigh.storage.config.ContentTypes;
@@ -29,9 +29,13 @@ import io.smallrye.mutiny.Uni;
  * {@code POST /v1/storage/buckets/{bucket}/objects}: small files through the service, streamed to the
  * store as they arrive, never held whole. With a Content-Length the size is checked before a byte is
  * read and the body is piped with constant memory; without one (chunked) it goes through the store's
- * multipart upload (one 5 MiB part in memory at a time, a few such uploads at once) and the limit is
- * enforced while reading. The object is recorded as pending first, so a crash half-way leaves nothing
- * the cleaner does not find; any failure discards what was stored.
+ * multipart upload (one 5 MiB part in memory at a time, a few such uploads at once and at most a couple of
+ * one caller's: {@link UnsizedUploadSlots}) and the limit is enforced while reading. Every body must keep
+ * arriving ({@link UploadPacing}): a stalled or trickling one is cut. The object is recorded as pending
+ * first, so a crash half-way leaves nothing the cleaner does not find; any failure discards what was stored.
+ *
+ * <p>These are the only writes to final keys from outside a confirmation, and they are the service's own:
+ * the PUT URL it signs for itself here never leaves the process.
  */
 @ApplicationScoped
 public class DirectUploadService {
@@ -46,11 +50,12 @@ public class DirectUploadService {
     private final DeletionService deletions;
     private final StorageConfig config;
     private final S3Config s3;
-    private final Semaphore unsizedUploads;
+    private final UnsizedUploadSlots unsizedSlots;
+    private final UploadPacing pacing;
 
     public DirectUploadService(Db db, StorageObjectRepository objects, ObjectStore store, Buckets buckets,
             UploadService uploads, ConfirmationService confirmations, DeletionService deletions, StorageConfig config,
-            S3Config s3) {
+            S3Config s3, UnsizedUploadSlots unsizedSlots, UploadPacing pacing) {
         this.db = db;
         this.objects = objects;
         this.store = store;
@@ -60,7 +65,8 @@ public class DirectUploadService {
         this.deletions = deletions;
         this.config = config;
         this.s3 = s3;
-        this.unsizedUploads = new Semaphore(config.maxConcurrentUnsizedUploads());
+        this.unsizedSlots = unsizedSlots;
+        this.pacing = pacing;
     }
 
     /** The limit of a direct upload into {@code bucket}: its own, at most the direct-upload limit. */
@@ -88,21 +94,19 @@ public class DirectUploadService {
         NewObject object = new NewObject(id, owner, bucket.name(), ObjectKeys.userUpload(owner, bucket.keyKind(), id, type),
                 bucket.keyKind(), type, declaredLength.orElse(0), ObjectKeys.sanitizeFilename(filename), null,
                 Instant.now().plus(s3.transferTimeout()).plus(config.confirmGrace()));
-        boolean unsized = declaredLength.isEmpty();
-        if (unsized && !unsizedUploads.tryAcquire()) {
-            throw ProblemException.unavailable("Too many uploads without a Content-Length at once; retry shortly"
-                    + " or send a Content-Length.");
-        }
+        UnsizedUploadSlots.Slot slot = declaredLength.isEmpty() ? unsizedSlots.take(owner) : null;
+        PacedInputStream paced = pacing.watch(body);
         return db.inTransaction(caller.asUser(), connection -> UploadService.ensureUser(connection, caller)
                 .chain(() -> uploads.checkQuota(connection, owner, declaredLength.orElse(0)))
                 .chain(() -> objects.insertPending(connection, object)))
-                .chain(row -> transfer(bucket, row, declaredLength, limit, body)
+                .chain(row -> transfer(bucket, row, declaredLength, limit, paced)
                         .chain(stored -> confirmations.confirmDirectUpload(caller, row, stored))
                         .onFailure().call(failure -> discard(row)))
                 .onFailure().transform(DirectUploadService::asProblem)
                 .eventually(() -> {
-                    if (unsized) {
-                        unsizedUploads.release();
+                    pacing.release(paced);
+                    if (slot != null) {
+                        slot.release();
                     }
                 });
     }
@@ -138,6 +142,7 @@ public class DirectUploadService {
                 case TOO_LARGE -> ProblemException.payloadTooLarge(clientSide.getMessage() + ".");
                 case CLIENT_BODY_BROKEN -> ProblemException.badRequest(StorageErrors.INCOMPLETE_BODY,
                         "The request body ended before its declared length or could not be read.");
+                case TOO_SLOW -> StorageErrors.uploadTooSlow(clientSide.getMessage());
             };
         }
         return failure;

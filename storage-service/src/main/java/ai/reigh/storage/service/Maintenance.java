@@ -11,8 +11,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The periodic work, each step also callable on its own (tests drive them one step at a time with a
- * chosen "now"): provision buckets if start-up could not, turn expired pending uploads into deletions,
- * retry due deletions. Several replicas may run it at once: rows are claimed with SKIP LOCKED.
+ * chosen "now"): provision buckets if start-up could not, turn expired pending uploads into deletions
+ * (their final and staging bytes go with them), retry due deletions, sweep staging objects that no
+ * pending upload awaits any more. Several replicas may run it at once: rows are claimed with SKIP
+ * LOCKED, and removing an object twice is harmless.
  */
 @ApplicationScoped
 public class Maintenance {
@@ -20,10 +22,12 @@ public class Maintenance {
 
     private final BucketProvisioner provisioner;
     private final DeletionService deletions;
+    private final StagingSweep staging;
 
-    public Maintenance(BucketProvisioner provisioner, DeletionService deletions) {
+    public Maintenance(BucketProvisioner provisioner, DeletionService deletions, StagingSweep staging) {
         this.provisioner = provisioner;
         this.deletions = deletions;
+        this.staging = staging;
     }
 
     @Scheduled(identity = "storage-maintenance", every = "${reigh.storage.maintenance.every}",
@@ -33,6 +37,7 @@ public class Maintenance {
         return provisioner.ensureBuckets()
                 .chain(() -> cleanExpiredUploads(now))
                 .chain(() -> retryDeletions(now))
+                .chain(() -> sweepStaging(now))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("storage maintenance did not finish (next run continues): %s", failure.getMessage());
@@ -54,6 +59,19 @@ public class Maintenance {
         return deletions.retryDue(asOf).invoke(outcome -> {
             if (outcome.removed() + outcome.deferred() > 0) {
                 LOG.infof("deletion retries: %d removed, %d deferred", outcome.removed(), outcome.deferred());
+            }
+        });
+    }
+
+    /**
+     * One batch per bucket of staging objects that no pending upload within its window (at {@code asOf})
+     * awaits any more: confirmed, deleted, expired or unknown.
+     */
+    public Uni<StagingSweep.Outcome> sweepStaging(Instant asOf) {
+        return staging.sweep(asOf).invoke(outcome -> {
+            if (outcome.removed() > 0) {
+                LOG.infof("staging sweep: %d orphaned uploads removed, %d still awaited", outcome.removed(),
+                        outcome.kept());
             }
         });
     }

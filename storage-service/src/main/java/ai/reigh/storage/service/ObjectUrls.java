@@ -13,7 +13,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Where a ready object can be fetched: the public route for public buckets (stable, cacheable), a
- * short-lived presigned GET for private ones. Objects that are not ready have no URL yet.
+ * short-lived presigned GET for private ones. Objects that are not ready have no URL yet. A private
+ * object's GET pins the answer's {@code Content-Type} to the confirmed type and its
+ * {@code Content-Disposition} to an attachment named after the stored file name, whatever the store holds.
  */
 @ApplicationScoped
 public class ObjectUrls {
@@ -43,17 +45,17 @@ public class ObjectUrls {
         if (bucket.publicRead()) {
             return Uni.createFrom().item(publicUrl(bucket.name(), row.key()));
         }
-        return store.presignGet(bucket.physicalName(), row.key(), config.downloadUrlExpiry());
+        return store.presignDownload(download(bucket, row), config.downloadUrlExpiry());
     }
 
     /** The URLs of a page of rows, in order; the private ones are signed in one go. */
     public Uni<List<String>> urlsOf(List<StorageObjectRow> rows) {
-        List<ObjectStore.Location> toSign = new ArrayList<>();
+        List<ObjectStore.Download> toSign = new ArrayList<>();
         for (StorageObjectRow row : rows) {
-            privateBucketOf(row).ifPresent(bucket -> toSign.add(new ObjectStore.Location(bucket.physicalName(), row.key())));
+            privateBucketOf(row).ifPresent(bucket -> toSign.add(download(bucket, row)));
         }
         Uni<List<String>> signed = toSign.isEmpty() ? Uni.createFrom().item(List.of())
-                : store.presignGets(toSign, config.downloadUrlExpiry());
+                : store.presignDownloads(toSign, config.downloadUrlExpiry());
         return signed.map(presigned -> {
             List<String> urls = new ArrayList<>(rows.size());
             int next = 0;
@@ -69,6 +71,12 @@ public class ObjectUrls {
             }
             return urls;
         });
+    }
+
+    private static ObjectStore.Download download(Buckets.Bucket bucket, StorageObjectRow row) {
+        String keyName = row.key().substring(row.key().lastIndexOf('/') + 1);
+        return new ObjectStore.Download(bucket.physicalName(), row.key(), row.contentType(),
+                AttachmentDisposition.of(row.filename(), keyName));
     }
 
     private java.util.Optional<Buckets.Bucket> privateBucketOf(StorageObjectRow row) {

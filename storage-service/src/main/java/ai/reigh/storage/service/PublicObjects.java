@@ -1,5 +1,6 @@
 package ai.reigh.storage.service;
 
+import java.io.IOException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,14 +46,37 @@ public class PublicObjects {
                 .onItem().ifNull().failWith(StorageErrors::objectNotFound);
     }
 
-    /** Opens the bytes (all, or one range) of a servable object; the caller streams and closes them. */
+    /**
+     * Opens the bytes (all, or one range) of a servable object; the caller streams and closes them. The
+     * answer's length comes from the row, so the store must send exactly that many bytes: anything else
+     * (which nothing can write, since no URL is ever handed out for a final key) is not served.
+     */
     public Uni<GetObjectResponse> open(StorageObjectRow row, ByteRange range) {
         Buckets.Bucket bucket = buckets.find(row.bucket()).orElseThrow(StorageErrors::objectNotFound);
+        long expectedBytes = range == null ? row.sizeBytes() : range.length();
         return store.open(bucket.physicalName(), row.key(), range == null ? null : range.first(),
                 range == null ? null : range.length())
-                .map(opened -> opened.orElseThrow(() -> {
-                    LOG.errorf("object %s is ready but its bytes are missing from the store", row.id());
-                    return StorageErrors.objectNotFound();
-                }));
+                .map(opened -> {
+                    GetObjectResponse bytes = opened.orElseThrow(() -> {
+                        LOG.errorf("object %s is ready but its bytes are missing from the store", row.id());
+                        return StorageErrors.objectNotFound();
+                    });
+                    String stored = bytes.headers().get("Content-Length");
+                    if (stored == null || !stored.equals(Long.toString(expectedBytes))) {
+                        closeQuietly(bytes);
+                        LOG.errorf("object %s: the store sends %s bytes where the row says %d; not served", row.id(),
+                                stored, expectedBytes);
+                        throw StorageErrors.objectNotFound();
+                    }
+                    return bytes;
+                });
+    }
+
+    private static void closeQuietly(GetObjectResponse bytes) {
+        try {
+            bytes.close();
+        } catch (IOException | RuntimeException closing) {
+            LOG.debugf("closing an unserved object stream failed: %s", closing.getMessage());
+        }
     }
 }

@@ -1,5 +1,8 @@
 package ai.reigh.storage.service;
 
+import java.time.Duration;
+import java.util.List;
+
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
 
@@ -10,6 +13,10 @@ public final class StorageErrors {
     /** A direct upload's body ended before its declared length, or could not be read. */
     public static final String INCOMPLETE_BODY = "incomplete_body";
     public static final String RANGE_NOT_SATISFIABLE = "range_not_satisfiable";
+    /** The caller already has as many unsized direct uploads running as it may. */
+    public static final String TOO_MANY_UPLOADS = "too_many_uploads";
+    /** A direct upload's body stalled or arrived below the minimum rate, and was cut. */
+    public static final String UPLOAD_TOO_SLOW = "upload_too_slow";
 
     private StorageErrors() {
     }
@@ -26,6 +33,16 @@ public final class StorageErrors {
 
     public static ProblemException tooLarge(long maxBytes) {
         return ProblemException.payloadTooLarge("The object is larger than the limit of " + maxBytes + " bytes.");
+    }
+
+    public static ProblemException tooManyUploads(int perUser, Duration retryAfter) {
+        return new ProblemException(429, TOO_MANY_UPLOADS, "Too many uploads",
+                "You already have " + perUser + " uploads without a Content-Length running; wait for one to finish,"
+                        + " or send a Content-Length.", List.of(), retryAfter);
+    }
+
+    public static ProblemException uploadTooSlow(String detail) {
+        return new ProblemException(408, UPLOAD_TOO_SLOW, "Upload too slow", detail);
     }
 
     /** The stored bytes are not what was declared (or not there): the upload stays pending. */

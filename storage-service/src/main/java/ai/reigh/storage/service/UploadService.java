@@ -27,7 +27,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Presigned uploads: the service checks the request against the bucket's limits and the owner's
  * quota, records a {@code pending} object under a key it builds, and hands out a short-lived PUT URL;
- * the bytes then go straight to the store. Nothing is ready before a confirmation checks them.
+ * the bytes then go straight to the store. The URL is for the object's staging key, never its final key,
+ * and is signed for the declared length and type. Nothing is ready (or served) before a confirmation
+ * checks the bytes and copies them to the final key ({@link ConfirmationService}).
  */
 @ApplicationScoped
 public class UploadService {
@@ -94,9 +96,11 @@ public class UploadService {
         return worker.workerOwnerId().map(owner -> owner.equals(lease.userId())).orElse(true);
     }
 
+    /** The only place a client gets a PUT URL: always for the staging key, never a final one. */
     private Uni<UploadTicket> ticket(Buckets.Bucket bucket, StorageObjectRow row) {
         Instant urlExpiresAt = Instant.now().plus(config.uploadUrlExpiry());
-        return store.presignPut(bucket.physicalName(), row.key(), config.uploadUrlExpiry())
+        return store.presignUpload(bucket.physicalName(), ObjectKeys.staging(row.ownerId(), row.id()),
+                row.contentType(), row.sizeBytes(), config.uploadUrlExpiry())
                 .map(url -> new UploadTicket(row, url, row.contentType(), urlExpiresAt));
     }
 
