@@ -1,14 +1,11 @@
 package ai.reigh.tasks.service;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
-import ai.reigh.common.error.ErrorCode;
-import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.page.Page;
 import ai.reigh.tasks.repository.QueueDepth;
 import ai.reigh.tasks.repository.QueueRepository;
@@ -31,9 +28,10 @@ public class AdminService {
 
     /** Workers, most recently heard from first; the cursor is (last_heartbeat, worker id). */
     public Uni<Page<WorkerRow>> workers(UUID adminId, String status, int limit, String cursor) {
-        WorkerCursor after = cursor == null || cursor.isEmpty() ? null : WorkerCursor.decode(cursor);
+        KeysetCursor after = cursor == null || cursor.isEmpty() ? null
+                : KeysetCursor.decode(cursor, workerId -> workerId.length() <= 128);
         return db.inTransaction(Actor.admin(adminId), connection -> workers.list(connection, status,
-                after == null ? null : after.lastHeartbeat(), after == null ? null : after.workerId(), limit + 1))
+                after == null ? null : after.at(), after == null ? null : after.key(), limit + 1))
                 .map(rows -> {
                     if (rows.size() <= limit) {
                         return new Page<>(rows, null);
@@ -41,42 +39,11 @@ public class AdminService {
                     var items = rows.subList(0, limit);
                     WorkerRow last = items.get(items.size() - 1);
                     return new Page<>(java.util.List.copyOf(items),
-                            new WorkerCursor(last.lastHeartbeat(), last.id()).encode());
+                            new KeysetCursor(last.lastHeartbeat(), last.id()).encode());
                 });
     }
 
     public Uni<QueueDepth> queue(UUID adminId) {
         return db.inTransaction(Actor.admin(adminId), connection -> queue.depth(connection, true));
-    }
-
-    /** Workers are keyed by free text: their cursor carries the text id (base64url). */
-    record WorkerCursor(Instant lastHeartbeat, String workerId) {
-        String encode() {
-            String raw = lastHeartbeat + "|" + workerId;
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        static WorkerCursor decode(String token) {
-            try {
-                if (token.length() > 400) {
-                    throw new IllegalArgumentException("too long");
-                }
-                String raw = new String(java.util.Base64.getUrlDecoder().decode(token),
-                        java.nio.charset.StandardCharsets.UTF_8);
-                int bar = raw.indexOf('|');
-                Instant at = Instant.parse(raw.substring(0, bar));
-                String workerId = raw.substring(bar + 1);
-                // A forged cursor: a time PostgreSQL cannot hold, or an id no worker can have.
-                if (!ai.reigh.common.page.Cursor.isPlausible(at) || workerId.length() > 128
-                        || workerId.indexOf('\u0000') >= 0) {
-                    throw new IllegalArgumentException("forged");
-                }
-                return new WorkerCursor(at, workerId);
-            } catch (RuntimeException e) {
-                throw ProblemException.badRequest(ErrorCode.INVALID_CURSOR,
-                        "The cursor is not one this API returned; start again without it.");
-            }
-        }
     }
 }
