@@ -210,7 +210,7 @@ public final class Fixtures {
     /** Undelivered outbox rows of bench tasks: the relay's backlog the platform still owes. */
     public long outboxPending() {
         return db.count("""
-                SELECT count(*) FROM task_outbox o WHERE o.delivered_at IS NULL AND o.rejected_at IS NULL
+                SELECT count(*) FROM task_outbox o WHERE o.delivered_at IS NULL AND o.parked_at IS NULL
                   AND o.payload ->> 'user_id' BETWEEN $1 AND $2""", Tuple.of(FIRST_USER, LAST_USER));
     }
 

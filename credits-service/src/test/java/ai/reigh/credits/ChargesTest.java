@@ -256,7 +256,37 @@ class ChargesTest {
 
         body.put("task_type", "image_edit");
         body.put("amount", 5);
-        Fixtures.postCharge(body).then().statusCode(400).body("code", equalTo("unknown_field"));
+        // Not a 400: an internal body tolerates fields it does not know (a newer sender's); the field is
+        // ignored and the next check answers (this user does not exist).
+        Fixtures.postCharge(body).then().statusCode(422).body("code", equalTo("unknown_user"));
+    }
+
+    /**
+     * Rolling upgrades, an old receiver and a new sender: a newer tasks-service adds fields to the charge
+     * (here one that even sounds like money). This release charges it once, priced by its own formula, and
+     * ignores what it does not know; a replay with the same fields is the same spend. Public bodies stay
+     * strict: a grant with an unknown field is still refused.
+     */
+    @Test
+    void aChargeCarryingFieldsOfANewerReleaseIsChargedOnceAtThisReleasesPrice() {
+        UUID user = Fixtures.user();
+        Instant started = Instant.now().minusSeconds(20);
+        UUID task = Fixtures.completeTask(user, "single_image", started, started.plusSeconds(7));
+        Map<String, Object> body = new HashMap<>(Fixtures.charge(task, user, "single_image", Map.of("prompt", "a cat"),
+                started, started.plusSeconds(7)));
+        body.put("amount", -1_000_000);
+        body.put("billing_region", Map.of("name", "eu", "surcharge", 3));
+
+        String first = Fixtures.postCharge(body).then().statusCode(201)
+                .body("amount", org.hamcrest.Matchers.comparesEqualTo(new BigDecimal("-0.025"))).extract().path("id");
+        Fixtures.postCharge(body).then().statusCode(200).body("id", equalTo(first));
+        assertThat(Fixtures.entries("task_id = ? AND type = 'spend'", task)).isEqualTo(1);
+        assertThat(Fixtures.balance(user)).isEqualByComparingTo("-0.025");
+
+        Map<String, Object> grant = Map.of("user_id", user.toString(), "amount", 5, "reason", "x", "idempotency_key",
+                "k-" + UUID.randomUUID(), "billing_region", "eu");
+        Api.as(Tokens.admin(Fixtures.ADMIN)).body(grant).post("/v1/admin/credits/grants").then().statusCode(400)
+                .body("code", equalTo("unknown_field")).body("errors[0].field", equalTo("billing_region"));
     }
 
     @Test

@@ -68,15 +68,17 @@ final class Invariants {
     static Map<String, Object> check(String scenario, LedgerSnapshot before) {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("outbox_drain_s", Await.until(scenario + ": the completion outbox delivered", OUTBOX_DRAIN,
-                () -> Platform.count("SELECT count(*) FROM task_outbox WHERE delivered_at IS NULL AND rejected_at IS NULL") == 0));
+                () -> Platform.count("SELECT count(*) FROM task_outbox WHERE delivered_at IS NULL AND parked_at IS NULL") == 0));
         figures.put("reaper_catch_up_s", Await.until(scenario + ": no In Progress task without a live lease", REAPER_CATCH_UP,
                 () -> Platform.count("""
                         SELECT count(*) FROM tasks WHERE status = 'In Progress'
                           AND (lease_token IS NULL OR lease_expires_at IS NULL
                                OR lease_expires_at < now() - interval '2 seconds')""") == 0));
         Platform.sql(sql -> {
-            assertThat(sql.count("SELECT count(*) FROM task_outbox WHERE rejected_at IS NOT NULL"))
-                    .as("%s: no completion effect refused for good", scenario).isZero();
+            // A fault is never a receiver's refusal: nothing may wait for an admin's replay afterwards.
+            long parked = sql.count("SELECT count(*) FROM task_outbox WHERE parked_at IS NOT NULL");
+            figures.put("outbox_parked", parked);
+            assertThat(parked).as("%s: no completion effect parked (refused by its receiver)", scenario).isZero();
             assertThat(sql.count("""
                     SELECT count(*) FROM (SELECT task_id FROM credits_ledger WHERE type = 'spend'
                                           GROUP BY task_id HAVING count(*) > 1) twice"""))

@@ -41,6 +41,31 @@ class InternalGenerationsApiTest {
         Api.as(user.token()).get("/v1/projects/" + project + "/generations").then().body("items.id", contains(id));
     }
 
+    /**
+     * Rolling upgrades, an old receiver and a new sender: a newer tasks-service adds fields to the
+     * generation (one even named like a column this route must not take from anybody). This release
+     * creates the generation once and ignores what it does not know. Public bodies stay strict.
+     */
+    @Test
+    void aGenerationCarryingFieldsOfANewerReleaseIsCreatedOnceAndTheUnknownFieldsIgnored() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = Fixtures.taskGeneration(task, project);
+        body.put("seed_lineage", Map.of("parent", "x", "depth", 2));
+        body.put("is_public", true);
+        String id = Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201)
+                .body("task_id", equalTo(task.toString())).extract().path("id");
+        Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(200).body("id", equalTo(id));
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM generations WHERE task_id = ?", task)).isEqualTo(1);
+        }
+
+        Api.as(user.token()).body(Map.of("type", "image", "url", "https://cdn.example.test/g.png", "seed_lineage", "x"))
+                .post("/v1/projects/" + project + "/generations").then().statusCode(400)
+                .body("code", equalTo("unknown_field")).body("errors[0].field", equalTo("seed_lineage"));
+    }
+
     @Test
     void onlyServicesMayCallIt() {
         User user = Fixtures.user();

@@ -108,6 +108,36 @@ class InternalApiTest {
         assertThat(Fixtures.statusOf(output.id())).isEqualTo("pending");
     }
 
+    /**
+     * Rolling upgrades, an old receiver and a new sender: a newer tasks-service or projects-service adds
+     * fields to its requests. This release confirms, releases and deletes as before and ignores what it
+     * does not know. Public bodies stay strict.
+     */
+    @Test
+    void internalRequestsCarryingFieldsOfANewerReleaseAreServed() {
+        User user = User.create();
+        UUID task = UUID.randomUUID();
+        byte[] png = Fixtures.bytes(640, 114);
+        Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", png.length);
+        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
+        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), png)).isEqualTo(200);
+        Map<String, Object> newer = Map.of("task_id", task.toString(), "attempt", 2, "checksum", Map.of("sha256", "ab"));
+
+        Api.as(Tokens.service()).body(newer).post("/internal/v1/storage/objects/" + output.id() + "/confirm").then()
+                .statusCode(200).body("status", equalTo("ready"));
+        Api.as(Tokens.service()).body(newer).post("/internal/v1/storage/objects/" + output.id() + "/release").then()
+                .statusCode(204);
+        assertThat(Fixtures.statusOf(output.id())).isNull();
+        JsonPath other = Fixtures.readyObject(user, "public", "image/png", Fixtures.bytes(60, 115));
+        Api.as(Tokens.service()).body(Map.of("object_ids", java.util.List.of(other.getString("id")), "reason", "project"))
+                .post("/internal/v1/storage/objects/deletions").then().statusCode(204);
+        Api.as(Tokens.service()).get("/internal/v1/storage/objects/" + other.getString("id")).then().statusCode(404);
+
+        Api.as(user.token()).body(Map.of("bucket", "public", "content_type", "image/png", "size_bytes", 10, "attempt", 2))
+                .post("/v1/storage/uploads").then().statusCode(400).body("code", equalTo("unknown_field"))
+                .body("errors[0].field", equalTo("attempt"));
+    }
+
     @Test
     void internalRequestsAreValidated() {
         Api.as(Tokens.service()).body(Map.of()).post("/internal/v1/storage/objects/" + UUID.randomUUID() + "/confirm")

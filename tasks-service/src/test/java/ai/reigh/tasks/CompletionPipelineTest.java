@@ -4,10 +4,6 @@ import static ai.reigh.tasks.Fixtures.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +198,7 @@ class CompletionPipelineTest {
         Fixtures.await("the charge after credits-service is back", DELIVERY, () -> spends(taskId) == 1);
         // The spend commits in credits-service before the relay records the acknowledgement.
         Fixtures.await("the charge marked delivered", DELIVERY, () -> count("SELECT count(*) FROM task_outbox"
-                + " WHERE task_id = ? AND kind = 'charge' AND delivered_at IS NOT NULL AND rejected_at IS NULL", taskId) == 1);
+                + " WHERE task_id = ? AND kind = 'charge' AND delivered_at IS NOT NULL AND parked_at IS NULL", taskId) == 1);
         assertThat(spends(taskId)).isEqualTo(1);
     }
 
@@ -251,7 +247,7 @@ class CompletionPipelineTest {
     }
 
     @Test
-    void aGenerationTheReceiverRefusesForGoodIsRejectedNotRetried() {
+    void aGenerationTheReceiverRefusesIsParkedNotRetried() {
         UUID taskId = UUID.randomUUID();
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
             sql.update("INSERT INTO task_outbox (task_id, kind, payload) VALUES (?, 'generation', jsonb_build_object("
@@ -259,33 +255,8 @@ class CompletionPipelineTest {
                     + " 'metadata', '{}'::jsonb))", taskId, taskId.toString(), UUID.randomUUID().toString());
         }
         Fixtures.await("the refusal", DELIVERY, () -> count("SELECT count(*) FROM task_outbox WHERE task_id = ?"
-                + " AND rejected_at IS NOT NULL AND delivered_at IS NULL AND last_error LIKE '%404%'", taskId) == 1);
+                + " AND parked_at IS NOT NULL AND delivered_at IS NULL AND last_error LIKE '%404 not_found%'", taskId) == 1);
         assertThat(count("SELECT attempts FROM task_outbox WHERE task_id = ?", taskId)).isEqualTo(1);
-    }
-
-    private static final byte[] PNG = new byte[2048];
-
-    static {
-        PNG[0] = (byte) 0x89;
-    }
-
-    /** A worker's upload ticket for the task's output (storage-service checks the lease with us). */
-    private static Response uploadTicket(String worker, UUID taskId, UUID leaseToken) {
-        Response ticket = Api.as(worker).body(body("task_id", taskId, "lease_token", leaseToken, "filename", "out.png",
-                "content_type", "image/png", "size_bytes", PNG.length))
-                .post(ReighTestEnvironment.sibling("storage").url() + "/v1/workers/uploads");
-        ticket.then().statusCode(201);
-        return ticket;
-    }
-
-    /** The bytes, PUT to the ticket's presigned URL as a worker does. */
-    private static void upload(Response ticket) throws Exception {
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(PNG));
-        Map<String, String> headers = ticket.path("upload_headers");
-        headers.forEach(put::header);
-        assertThat(HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .isBetween(200, 299);
     }
 
     @Test
@@ -294,7 +265,7 @@ class CompletionPipelineTest {
         String worker = owner.localWorker();
         UUID taskId = Fixtures.createTask(owner, "single_image");
         Fixtures.Claimed claimed = Fixtures.claimOne(worker, "uploader");
-        Response ticket = uploadTicket(worker, taskId, claimed.leaseToken());
+        Response ticket = Fixtures.uploadTicket(worker, taskId, claimed.leaseToken());
         UUID objectId = UUID.fromString(ticket.path("object_id"));
         String path = "/v1/workers/tasks/" + taskId + "/complete";
         var completion = body("lease_token", claimed.leaseToken(), "object_id", objectId);
@@ -303,7 +274,7 @@ class CompletionPipelineTest {
         Api.as(worker).body(completion).post(path).then().statusCode(409);
         assertThat(Fixtures.status(taskId)).isEqualTo("In Progress");
 
-        upload(ticket);
+        Fixtures.upload(ticket);
 
         Response done = Api.as(worker).body(completion).post(path);
         done.then().statusCode(200).body("status", equalTo("Complete"));
@@ -321,9 +292,9 @@ class CompletionPipelineTest {
         UUID taskId = Fixtures.createTask(owner, "single_image");
         Fixtures.Claimed first = Fixtures.claimOne(worker, "fenced-1");
         String storage = ReighTestEnvironment.sibling("storage").url();
-        Response ticket = uploadTicket(worker, taskId, first.leaseToken());
+        Response ticket = Fixtures.uploadTicket(worker, taskId, first.leaseToken());
         UUID objectId = UUID.fromString(ticket.path("object_id"));
-        upload(ticket);
+        Fixtures.upload(ticket);
         // An attempt that confirmed the upload, then died with the service before recording the completion.
         Response confirmed = Api.as(ai.reigh.common.testing.Tokens.service()).body(body("task_id", taskId))
                 .post(storage + "/internal/v1/storage/objects/" + objectId + "/confirm");

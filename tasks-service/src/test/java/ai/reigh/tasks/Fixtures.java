@@ -3,6 +3,10 @@ package ai.reigh.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +16,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import ai.reigh.common.testing.Api;
+import ai.reigh.common.testing.ReighTestEnvironment;
 import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
 import io.restassured.response.Response;
@@ -169,5 +174,30 @@ final class Fixtures {
                 throw new AssertionError("interrupted waiting for " + what);
             }
         }
+    }
+
+    private static final byte[] PNG = new byte[2048];
+
+    static {
+        PNG[0] = (byte) 0x89;
+    }
+
+    /** A worker's upload ticket for the task's output (storage-service checks the lease with us). */
+    static Response uploadTicket(String worker, UUID taskId, UUID leaseToken) {
+        Response ticket = Api.as(worker).body(body("task_id", taskId, "lease_token", leaseToken, "filename", "out.png",
+                "content_type", "image/png", "size_bytes", PNG.length))
+                .post(ReighTestEnvironment.sibling("storage").url() + "/v1/workers/uploads");
+        ticket.then().statusCode(201);
+        return ticket;
+    }
+
+    /** The bytes, PUT to the ticket's presigned URL as a worker does. */
+    static void upload(Response ticket) throws Exception {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(PNG));
+        Map<String, String> headers = ticket.path("upload_headers");
+        headers.forEach(put::header);
+        assertThat(HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isBetween(200, 299);
     }
 }

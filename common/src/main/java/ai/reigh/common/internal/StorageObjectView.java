@@ -3,13 +3,10 @@ package ai.reigh.common.internal;
 import java.time.Instant;
 import java.util.UUID;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 /**
  * A storage object as storage-service answers it. {@code url} is the public URL for public buckets
  * and a short-lived presigned GET for private ones.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record StorageObjectView(UUID id, String bucket, String key, UUID ownerId, long sizeBytes, String contentType,
         String status, String url, Instant createdAt) {
 

@@ -3,9 +3,6 @@ package ai.reigh.common.internal;
 import java.time.Instant;
 import java.util.UUID;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 /** A task whose lease the presented token currently holds (else tasks-service answers 409 lease_lost). */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record TaskLeaseView(UUID taskId, UUID userId, UUID projectId, Instant leaseExpiresAt) {
 }

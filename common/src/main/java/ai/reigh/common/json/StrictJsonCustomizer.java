@@ -19,7 +19,8 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * One JSON dialect for every service: snake_case names, RFC 3339 timestamps, decimals as BigDecimal
  * (money never passes through a double), and strict reading: unknown fields, numbers in strings,
  * floats into integers, trailing garbage and absurd nesting are all refused (400), and so are values
- * PostgreSQL could not store or give back ({@link StorableJson}).
+ * PostgreSQL could not store or give back ({@link StorableJson}). Unknown fields are ignored only in
+ * the contracts between services and in problems ({@link ToleratesUnknownFields}).
  */
 @Singleton
 public class StrictJsonCustomizer implements ObjectMapperCustomizer {
@@ -67,6 +68,8 @@ public class StrictJsonCustomizer implements ObjectMapperCustomizer {
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         // No NUL characters, no numbers a stored document could not print back (400, not a poisoned row).
         mapper.registerModule(StorableJson.module());
+        // Except where a newer release may add fields: the internal contracts and problems.
+        mapper.registerModule(TolerantContracts.module());
         return mapper;
     }
 }

@@ -23,6 +23,7 @@ public final class RouteTable {
             Map.entry("/v1/workers", Service.TASKS),
             Map.entry("/v1/admin/workers", Service.TASKS),
             Map.entry("/v1/admin/queue", Service.TASKS),
+            Map.entry("/v1/admin/outbox", Service.TASKS),
             Map.entry("/v1/credits", Service.CREDITS),
             Map.entry("/v1/task-costs", Service.CREDITS),
             Map.entry("/v1/admin/credits", Service.CREDITS),

@@ -16,7 +16,7 @@ class RouteTableTest {
             "/v1/training-data/batches, PROJECTS",
             "/v1/tasks, TASKS", "/v1/tasks/counts, TASKS", "/v1/events, TASKS", "/v1/workers/claim, TASKS",
             "/v1/workers/heartbeat, TASKS", "/v1/workers/tasks/x/complete, TASKS", "/v1/admin/workers, TASKS",
-            "/v1/admin/queue, TASKS",
+            "/v1/admin/queue, TASKS", "/v1/admin/outbox, TASKS", "/v1/admin/outbox/42/replay, TASKS",
             "/v1/credits/balance, CREDITS", "/v1/credits/stripe/webhook, CREDITS", "/v1/task-costs, CREDITS",
             "/v1/task-costs/estimate, CREDITS", "/v1/admin/credits/grants, CREDITS", "/v1/admin/task-costs/x, CREDITS",
             "/v1/storage/uploads, STORAGE", "/v1/storage/objects/x, STORAGE",
@@ -27,7 +27,7 @@ class RouteTableTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "/internal", "/internal/v1/charges", "/internal/v1/generations", "/v1/meow",
-            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/users", "/storage" })
+            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/users", "/v1/admin/outboxes", "/storage" })
     void internalAndUnknownPathsAreNotRouted(String path) {
         assertThat(RouteTable.route(path)).isEmpty();
     }

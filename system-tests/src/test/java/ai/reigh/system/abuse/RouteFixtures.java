@@ -28,6 +28,7 @@ public final class RouteFixtures {
     /** Path parameters that do not name anybody's resource, and why. */
     public static final Map<String, String> NOT_TENANT_OWNED = Map.of(
             "/v1/admin/task-costs/{task_type}", "a task type of the platform's configuration (admin only: see the role matrix)",
+            "/v1/admin/outbox/{id}", "a row of the platform's completion outbox, nobody's resource (admin only: see the role matrix)",
             "/v1/storage/buckets/{bucket}", "a bucket name of the platform's configuration",
             "/storage/v1/object/public/{bucket}", "the public object route: public by design (API.md); private buckets are 404, tested apart",
             "/storage/v1/object/public/{bucket}/{key}", "the public object route: public by design (API.md)");

@@ -6,6 +6,8 @@ import jakarta.ws.rs.Path;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import ai.reigh.common.auth.ServiceAuthHeaders;
 import ai.reigh.common.internal.GenerationFromTask;
 import ai.reigh.common.internal.GenerationRef;
@@ -16,6 +18,10 @@ import io.smallrye.mutiny.Uni;
 @RegisterClientHeaders(ServiceAuthHeaders.class)
 @Path("/internal/v1/generations")
 public interface ProjectsInternalApi {
+    /**
+     * A {@link GenerationFromTask} document exactly as the completing transaction stored it in the outbox:
+     * fields a newer release wrote reach the receiver whichever release relays the row.
+     */
     @POST
-    Uni<GenerationRef> createFromTask(GenerationFromTask generation);
+    Uni<GenerationRef> createFromTask(JsonNode generation);
 }

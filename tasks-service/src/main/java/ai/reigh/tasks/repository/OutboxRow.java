@@ -1,6 +1,7 @@
 package ai.reigh.tasks.repository;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,4 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record OutboxRow(long id, UUID taskId, String kind, JsonNode payload, int attempts, Instant createdAt) {
     public static final String GENERATION = "generation";
     public static final String CHARGE = "charge";
+    /** Every kind the schema allows (task_outbox's CHECK). */
+    public static final List<String> KINDS = List.of(GENERATION, CHARGE);
 }

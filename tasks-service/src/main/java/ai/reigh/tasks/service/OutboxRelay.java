@@ -9,14 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
-import ai.reigh.common.internal.ChargeRequest;
-import ai.reigh.common.internal.GenerationFromTask;
-import ai.reigh.tasks.client.DeliveryRejected;
+import ai.reigh.tasks.client.DeliveryRefused;
 import ai.reigh.tasks.client.Receivers;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.OutboxRepository;
@@ -29,8 +24,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * Delivers the completion outbox: generations to projects-service, charges to credits-service,
  * retrying with capped exponential backoff (with jitter) until each receiver acknowledges (2xx) or
- * refuses for good (4xx but 408/429: kept as rejected, with the error). Receivers are idempotent on
- * task_id, so redelivery after a crash or a lost answer is harmless.
+ * refuses (4xx but 408/429). A refused row is parked, never dropped: it keeps its payload and the
+ * receiver's error, is no longer retried on its own, is counted ({@link TaskMetrics}) and waits for an
+ * admin to replay it once the cause is fixed ({@link OutboxAdmin}). Receivers are idempotent on task_id,
+ * so redelivery after a crash, a lost answer or a replay is harmless. Payloads go out as stored.
  *
  * <p>No leader: every replica may relay, because a batch is reserved with {@code FOR UPDATE SKIP
  * LOCKED} and an in-flight timeout (see {@link OutboxRepository}), so replicas never take the same
@@ -48,25 +45,22 @@ public class OutboxRelay {
     private final Db db;
     private final OutboxRepository outbox;
     private final Receivers receivers;
-    private final ObjectMapper json;
     private final TaskMetrics metrics;
     private final TasksConfig.Relay config;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopping;
 
-    public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, ObjectMapper json, TaskMetrics metrics,
-            TasksConfig config) {
+    public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, TaskMetrics metrics, TasksConfig config) {
         this.db = db;
         this.outbox = outbox;
         this.receivers = receivers;
-        this.json = json;
         this.metrics = metrics;
         this.config = config.relay();
     }
 
     /** What one batch did. */
-    public record BatchResult(int reserved, int delivered, int retried, int rejected) {
+    public record BatchResult(int reserved, int delivered, int retried, int parked) {
     }
 
     /** Asks for a run soon; runs never overlap on one instance (a wake during a run makes it go on). */
@@ -119,21 +113,16 @@ public class OutboxRelay {
     }
 
     private Uni<Settlement> deliver(OutboxRow row) {
-        Uni<Void> call;
-        try {
-            call = switch (row.kind()) {
-                case OutboxRow.GENERATION -> receivers.deliverGeneration(json.treeToValue(row.payload(), GenerationFromTask.class));
-                case OutboxRow.CHARGE -> receivers.deliverCharge(json.treeToValue(row.payload(), ChargeRequest.class));
-                default -> Uni.createFrom().failure(new DeliveryRejected(0, "unknown outbox kind " + row.kind()));
-            };
-        } catch (JsonProcessingException | IllegalArgumentException unreadable) {
-            call = Uni.createFrom().failure(new DeliveryRejected(0, "unreadable payload: " + unreadable.getMessage()));
-        }
+        Uni<Void> call = switch (row.kind()) {
+            case OutboxRow.GENERATION -> receivers.deliverGeneration(row.payload());
+            case OutboxRow.CHARGE -> receivers.deliverCharge(row.payload());
+            default -> Uni.createFrom().failure(new DeliveryRefused(0, "unknown outbox kind " + row.kind()));
+        };
         return call.map(ok -> Settlement.delivered(row)).onFailure().recoverWithItem(failure -> {
-            if (failure instanceof DeliveryRejected rejected) {
-                LOG.errorf("outbox %d (%s of task %s) rejected: %s", row.id(), row.kind(), row.taskId(),
-                        rejected.getMessage());
-                return Settlement.rejected(row, rejected.getMessage());
+            if (failure instanceof DeliveryRefused refused) {
+                LOG.errorf("outbox %d (%s of task %s) parked for an admin: %s", row.id(), row.kind(), row.taskId(),
+                        refused.getMessage());
+                return Settlement.parked(row, refused.getMessage());
             }
             return Settlement.retry(row, backoffSeconds(row.attempts()), failure.toString());
         });
@@ -144,8 +133,9 @@ public class OutboxRelay {
         List<Long> retryIds = new ArrayList<>();
         List<Double> retryDelays = new ArrayList<>();
         List<String> retryErrors = new ArrayList<>();
-        List<Long> rejectIds = new ArrayList<>();
-        List<String> rejectErrors = new ArrayList<>();
+        List<Long> parkIds = new ArrayList<>();
+        List<String> parkErrors = new ArrayList<>();
+        List<String> parkKinds = new ArrayList<>();
         for (Settlement settlement : settlements) {
             switch (settlement.outcome()) {
                 case DELIVERED -> delivered.add(settlement.row().id());
@@ -154,19 +144,20 @@ public class OutboxRelay {
                     retryDelays.add(settlement.delaySeconds());
                     retryErrors.add(settlement.error());
                 }
-                case REJECTED -> {
-                    rejectIds.add(settlement.row().id());
-                    rejectErrors.add(settlement.error());
+                case PARKED -> {
+                    parkIds.add(settlement.row().id());
+                    parkErrors.add(settlement.error());
+                    parkKinds.add(settlement.row().kind());
                 }
             }
         }
         return db.inTransaction(Actor.service(), connection -> outbox.delivered(connection, delivered.toArray(Long[]::new))
                 .chain(() -> outbox.retry(connection, retryIds.toArray(Long[]::new), retryDelays.toArray(Double[]::new),
                         retryErrors.toArray(String[]::new)))
-                .chain(() -> outbox.reject(connection, rejectIds.toArray(Long[]::new), rejectErrors.toArray(String[]::new))))
+                .chain(() -> outbox.park(connection, parkIds.toArray(Long[]::new), parkErrors.toArray(String[]::new))))
                 .map(ok -> {
-                    metrics.outboxSettled(delivered.size(), retryIds.size(), rejectIds.size());
-                    return new BatchResult(settlements.size(), delivered.size(), retryIds.size(), rejectIds.size());
+                    metrics.outboxSettled(delivered.size(), retryIds.size(), parkKinds);
+                    return new BatchResult(settlements.size(), delivered.size(), retryIds.size(), parkIds.size());
                 });
     }
 
@@ -187,8 +178,8 @@ public class OutboxRelay {
             return new Settlement(row, Outcome.RETRY, delaySeconds, truncate(error));
         }
 
-        static Settlement rejected(OutboxRow row, String error) {
-            return new Settlement(row, Outcome.REJECTED, 0, truncate(error));
+        static Settlement parked(OutboxRow row, String error) {
+            return new Settlement(row, Outcome.PARKED, 0, truncate(error));
         }
 
         private static String truncate(String error) {
@@ -197,6 +188,6 @@ public class OutboxRelay {
     }
 
     private enum Outcome {
-        DELIVERED, RETRY, REJECTED
+        DELIVERED, RETRY, PARKED
     }
 }

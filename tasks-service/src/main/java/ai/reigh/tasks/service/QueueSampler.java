@@ -11,7 +11,7 @@ import ai.reigh.tasks.repository.QueueRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
-/** Samples the gauges that need the database (queue depth, oldest queued age, outbox lag). */
+/** Samples the gauges that need the database (queue depth, oldest queued age, outbox lag, parked rows). */
 @ApplicationScoped
 public class QueueSampler {
     private static final Logger LOG = Logger.getLogger(QueueSampler.class);
@@ -33,8 +33,9 @@ public class QueueSampler {
     Uni<Void> sample() {
         return db.inTransaction(Actor.service(), connection -> queue.depth(connection, false)
                 .invoke(depth -> metrics.queueSampled(depth.queued(), depth.inProgress(), depth.oldestQueuedAgeSeconds()))
-                .chain(() -> outbox.lag(connection))
-                .invoke(lag -> metrics.outboxSampled(lag.lagSeconds(), lag.pending())))
+                .chain(() -> outbox.backlog(connection))
+                .invoke(backlog -> metrics.outboxSampled(backlog.lagSeconds(), backlog.pending(),
+                        backlog.parkedGenerations(), backlog.parkedCharges())))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("queue sample failed: %s", failure.toString());

@@ -1,17 +1,21 @@
 package ai.reigh.tasks.service;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.tasks.repository.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The queue's metrics (Prometheus at {@code /q/metrics}): counters of claims, completions, failures
- * and lease expiries, outbox deliveries; gauges of queue depth, oldest queued age and outbox lag
- * (sampled by {@link QueueSampler}), parked long polls and realtime subscribers.
+ * and lease expiries, outbox deliveries, parkings and replays; gauges of queue depth, oldest queued
+ * age, outbox lag and parked outbox rows (sampled by {@link QueueSampler}), parked long polls and
+ * realtime subscribers.
  */
 @ApplicationScoped
 public class TaskMetrics {
@@ -24,12 +28,15 @@ public class TaskMetrics {
     private final Counter tasksCreated;
     private final Counter delivered;
     private final Counter redeliveries;
-    private final Counter rejected;
+    private final Map<String, Counter> parkings;
+    private final Counter replays;
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong inProgress = new AtomicLong();
     private final AtomicLong oldestQueuedMillis = new AtomicLong();
     private final AtomicLong outboxLagMillis = new AtomicLong();
     private final AtomicLong outboxPending = new AtomicLong();
+    private final Map<String, AtomicLong> outboxParked = Map.of(OutboxRow.GENERATION, new AtomicLong(),
+            OutboxRow.CHARGE, new AtomicLong());
 
     public TaskMetrics(MeterRegistry registry) {
         claimRequests = Counter.builder("reigh.tasks.claim.requests").description("Claim attempts that reached the database")
@@ -47,7 +54,10 @@ public class TaskMetrics {
                 .register(registry);
         redeliveries = Counter.builder("reigh.tasks.outbox.retries").description("Outbox deliveries to be retried")
                 .register(registry);
-        rejected = Counter.builder("reigh.tasks.outbox.rejected").description("Outbox rows refused for good")
+        // Per kind, registered up front so that a dashboard sees 0 rather than nothing.
+        parkings = Map.of(OutboxRow.GENERATION, parkingsOf(registry, OutboxRow.GENERATION), OutboxRow.CHARGE,
+                parkingsOf(registry, OutboxRow.CHARGE));
+        replays = Counter.builder("reigh.tasks.outbox.replays").description("Parked outbox rows replayed by an admin")
                 .register(registry);
         Gauge.builder("reigh.tasks.queue.depth", queued, AtomicLong::get).tag("status", "Queued")
                 .description("Tasks per live status (sampled)").register(registry);
@@ -58,7 +68,15 @@ public class TaskMetrics {
         Gauge.builder("reigh.tasks.outbox.lag.seconds", outboxLagMillis, millis -> millis.get() / 1000.0)
                 .description("Age of the oldest undelivered outbox row (sampled)").register(registry);
         Gauge.builder("reigh.tasks.outbox.pending", outboxPending, AtomicLong::get)
-                .description("Undelivered outbox rows (sampled)").register(registry);
+                .description("Outbox rows waiting for delivery, parked ones apart (sampled)").register(registry);
+        outboxParked.forEach((kind, parked) -> Gauge.builder("reigh.tasks.outbox.parked", parked, AtomicLong::get)
+                .tag("kind", kind).description("Outbox rows refused by their receiver, waiting for an admin (sampled)")
+                .register(registry));
+    }
+
+    private static Counter parkingsOf(MeterRegistry registry, String kind) {
+        return Counter.builder("reigh.tasks.outbox.parkings").tag("kind", kind)
+                .description("Outbox rows parked because their receiver refused them (4xx)").register(registry);
     }
 
     void claimAttempted() {
@@ -89,10 +107,19 @@ public class TaskMetrics {
         tasksCreated.increment();
     }
 
-    void outboxSettled(int deliveredCount, int retriedCount, int rejectedCount) {
+    void outboxSettled(int deliveredCount, int retriedCount, List<String> parkedKinds) {
         delivered.increment(deliveredCount);
         redeliveries.increment(retriedCount);
-        rejected.increment(rejectedCount);
+        for (String kind : parkedKinds) {
+            Counter counter = parkings.get(kind);
+            if (counter != null) {
+                counter.increment();
+            }
+        }
+    }
+
+    void outboxReplayed() {
+        replays.increment();
     }
 
     void queueSampled(long queuedCount, long inProgressCount, double oldestQueuedSeconds) {
@@ -101,8 +128,10 @@ public class TaskMetrics {
         oldestQueuedMillis.set((long) (oldestQueuedSeconds * 1000));
     }
 
-    void outboxSampled(double lagSeconds, long pending) {
+    void outboxSampled(double lagSeconds, long pending, long parkedGenerations, long parkedCharges) {
         outboxLagMillis.set((long) (lagSeconds * 1000));
         outboxPending.set(pending);
+        outboxParked.get(OutboxRow.GENERATION).set(parkedGenerations);
+        outboxParked.get(OutboxRow.CHARGE).set(parkedCharges);
     }
 }
