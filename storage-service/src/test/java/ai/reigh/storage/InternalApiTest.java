@@ -119,8 +119,7 @@ class InternalApiTest {
         UUID task = UUID.randomUUID();
         byte[] png = Fixtures.bytes(640, 114);
         Fixtures.TaskOutput output = Fixtures.pendingTaskOutput(user.id(), task, "image/png", "png", png.length);
-        String url = store.presignPut("reigh-public", output.key(), Duration.ofMinutes(5)).await().indefinitely();
-        assertThat(Fixtures.put(url, Map.of("Content-Type", "image/png"), png)).isEqualTo(200);
+        Fixtures.uploadTaskOutput(store, output, "image/png", png);
         Map<String, Object> newer = Map.of("task_id", task.toString(), "attempt", 2, "checksum", Map.of("sha256", "ab"));
 
         Api.as(Tokens.service()).body(newer).post("/internal/v1/storage/objects/" + output.id() + "/confirm").then()
