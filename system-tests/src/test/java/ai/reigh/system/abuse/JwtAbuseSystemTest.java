@@ -215,7 +215,7 @@ class JwtAbuseSystemTest {
      */
     @Test
     void theCallerIsTheSubWhateverTheNameClaimsSay() {
-        TenantWorld victim = TenantWorld.create("name-claim victim");
+        TenantWorld victim = TenantWorld.create("name-claim-victim");
         for (String nameClaim : List.of("preferred_username", "upn")) {
             UUID attacker = UUID.randomUUID();
             String forged = Tokens.builder().subject(attacker.toString()).claim(nameClaim, victim.user().toString())
