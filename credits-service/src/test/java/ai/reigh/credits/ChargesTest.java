@@ -22,7 +22,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
-/** POST /internal/v1/charges: the formula, one spend per task, orchestrators, sub-tasks, versions. */
+/**
+ * POST /internal/v1/charges: the formula, one spend per task, sub-tasks charged on their own, orchestrators'
+ * own time not billed, versions.
+ */
 @QuarkusTest
 class ChargesTest {
 
@@ -129,48 +132,69 @@ class ChargesTest {
     }
 
     @Test
-    void anOrchestratorIsChargedOnceForTheSecondsOfItsCompleteSubTasks() {
+    void aSubTaskIsChargedAtItsOwnTypesPriceWhateverBecameOfItsParent() {
+        UUID user = Fixtures.user();
+        UUID project = Fixtures.project(user);
+        Instant started = Instant.now().minusSeconds(300);
+        UUID cancelled = Fixtures.task(user, project, "travel_orchestrator", "Cancelled", null, started,
+                started.plusSeconds(200));
+        UUID running = Fixtures.runningTask(user, project, "travel_orchestrator", started);
+        UUID segment = Fixtures.task(user, project, "travel_segment", "Complete", cancelled, started,
+                started.plusMillis(10_200));
+        UUID stitch = Fixtures.task(user, project, "join_final_stitch", "Complete", running, started.plusSeconds(20),
+                started.plusSeconds(25));
+
+        JsonPath segmentSpend = Fixtures.postCharge(Fixtures.charge(segment, user, "travel_segment", Map.of(), started,
+                started.plusMillis(10_200))).then().statusCode(201).extract().jsonPath();
+        JsonPath stitchSpend = Fixtures.postCharge(Fixtures.charge(stitch, user, "join_final_stitch", Map.of(),
+                started.plusSeconds(20), started.plusSeconds(25))).then().statusCode(201).extract().jsonPath();
+
+        // Each at its own type's rate for its own seconds: 11 s × 0.0278 and 5 s × 0.005.
+        assertThat(segmentSpend.getObject("amount", BigDecimal.class)).isEqualByComparingTo("-0.306");
+        assertThat(segmentSpend.getLong("metadata.seconds")).isEqualTo(11);
+        assertThat(segmentSpend.getString("metadata.task_type")).isEqualTo("travel_segment");
+        assertThat(segmentSpend.getString("metadata.parent_task_id")).isEqualTo(cancelled.toString());
+        assertThat(stitchSpend.getObject("amount", BigDecimal.class)).isEqualByComparingTo("-0.025");
+        assertThat(stitchSpend.getString("metadata.parent_task_id")).isEqualTo(running.toString());
+        assertThat(Fixtures.balance(user)).isEqualByComparingTo("-0.331").isEqualByComparingTo(Fixtures.ledgerSum(user));
+        // A replay answers the same spend.
+        Fixtures.postCharge(Fixtures.charge(segment, user, "travel_segment", Map.of(), started,
+                started.plusMillis(10_200))).then().statusCode(200).body("id", equalTo(segmentSpend.getString("id")));
+    }
+
+    @Test
+    void aPerSecondOrchestratorsOwnTimeIsNotBilledWhateverItsSubTasks() {
         UUID user = Fixtures.user();
         UUID project = Fixtures.project(user);
         Instant started = Instant.now().minusSeconds(300);
         UUID orchestrator = Fixtures.task(user, project, "travel_orchestrator", "Complete", null, started,
                 started.plusSeconds(200));
-        UUID segmentA = Fixtures.task(user, project, "travel_segment", "Complete", orchestrator, started,
-                started.plusMillis(10_200));
-        Fixtures.task(user, project, "travel_stitch", "Complete", orchestrator, started.plusSeconds(20),
-                started.plusSeconds(25));
-        Fixtures.task(user, project, "travel_segment", "Failed", orchestrator, started, started.plusSeconds(90));
-        Fixtures.task(user, project, "travel_segment", "Complete", orchestrator, null, started.plusSeconds(30));
+        Fixtures.task(user, project, "travel_segment", "Complete", orchestrator, started, started.plusSeconds(30));
 
-        JsonPath entry = Fixtures.postCharge(Fixtures.charge(orchestrator, user, "travel_orchestrator", Map.of(), started,
-                started.plusSeconds(200))).then().statusCode(201).extract().jsonPath();
+        Response answer = Fixtures.postCharge(Fixtures.charge(orchestrator, user, "travel_orchestrator", Map.of(),
+                started, started.plusSeconds(200)));
 
-        // 11 s + 5 s + 1 s (the minimum, for one that never reported its start) of Complete sub-tasks; the
-        // Failed one is not billed, and neither is the orchestrator's own 200 s.
-        assertThat(entry.getLong("metadata.seconds")).isEqualTo(17);
-        assertThat(entry.getLong("metadata.sub_tasks")).isEqualTo(3);
-        assertThat(entry.getObject("amount", BigDecimal.class)).isEqualByComparingTo("-0.473");
-
-        Response subTask = Fixtures.postCharge(Fixtures.charge(segmentA, user, "travel_segment", Map.of(), started,
-                started.plusMillis(10_200)));
-        subTask.then().statusCode(200).body("id", nullValue()).body("metadata.charged", equalTo(false))
-                .body("metadata.reason", equalTo("sub_task"));
-        assertThat(subTask.jsonPath().getObject("amount", BigDecimal.class)).isEqualByComparingTo("0");
-        assertThat(Fixtures.entries("task_id = ?", segmentA)).isZero();
-        assertThat(Fixtures.balance(user)).isEqualByComparingTo("-0.473");
+        answer.then().statusCode(200).body("id", nullValue()).body("metadata.charged", equalTo(false))
+                .body("metadata.reason", equalTo("zero_cost")).body("metadata.seconds", equalTo(0));
+        assertThat(answer.jsonPath().getObject("amount", BigDecimal.class)).isEqualByComparingTo("0");
+        assertThat(Fixtures.entries("task_id = ?", orchestrator)).isZero();
+        assertThat(Fixtures.balance(user)).isEqualByComparingTo("0");
     }
 
     @Test
-    void anOrchestratorWithoutCompleteSubTasksWritesNoEntry() {
+    void aPerUnitOrchestratorCostsItsUnitCost() {
+        String type = TaskCosts.create(Map.of("billing_type", "per_unit", "unit_cost", new BigDecimal("0.5"),
+                "category", "orchestration", "cost_factors", Map.of("modelType", Map.of("pro", 2))));
         UUID user = Fixtures.user();
         Instant started = Instant.now().minusSeconds(100);
-        UUID orchestrator = Fixtures.completeTask(user, "travel_orchestrator", started, started.plusSeconds(60));
+        UUID orchestrator = Fixtures.completeTask(user, type, started, started.plusSeconds(60));
 
-        Fixtures.postCharge(Fixtures.charge(orchestrator, user, "travel_orchestrator", Map.of(), started,
-                started.plusSeconds(60))).then().statusCode(200).body("id", nullValue())
-                .body("metadata.reason", equalTo("zero_cost"));
+        JsonPath entry = Fixtures.postCharge(Fixtures.charge(orchestrator, user, type, Map.of("model_type", "pro"),
+                started, started.plusSeconds(60))).then().statusCode(201).extract().jsonPath();
 
-        assertThat(Fixtures.entries("task_id = ?", orchestrator)).isZero();
+        assertThat(entry.getObject("amount", BigDecimal.class)).isEqualByComparingTo("-1");
+        assertThat(entry.getObject("metadata.unit_cost", BigDecimal.class)).isEqualByComparingTo("0.5");
+        assertThat(entry.getString("metadata.parent_task_id")).isNull();
     }
 
     @Test

@@ -50,6 +50,17 @@ final class Fixtures {
         return id;
     }
 
+    /** A task In Progress (held by a worker, lease current) as tasks-service records it. */
+    static UUID runningTask(UUID owner, UUID project, String taskType, Instant startedAt) {
+        UUID id = UUID.randomUUID();
+        try (SqlSession tasks = SqlSession.as("reigh_tasks").actingAsService()) {
+            tasks.update("INSERT INTO tasks (id, project_id, user_id, task_type, status, generation_started_at, lease_token,"
+                    + " lease_expires_at) VALUES (?, ?, ?, ?, 'In Progress', ?, gen_random_uuid(), now() + interval '1 minute')",
+                    id, project, owner, taskType, utc(startedAt));
+        }
+        return id;
+    }
+
     static UUID completeTask(UUID owner, String taskType, Instant startedAt, Instant processedAt) {
         return task(owner, project(owner), taskType, "Complete", null, startedAt, processedAt);
     }

@@ -141,6 +141,26 @@ class TaskCostConfigsTest {
     }
 
     @Test
+    void anOrchestratorsEstimateBillsNoneOfItsOwnTime() {
+        // Its children are estimated (and charged) each on its own; the orchestrator needs no duration.
+        JsonPath without = estimate(Map.of("task_type", "travel_orchestrator", "params", Map.of())).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(without.getObject("cost", BigDecimal.class)).isEqualByComparingTo("0");
+        JsonPath with = estimate(Map.of("task_type", "travel_orchestrator", "duration_seconds", 600)).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(with.getObject("cost", BigDecimal.class)).isEqualByComparingTo("0");
+        assertThat(with.getLong("breakdown.seconds")).isZero();
+        // The orchestrators of the deployed worker's families are in the registry (credits migration V2_31).
+        for (String type : List.of("join_clips_orchestrator", "edit_video_orchestrator")) {
+            assertThat(estimate(Map.of("task_type", type, "duration_seconds", 60)).then().statusCode(200).extract()
+                    .jsonPath().getObject("cost", BigDecimal.class)).as(type).isEqualByComparingTo("0");
+        }
+        assertThat(estimate(Map.of("task_type", "join_clips_segment", "duration_seconds", new BigDecimal("10.2")))
+                .then().statusCode(200).extract().jsonPath().getObject("cost", BigDecimal.class))
+                .isEqualByComparingTo("0.306");
+    }
+
+    @Test
     void badEstimatesAre400() {
         estimate(Map.of("task_type", "travel_segment")).then().statusCode(400)
                 .body("errors[0].field", equalTo("duration_seconds"));

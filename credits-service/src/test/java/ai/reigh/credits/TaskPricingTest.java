@@ -81,9 +81,22 @@ class TaskPricingTest {
     }
 
     @Test
-    void anOrchestratorWithoutSubTaskSecondsIsFree() {
-        Price price = TaskPricing.price(perSecond("0.0278", "{}"), json("{}"), 0);
+    void anOrchestratorsOwnSecondsAreNotBilled() {
+        TaskCostConfigRow orchestrator = orchestration("per_second", "0.0278", "0",
+                "{\"frameCount\": 0.1, \"modelType\": {\"pro\": 2}}");
+        Price price = TaskPricing.price(orchestrator, json("{\"frame_count\": 10, \"model_type\": \"pro\"}"), 120);
         assertThat(price.isFree()).isTrue();
+        assertThat(price.cost()).hasToString("0.000");
+        assertThat(price.breakdown().get("seconds").asLong()).isZero();
+        // The same rate and seconds on a type that does the work itself.
+        assertThat(TaskPricing.price(perSecond("0.0278", "{}"), json("{}"), 120).cost()).hasToString("3.336");
+    }
+
+    @Test
+    void aPerUnitOrchestratorCostsItsUnitCostWithItsFactors() {
+        TaskCostConfigRow orchestrator = orchestration("per_unit", "0", "0.5", "{\"modelType\": {\"pro\": 2}}");
+        assertThat(TaskPricing.price(orchestrator, json("{\"model_type\": \"pro\"}"), 120).cost()).hasToString("1.000");
+        assertThat(TaskPricing.price(orchestrator, json("{}"), 0).cost()).hasToString("0.500");
     }
 
     @Test
@@ -102,6 +115,11 @@ class TaskPricingTest {
     private static TaskCostConfigRow perUnit(String unit, String factors) {
         return new TaskCostConfigRow("t", "per_unit", BigDecimal.ZERO, new BigDecimal(unit), json(factors), "gpu",
                 "generation", "image", null, true, 1, T0);
+    }
+
+    private static TaskCostConfigRow orchestration(String billingType, String rate, String unit, String factors) {
+        return new TaskCostConfigRow("t", billingType, new BigDecimal(rate), new BigDecimal(unit), json(factors), "gpu",
+                "orchestration", "video", null, true, 1, T0);
     }
 
     private static JsonNode json(String text) {

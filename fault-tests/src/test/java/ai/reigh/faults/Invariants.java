@@ -2,6 +2,7 @@ package ai.reigh.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,9 +12,20 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.EmbeddedS3;
+import ai.reigh.common.testing.Tokens;
+import ai.reigh.devtools.http.PlatformClient;
+import io.restassured.response.Response;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
@@ -100,10 +112,6 @@ final class Invariants {
                       AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.task_id = t.id)"""))
                     .as("%s: every Complete task has its generation", scenario).isZero();
             assertThat(sql.count("""
-                    SELECT count(*) FROM tasks t WHERE t.status = 'Complete' AND t.parent_task_id IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM credits_ledger l WHERE l.type = 'spend' AND l.task_id = t.id)"""))
-                    .as("%s: every Complete task is charged", scenario).isZero();
-            assertThat(sql.count("""
                     SELECT count(*) FROM credits_ledger l JOIN tasks t ON t.id = l.task_id
                     WHERE l.type = 'spend' AND t.status <> 'Complete'"""))
                     .as("%s: only Complete tasks are charged", scenario).isZero();
@@ -131,7 +139,97 @@ final class Invariants {
         figures.put("ledger_rows_checked", after.size());
         figures.put("ledger_rows_before_fault", before.rows().size());
         figures.put("ready_objects_checked", checkReadyObjectsHaveTheirBytes(scenario));
+        figures.put("priced_tasks_checked", checkSpendsEqualPricesOfCompleteWork(scenario));
         return figures;
+    }
+
+    /** Expected prices of Complete tasks already asked for (a Complete task's price never changes). */
+    private static final Map<String, BigDecimal> PRICE_BY_TASK = new ConcurrentHashMap<>();
+
+    /**
+     * Σ spends of each user = Σ prices of their Complete work, never less (security review, finding 1:
+     * no Complete work unbilled, whatever its parent): every Complete task, sub-tasks included, is priced
+     * here on its own and compared, per task and per user, with the ledger's spends.
+     *
+     * <p>The expected price of each task comes from the platform's public pricing, {@code POST
+     * /v1/task-costs/estimate} with the task's type, params and billed duration (its timestamps, as the
+     * completion sends them: {@code processed − coalesce(started, created)}, never negative), rather than
+     * from a second copy of the formula in SQL. The estimate is what users are told a task costs and
+     * shares only the formula with charging; everything this check guards — the outbox row written at
+     * completion, its delivery, the charge's rules for sub-tasks and orchestrators, the ledger insert — is
+     * on the other side. A formula copied here would have to follow every pricing change, and a
+     * divergence would fail the check without any defect in the product. The one thing an estimate does
+     * not model is the config version in force when a task started (it prices with the current one), so
+     * the check first asserts that no checked task's type changed its config after the task started.
+     *
+     * @return the number of Complete tasks checked
+     */
+    static int checkSpendsEqualPricesOfCompleteWork(String scenario) {
+        assertThat(Platform.count("""
+                SELECT count(*) FROM tasks t JOIN task_cost_configs c ON c.task_type = t.task_type
+                WHERE t.status = 'Complete' AND c.updated_at > coalesce(t.generation_started_at, t.created_at)"""))
+                .as("%s: every Complete task's type kept the config it started with (the estimate prices with it)",
+                        scenario).isZero();
+        List<List<Object>> work = Platform.sql(session -> session.query("""
+                SELECT t.id::text, t.user_id::text, t.task_type, t.params::text,
+                       greatest(0, extract(epoch FROM t.generation_processed_at
+                                                      - coalesce(t.generation_started_at, t.created_at)))::text
+                FROM tasks t WHERE t.status = 'Complete'"""));
+        Map<String, BigDecimal> expectedByUser = new TreeMap<>();
+        Map<String, BigDecimal> expectedByTask = new TreeMap<>();
+        String pricer = Tokens.user(UUID.randomUUID());
+        for (List<Object> task : work) {
+            String taskId = (String) task.get(0);
+            BigDecimal price = PRICE_BY_TASK.computeIfAbsent(taskId, id -> estimate(pricer, (String) task.get(2),
+                    (String) task.get(3), new BigDecimal((String) task.get(4))));
+            expectedByTask.put(taskId, price);
+            expectedByUser.merge((String) task.get(1), price, BigDecimal::add);
+        }
+        Map<String, BigDecimal> spentByUser = new TreeMap<>();
+        Map<String, BigDecimal> spentByTask = new TreeMap<>();
+        for (List<Object> spend : Platform.sql(session -> session.query(
+                "SELECT user_id::text, task_id::text, (-amount)::text FROM credits_ledger WHERE type = 'spend'"))) {
+            BigDecimal amount = new BigDecimal((String) spend.get(2));
+            spentByUser.merge((String) spend.get(0), amount, BigDecimal::add);
+            spentByTask.put((String) spend.get(1), amount);
+        }
+        // Per task first, so that a failure names the tasks; zero-priced work has no spend (no zero entries).
+        List<String> mispriced = new ArrayList<>();
+        expectedByTask.forEach((taskId, price) -> {
+            BigDecimal spent = spentByTask.getOrDefault(taskId, BigDecimal.ZERO);
+            if (spent.compareTo(price) != 0) {
+                mispriced.add(taskId + ": price " + price + ", spent " + spent);
+            }
+        });
+        assertThat(mispriced).as("%s: Complete tasks whose spend is not their price", scenario).isEmpty();
+        Set<String> users = new TreeSet<>(expectedByUser.keySet());
+        users.addAll(spentByUser.keySet());
+        List<String> unequal = new ArrayList<>();
+        for (String user : users) {
+            BigDecimal expected = expectedByUser.getOrDefault(user, BigDecimal.ZERO);
+            BigDecimal spent = spentByUser.getOrDefault(user, BigDecimal.ZERO);
+            if (expected.compareTo(spent) != 0) {
+                unequal.add(user + ": Σ prices " + expected + ", Σ spends " + spent);
+            }
+        }
+        assertThat(unequal).as("%s: each user's Σ spends = Σ prices of their Complete work", scenario).isEmpty();
+        return work.size();
+    }
+
+    /** The platform's price for one run: {@code cost} of the public estimate. */
+    private static BigDecimal estimate(String token, String taskType, String params, BigDecimal durationSeconds) {
+        try {
+            ObjectNode request = PlatformClient.JSON.createObjectNode();
+            request.put("task_type", taskType);
+            request.set("params", PlatformClient.JSON.readTree(params));
+            request.put("duration_seconds", durationSeconds);
+            Response answer = Api.as(token).body(PlatformClient.JSON.writeValueAsString(request))
+                    .post("/v1/task-costs/estimate");
+            assertThat(answer.statusCode()).as("estimate of a %s: %s", taskType, answer.asString()).isEqualTo(200);
+            return answer.jsonPath().getObject("cost", BigDecimal.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a task's params are not JSON", e);
+        }
     }
 
     /** Every {@code ready} storage object exists in the store with its declared size. */

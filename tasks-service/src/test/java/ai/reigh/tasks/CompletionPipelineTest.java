@@ -238,11 +238,14 @@ class CompletionPipelineTest {
             assertThat(sql.value(kinds, orchestrator)).isEqualTo("charge");
             assertThat(sql.value(kinds, skipped)).isEqualTo("charge");
             assertThat(sql.value(kinds, training)).isEqualTo("charge");
-            assertThat(sql.value(kinds, child)).isEqualTo("generation");
+            // A sub-task is charged on its own (security review, finding 1).
+            assertThat(sql.value(kinds, child)).isEqualTo("charge,generation");
         }
-        Fixtures.await("the sub-task's generation and the orchestrator's spend", DELIVERY,
-                () -> generations(child) == 1 && spends(orchestrator) == 1);
-        assertThat(spends(child)).isZero();
+        Fixtures.await("the sub-task's generation and spend, the orchestrator's charge answered", DELIVERY,
+                () -> generations(child) == 1 && spends(child) == 1 && count("SELECT count(*) FROM task_outbox"
+                        + " WHERE task_id = ? AND kind = 'charge' AND delivered_at IS NOT NULL", orchestrator) == 1);
+        // A per_second orchestrator's own time is not billed: its price is zero, and zero writes no entry.
+        assertThat(spends(orchestrator)).isZero();
         assertThat(generations(orchestrator)).isZero();
     }
 

@@ -86,4 +86,18 @@ class OwnershipGrantsTest {
             assertThat(storage.failureOf("SELECT * FROM personal_access_tokens")).isEqualTo(PgErrors.INSUFFICIENT_PRIVILEGE);
         }
     }
+
+    @Test
+    void creditsReadsOfTasksAreTheChargedTasksRowAndNoTimings() {
+        // A charge is checked against its own task's row; since every task is priced on its own
+        // (security review, finding 1, credits V2_31) credits no longer reads sub-tasks' timings.
+        try (SqlSession credits = SqlSession.as("reigh_credits").actingAsService()) {
+            assertThat(credits.count("SELECT count(*) FROM (SELECT id, user_id, task_type, status, parent_task_id"
+                    + " FROM tasks) t")).isNotNegative();
+            for (String column : new String[] { "generation_started_at", "generation_processed_at", "params" }) {
+                assertThat(credits.failureOf("SELECT " + column + " FROM tasks")).as(column)
+                        .isEqualTo(PgErrors.INSUFFICIENT_PRIVILEGE);
+            }
+        }
+    }
 }

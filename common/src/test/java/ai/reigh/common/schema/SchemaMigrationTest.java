@@ -104,6 +104,24 @@ class SchemaMigrationTest {
     }
 
     @Test
+    void theDeployedWorkersOrchestratorFamiliesAreInTheRegistryWithTheirFirstVersion() {
+        Migrations.ensureApplied();
+        try (SqlSession credits = SqlSession.as("reigh_credits")) {
+            for (String[] type : new String[][] { { "join_clips_orchestrator", "orchestration" },
+                    { "edit_video_orchestrator", "orchestration" }, { "join_clips_segment", "generation" } }) {
+                assertThat(credits.query("SELECT billing_type, base_cost_per_second::text, category, run_type, content_type,"
+                        + " is_active, version FROM task_cost_configs WHERE task_type = ?", type[0]))
+                        .as(type[0]).containsExactly(List.of("per_second", "0.027800", type[1], "gpu", "video", true, 1));
+                // Recorded as every config is (the history trigger): version 1, in force since the migration.
+                assertThat(credits.query("SELECT v.version, v.category, v.valid_from = c.updated_at"
+                        + " FROM task_cost_config_versions v JOIN task_cost_configs c USING (task_type)"
+                        + " WHERE v.task_type = ?", type[0])).as(type[0] + " versions")
+                        .containsExactly(List.of(1, type[1], true));
+            }
+        }
+    }
+
+    @Test
     void everyUserDataTableHasForcedRowLevelSecurity() {
         Migrations.ensureApplied();
         try (SqlSession owner = SqlSession.as(EmbeddedPostgres.OWNER)) {

@@ -23,11 +23,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ChargeContextRepository {
     /**
      * The config version: the newest one in force at {@code started_at}; a task that started before
-     * the type's first recorded version (history older than the registry) gets the first version.
-     * Sub-task seconds are billed like a task's own: {@code max(1, ceil(processed - started))} each,
-     * counting only Complete sub-tasks. A Complete sub-task without both timestamps (its worker never
-     * called start) bills the minimum second: work was done, but its duration is unknown here
-     * (credits may not read the task's other columns).
+     * the type's first recorded version (history older than the registry) gets the first version. The
+     * task's parent is read for the spend's metadata only: a sub-task is priced like any task.
      */
     static final String CHARGE_CONTEXT = """
             SELECT t.id AS task_id, t.user_id AS task_user_id, t.task_type AS task_task_type, t.status AS task_status,
@@ -36,8 +33,7 @@ public class ChargeContextRepository {
                    s.metadata::text AS metadata, s.created_at,
                    v.task_type AS config_task_type, v.version AS config_version, v.valid_from AS config_valid_from,
                    v.billing_type, v.base_cost_per_second, v.unit_cost, v.cost_factors::text AS cost_factors,
-                   v.run_type, v.category, v.content_type, v.is_active,
-                   subs.sub_tasks, subs.sub_task_seconds
+                   v.run_type, v.category, v.content_type, v.is_active
             FROM (SELECT $1::uuid AS task_id, $2::text AS task_type, $3::timestamptz AS started_at) req
             LEFT JOIN tasks t ON t.id = req.task_id
             LEFT JOIN credits_ledger s ON s.task_id = req.task_id AND s.type = 'spend'
@@ -49,12 +45,6 @@ public class ChargeContextRepository {
                          CASE WHEN c.valid_from <= req.started_at THEN c.version END DESC NULLS LAST,
                          c.valid_from, c.version
                 LIMIT 1) v ON true
-            CROSS JOIN LATERAL (
-                SELECT count(*) AS sub_tasks,
-                       coalesce(sum(greatest(1, coalesce(ceil(extract(epoch FROM
-                           sub.generation_processed_at - sub.generation_started_at)), 1))), 0)::bigint AS sub_task_seconds
-                FROM tasks sub
-                WHERE sub.parent_task_id = req.task_id AND sub.status = 'Complete') subs
             """;
 
     public Uni<ChargeContext> load(SqlConnection connection, UUID taskId, String taskType, Instant startedAt) {
@@ -73,6 +63,6 @@ public class ChargeContextRepository {
                         CreditsJson.parse(row.getString("cost_factors")), row.getString("run_type"),
                         row.getString("category"), row.getString("content_type"), null, row.getBoolean("is_active"),
                         row.getInteger("config_version"), Rows.instant(row, "config_valid_from"));
-        return new ChargeContext(task, spend, config, row.getLong("sub_tasks"), row.getLong("sub_task_seconds"));
+        return new ChargeContext(task, spend, config);
     }
 }

@@ -31,7 +31,8 @@ public class ChargesResource {
     @POST
     @Operation(summary = "Charge a Complete task once",
             description = "201 with the new spend; 200 with the existing one on a replay; 200 with id null, amount 0 and "
-                    + "metadata.charged=false for a sub-task (reason sub_task) or a free task (reason zero_cost). "
+                    + "metadata.charged=false for a free task (reason zero_cost, e.g. a per_second orchestrator, whose own "
+                    + "time is not billed). A sub-task is charged at its own price (metadata.parent_task_id names its parent). "
                     + "422 task_not_complete / task_mismatch / unknown_task_type / unknown_user.")
     public Uni<RestResponse<LedgerEntryView>> charge(@Valid @NotNull ChargeRequest request) {
         return charges.charge(request).map(written -> RestResponse.status(

@@ -36,7 +36,8 @@ public class TaskCostsResource {
     @Path("/estimate")
     @Operation(summary = "What a task would cost now",
             description = "Priced like a charge with the current config; duration_seconds is required for per_second types "
-                    + "(an orchestrator: its sub-tasks' summed seconds). Unknown or inactive task_type -> 400.")
+                    + "but orchestrators (whose own time is not billed: each sub-task is estimated on its own). "
+                    + "Unknown or inactive task_type -> 400.")
     public Uni<EstimateView> estimate(@Valid @NotNull EstimateRequest request) {
         if (request.params() != null && !request.params().isNull() && !request.params().isObject()) {
             throw ProblemException.validation("params", "must be a JSON object");

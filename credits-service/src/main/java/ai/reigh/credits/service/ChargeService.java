@@ -18,7 +18,6 @@ import ai.reigh.common.time.Timestamps;
 import ai.reigh.credits.repository.ChargeContext;
 import ai.reigh.credits.repository.ChargeContext.RecordedTask;
 import ai.reigh.credits.repository.ChargeContextRepository;
-import ai.reigh.credits.repository.CreditsJson;
 import ai.reigh.credits.repository.LedgerEntryRow;
 import ai.reigh.credits.repository.LedgerRepository;
 import ai.reigh.credits.repository.TaskCostConfigRow;
@@ -30,14 +29,14 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * task is the unique index's guarantee; a replay answers the existing entry. A charge is never refused
  * for lack of balance: the work was done, and the ledger lets a spend go below zero.
  *
- * <p>Some charges write nothing and say so (200, {@code id} null, {@code amount} 0,
- * {@code metadata.charged = false} with a {@code reason}): a sub-task ({@code sub_task}, its
- * orchestrator is charged for its seconds) and a task whose price is zero ({@code zero_cost}, e.g. an
- * orchestrator without Complete sub-tasks). The ledger holds no zero entries.
+ * <p>Work is billed where it happens: a sub-task is charged on its own, at its own type's price,
+ * whatever became of its parent (its spend names the parent in {@code metadata.parent_task_id}); an
+ * orchestrator's own time is not billed (TaskPricing). A task whose price is zero writes nothing and
+ * says so (200, {@code id} null, {@code amount} 0, {@code metadata.charged = false}, reason
+ * {@code zero_cost}): the ledger holds no zero entries.
  */
 @ApplicationScoped
 public class ChargeService {
-    static final String REASON_SUB_TASK = "sub_task";
     static final String REASON_ZERO_COST = "zero_cost";
     /** The registry's own rule (task_cost_configs.task_type). */
     private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_]{1,64}");
@@ -81,9 +80,6 @@ public class ChargeService {
         }
         RecordedTask task = context.task();
         if (task != null) {
-            if (task.isSubTask()) {
-                return Uni.createFrom().item(notCharged(request, REASON_SUB_TASK, null));
-            }
             if (!task.isComplete()) {
                 throw ProblemException.unprocessable(CreditsErrors.TASK_NOT_COMPLETE,
                         "Only Complete tasks are charged; this task is " + task.status() + ".");
@@ -98,15 +94,15 @@ public class ChargeService {
             throw ProblemException.unprocessable(CreditsErrors.UNKNOWN_TASK_TYPE,
                     "Task type '" + request.taskType() + "' has no cost config.");
         }
-        long seconds = config.orchestrator() ? context.subTaskSeconds()
-                : TaskPricing.billedSeconds(request.startedAt(), request.processedAt());
-        Price price = TaskPricing.price(config, request.params(), seconds);
+        Price price = TaskPricing.price(config, request.params(),
+                TaskPricing.billedSeconds(request.startedAt(), request.processedAt()));
         ObjectNode metadata = price.breakdown();
         metadata.put("config_valid_from", config.validFrom().toString());
         metadata.put("started_at", request.startedAt().toString());
         metadata.put("processed_at", request.processedAt().toString());
-        if (config.orchestrator()) {
-            metadata.put("sub_tasks", context.subTasks());
+        if (task != null && task.isSubTask()) {
+            // So that a client can sum what an orchestration cost.
+            metadata.put("parent_task_id", task.parentTaskId().toString());
         }
         if (price.isFree()) {
             return Uni.createFrom().item(notCharged(request, REASON_ZERO_COST, metadata));
@@ -124,8 +120,7 @@ public class ChargeService {
         return Written.existing(LedgerViews.of(existing));
     }
 
-    private static Written<LedgerEntryView> notCharged(ChargeRequest request, String reason, ObjectNode breakdown) {
-        ObjectNode metadata = breakdown == null ? CreditsJson.object() : breakdown;
+    private static Written<LedgerEntryView> notCharged(ChargeRequest request, String reason, ObjectNode metadata) {
         metadata.put("charged", false);
         metadata.put("reason", reason);
         return Written.existing(new LedgerEntryView(null, request.userId(),

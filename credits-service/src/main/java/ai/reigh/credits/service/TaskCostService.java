@@ -43,18 +43,19 @@ public class TaskCostService {
     }
 
     /**
-     * The price a task would have now. {@code durationSeconds} is required for per_second types (for an
-     * orchestrator: the summed seconds of its sub-tasks) and billed like a run: {@code max(1, ceil(d))}.
+     * The price a task would have now. {@code durationSeconds} is required for per_second types (but
+     * orchestrators, whose own time is not billed) and billed like a run: {@code max(1, ceil(d))}.
      */
     public Uni<Price> estimate(String taskType, JsonNode params, BigDecimal durationSeconds) {
         return db.inTransaction(Actor.service(), connection -> configs.find(connection, taskType)).map(config -> {
             if (config == null || !config.isActive()) {
                 throw ProblemException.validation("task_type", "unknown or inactive task type");
             }
-            if (config.perSecond() && durationSeconds == null) {
+            boolean timed = config.perSecond() && !config.orchestrator();
+            if (timed && durationSeconds == null) {
                 throw ProblemException.validation("duration_seconds", "is required for per_second task types");
             }
-            long seconds = config.perSecond() ? TaskPricing.billedSeconds(durationSeconds) : 0;
+            long seconds = timed ? TaskPricing.billedSeconds(durationSeconds) : 0;
             return TaskPricing.price(config, params, seconds);
         });
     }

@@ -33,6 +33,10 @@ import ai.reigh.credits.repository.TaskCostConfigRow;
  * task creation and again where the estimate or the charge request is read); seconds are longs, from
  * timestamps or from an estimate's {@code duration_seconds}, a decimal bounded the same way where it is
  * read (StorableJson's decimal deserializer) and by its range (0..2592000).
+ *
+ * <p>An orchestrator (category {@code orchestration}) bills none of its own seconds: it waits on its
+ * sub-tasks, and each of those is charged on its own. A per_second orchestrator therefore costs 0; a
+ * per_unit one costs its unit cost (with its factors).
  */
 public final class TaskPricing {
     public static final int CREDIT_SCALE = 3;
@@ -63,10 +67,11 @@ public final class TaskPricing {
     }
 
     /**
-     * @param seconds the billed seconds (per_second configs; ignored for per_unit). An orchestrator's
-     *                are the summed seconds of its sub-tasks, which may be 0.
+     * @param runSeconds the billed seconds of the run (per_second configs; ignored for per_unit, and for
+     *                   orchestrators, whose own time is not billed)
      */
-    public static Price price(TaskCostConfigRow config, JsonNode params, long seconds) {
+    public static Price price(TaskCostConfigRow config, JsonNode params, long runSeconds) {
+        long seconds = config.orchestrator() ? 0 : runSeconds;
         JsonNode factors = config.costFactors() == null ? CreditsJson.object() : config.costFactors();
         JsonNode taskParams = params == null || !params.isObject() ? CreditsJson.object() : params;
         ObjectNode breakdown = CreditsJson.object();

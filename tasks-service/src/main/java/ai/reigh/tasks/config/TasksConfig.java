@@ -1,6 +1,8 @@
 package ai.reigh.tasks.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -42,6 +44,21 @@ public interface TasksConfig {
     /** Sub-tasks one orchestrator may create. */
     @WithDefault("1000")
     int maxChildrenPerTask();
+
+    /**
+     * How deep orchestrators may nest: a top-level task is at depth 0, its children at 1; a sub-task
+     * that would be deeper than this is refused ({@code nesting_too_deep}).
+     */
+    @WithDefault("2")
+    int maxNestingDepth();
+
+    /**
+     * The task types each orchestration type may spawn, keyed by the orchestrator's type
+     * ({@code reigh.tasks.families."travel_orchestrator"=travel_segment,travel_stitch,...}; the defaults,
+     * the deployed GPU worker's families, are in application.properties). A task whose type is not an
+     * orchestration type with a family here has no children.
+     */
+    Map<String, List<String>> families();
 
     Claim claim();
 

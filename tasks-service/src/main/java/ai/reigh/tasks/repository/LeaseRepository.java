@@ -31,8 +31,9 @@ public class LeaseRepository {
     /**
      * The completing transaction in one statement: the task becomes Complete and its outbox rows are
      * written — the generation (unless the type is an orchestration, produces nothing, or the params
-     * say {@code skip_generation: true}) and the charge (unless it is a sub-task). ON CONFLICT keeps a
-     * row per (task, kind) whatever happens.
+     * say {@code skip_generation: true}) and the charge, for every task: work is billed where it
+     * happens, so a sub-task is charged on its own whatever becomes of its parent (credits-service prices
+     * an orchestrator's own time at zero). ON CONFLICT keeps a row per (task, kind) whatever happens.
      */
     static final String COMPLETE = """
             WITH done AS (
@@ -59,7 +60,7 @@ public class LeaseRepository {
               SELECT d.id, 'charge', jsonb_build_object(
                        'task_id', d.id, 'user_id', d.user_id, 'task_type', d.task_type, 'params', d.params,
                        'started_at', %2$s, 'processed_at', %3$s)
-              FROM done d WHERE d.parent_task_id IS NULL
+              FROM done d
               ON CONFLICT (task_id, kind) DO NOTHING
               RETURNING 1
             )

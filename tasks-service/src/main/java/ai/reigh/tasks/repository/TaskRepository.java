@@ -129,13 +129,35 @@ public class TaskRepository {
             """;
 
     /**
-     * The parent of a sub-task being created: locked FOR SHARE so that its lease cannot be taken
-     * back (or the task completed) between this check and the insert.
+     * The parent of a sub-task being created, locked FOR NO KEY UPDATE: its lease cannot be taken back
+     * (or the task completed) before the insert commits, and concurrent creations of children of one
+     * parent are serialised, so that the children bound counted after this lock holds (FOR SHARE let
+     * them all count the same children and all insert). Also: whether its type is an orchestration
+     * type in the registry, and its lineage — itself and the tasks above it, walked up at most
+     * {@code $3} (the nesting bound) levels — whose deepest level is the parent's nesting depth (capped
+     * at the bound).
      */
     static final String LOCK_PARENT = """
-            SELECT p.project_id, p.user_id, p.status, p.lease_token = $2 AS holds_lease,
-                   (SELECT count(*) FROM tasks c WHERE c.parent_task_id = p.id) AS children
-            FROM tasks p WHERE p.id = $1 FOR SHARE OF p
+            WITH RECURSIVE lineage(id, parent_task_id, depth) AS (
+              SELECT t.id, t.parent_task_id, 0 FROM tasks t WHERE t.id = $1
+              UNION ALL
+              SELECT t.id, t.parent_task_id, l.depth + 1 FROM lineage l JOIN tasks t ON t.id = l.parent_task_id
+              WHERE l.depth < $3
+            )
+            SELECT p.project_id, p.user_id, p.status, p.task_type, p.lease_token = $2 AS holds_lease,
+                   c.category = 'orchestration' AS orchestration,
+                   (SELECT max(depth) FROM lineage) AS depth,
+                   array(SELECT id FROM lineage) AS lineage
+            FROM tasks p JOIN task_cost_configs c ON c.task_type = p.task_type
+            WHERE p.id = $1 FOR NO KEY UPDATE OF p
+            """;
+
+    /**
+     * The children of a parent, counted up to the bound (a new statement after the parent's lock: it
+     * sees every child committed by the creations that held the lock before).
+     */
+    static final String COUNT_CHILDREN = """
+            SELECT count(*) AS children FROM (SELECT 1 FROM tasks WHERE parent_task_id = $1 LIMIT $2) c
             """;
 
     public Uni<CreateOutcome> create(SqlConnection connection, NewTask task) {
@@ -227,19 +249,33 @@ public class TaskRepository {
                 .map(TaskRepository::ids);
     }
 
-    public Uni<ParentLock> lockParent(SqlConnection connection, UUID parentId, UUID leaseToken) {
-        return connection.preparedQuery(LOCK_PARENT).execute(Tuple.of(parentId, leaseToken))
+    /** Locks the parent (see {@link #LOCK_PARENT}); {@code maxDepth} bounds the walk up its lineage. */
+    public Uni<ParentLock> lockParent(SqlConnection connection, UUID parentId, UUID leaseToken, int maxDepth) {
+        return connection.preparedQuery(LOCK_PARENT).execute(Tuple.of(parentId, leaseToken, maxDepth))
                 .map(rows -> Rows.first(rows, row -> new ParentLock(row.getUUID("project_id"), row.getUUID("user_id"),
-                        row.getString("status"), Boolean.TRUE.equals(row.getBoolean("holds_lease")),
-                        row.getLong("children"))));
+                        row.getString("status"), row.getString("task_type"),
+                        Boolean.TRUE.equals(row.getBoolean("holds_lease")),
+                        Boolean.TRUE.equals(row.getBoolean("orchestration")), row.getInteger("depth"),
+                        List.of(row.getArrayOfUUIDs("lineage")))));
+    }
+
+    /** The parent's children, counted up to {@code bound}; run after {@link #lockParent}. */
+    public Uni<Long> countChildren(SqlConnection connection, UUID parentId, int bound) {
+        return connection.preparedQuery(COUNT_CHILDREN).execute(Tuple.of(parentId, bound))
+                .map(rows -> rows.iterator().next().getLong("children"));
     }
 
     static List<UUID> ids(RowSet<Row> rows) {
         return Rows.map(rows, row -> row.getUUID("id"));
     }
 
-    /** The parent of a sub-task being created, as locked. */
-    public record ParentLock(UUID projectId, UUID userId, String status, boolean holdsLease, long children) {
+    /**
+     * The parent of a sub-task being created, as locked: {@code orchestration} whether its type's
+     * registry category is orchestration, {@code depth} its nesting depth (0: a top-level task; capped at
+     * the walk's bound), {@code lineage} itself and the tasks above it.
+     */
+    public record ParentLock(UUID projectId, UUID userId, String status, String taskType, boolean holdsLease,
+            boolean orchestration, int depth, List<UUID> lineage) {
         public boolean isHeld() {
             return TaskStatus.IN_PROGRESS.equals(status) && holdsLease;
         }

@@ -14,6 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import ai.reigh.common.auth.CurrentCaller;
@@ -110,6 +112,13 @@ public class WorkerResource {
     /** A sub-task of an orchestrator the worker holds: 201 (200 when an idempotency key replays it). */
     @POST
     @Path("/tasks")
+    @Operation(summary = "Create a sub-task of the orchestrator whose lease the worker holds",
+            description = "201 (200 when the idempotency key replays it). Only an orchestrator has children, of its "
+                    + "family's types only (reigh.tasks.families); each refusal is a 422 with its own code: "
+                    + "not_an_orchestrator, child_type_not_allowed, depends_on_parent (dependant_on names the parent or a "
+                    + "task above it), nesting_too_deep (reigh.tasks.max-nesting-depth), unprocessable (more than "
+                    + "reigh.tasks.max-children-per-task children). 409 lease_lost, 404 parent not visible. A sub-task is "
+                    + "charged at its own price when it completes, whatever becomes of its parent.")
     public Uni<Response> createChild(@Valid @NotNull ChildTaskRequest request, @HeaderParam("Idempotency-Key") String key) {
         var child = new WorkerService.Child(request.parentTaskId(), request.leaseToken(), request.taskType(),
                 request.params() == null ? JsonNodeFactory.instance.objectNode() : request.params(),

@@ -27,8 +27,8 @@ public class EndingCascade {
 
     /**
      * {@code failed}: tasks that just became Failed. A failed orchestrator's pending sub-tasks are
-     * cancelled (nobody would pay for them: sub-tasks are charged through their orchestrator, and a
-     * Failed one is not charged); then the dependants of all of them fail. Returns what it ended.
+     * cancelled (nothing would use their output: running them would only cost their owner); then the
+     * dependants of all of them fail. Returns what it ended.
      */
     public Uni<List<UUID>> afterFailure(SqlConnection connection, List<UUID> failed) {
         return afterEnding(connection, failed);

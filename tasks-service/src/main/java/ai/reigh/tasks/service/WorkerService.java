@@ -53,11 +53,12 @@ public class WorkerService {
     private final StorageConfirmations storage;
     private final OutboxRelay relay;
     private final TaskMetrics metrics;
+    private final SubTaskRules subTaskRules;
     private final TasksConfig config;
 
     public WorkerService(Db db, LeaseRepository leases, TaskRepository tasks, TaskService taskService,
             EndingCascade cascade, StorageConfirmations storage, OutboxRelay relay, TaskMetrics metrics,
-            TasksConfig config) {
+            SubTaskRules subTaskRules, TasksConfig config) {
         this.db = db;
         this.leases = leases;
         this.tasks = tasks;
@@ -66,6 +67,7 @@ public class WorkerService {
         this.storage = storage;
         this.relay = relay;
         this.metrics = metrics;
+        this.subTaskRules = subTaskRules;
         this.config = config;
     }
 
@@ -270,15 +272,17 @@ public class WorkerService {
 
     /**
      * Creates a sub-task in the parent's project while the caller holds the parent's lease (checked
-     * under a FOR SHARE lock, so the lease cannot be taken back before the insert commits).
-     * Idempotency keys are scoped to the parent.
+     * under the parent's lock, so the lease cannot be taken back before the insert commits), within
+     * {@link SubTaskRules}. Idempotency keys are scoped to the parent. The sub-task is charged on its
+     * own when it completes, like any task.
      */
     public Uni<TaskService.Created> createChild(Caller caller, Child child) {
         TaskInput.validateParams(child.params(), config.maxParamsBytes());
         List<UUID> dependencies = TaskInput.distinct(child.dependantOn());
         String key = child.idempotencyKey() == null ? null : "child:" + child.parentTaskId() + ":" + child.idempotencyKey();
         return db.inTransaction(caller.asWorker(), connection -> tasks
-                .lockParent(connection, child.parentTaskId(), child.leaseToken()).chain(parent -> {
+                .lockParent(connection, child.parentTaskId(), child.leaseToken(), config.maxNestingDepth())
+                .chain(parent -> {
                     if (parent == null) {
                         return Uni.createFrom().failure(ProblemException.notFound("Parent task"));
                     }
@@ -286,15 +290,16 @@ public class WorkerService {
                         return Uni.createFrom().failure(ProblemException.conflict(ErrorCode.LEASE_LOST,
                                 "This worker no longer holds the parent task's lease; nothing was written."));
                     }
-                    if (parent.children() >= config.maxChildrenPerTask()) {
-                        return Uni.createFrom().failure(ProblemException.unprocessable(ErrorCode.UNPROCESSABLE,
-                                "A task may create at most " + config.maxChildrenPerTask() + " sub-tasks."));
-                    }
-                    String hash = TaskService.requestHash(parent.projectId(), child.taskType(), child.params(),
-                            dependencies, child.parentTaskId());
-                    return taskService.insert(connection, new NewTask(parent.projectId(), parent.userId(),
-                            child.taskType(), child.params(), dependencies, child.parentTaskId(), config.maxAttempts(),
-                            key, hash));
+                    subTaskRules.check(parent, child.taskType(), dependencies);
+                    return tasks.countChildren(connection, child.parentTaskId(), config.maxChildrenPerTask())
+                            .chain(children -> {
+                                subTaskRules.checkChildren(children);
+                                String hash = TaskService.requestHash(parent.projectId(), child.taskType(),
+                                        child.params(), dependencies, child.parentTaskId());
+                                return taskService.insert(connection, new NewTask(parent.projectId(), parent.userId(),
+                                        child.taskType(), child.params(), dependencies, child.parentTaskId(),
+                                        config.maxAttempts(), key, hash));
+                            });
                 }));
     }
 
