@@ -2,8 +2,8 @@
 # The launcher's own test (part of ./reigh test): a second suite, in its own state directory and on
 # ports offset by 1000 or more so that it never touches a suite already running, goes up, answers /v1/me
 # through the gateway with a dev token (and 401 without one), comes up a second time harmlessly,
-# and goes down leaving no process and no open port behind. On the way: `db new` on a fixture tree and
-# `db migrate` into a second database.
+# and goes down leaving no process and no open port behind. On the way: `db new` on a fixture tree,
+# `db migrate` into a second database, and the TypeScript client's web-app session against the suite.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REIGH_STATE
@@ -72,6 +72,10 @@ foreign=$("$ROOT/reigh" token --user "$USER_ID" --issuer https://evil.example | 
 check "GET /v1/me with a foreign issuer" 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $foreign" "$GATEWAY/v1/me")"
 check "/internal is not routed" 404 "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GATEWAY/internal/v1/charges")"
 
+# ---- the gateway's one OpenAPI document and reference page
+check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"
+check "GET /docs" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/docs")"
+
 # ---- db migrate: any database, through a service's own Flyway configuration
 PSQL=(psql -h 127.0.0.1 -p $((54329 + REIGH_PORT_OFFSET)) -U postgres -qtA)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE reigh_copy OWNER reigh_owner" >/dev/null
@@ -85,6 +89,16 @@ check "db migrate again: nothing pending, nothing applied" 0 \
 check "db migrate again: the history is unchanged" "$migrations_in_repo" \
   "$("${PSQL[@]}" -d reigh_copy -c "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")"
 check "db migrate refuses a URL it cannot read" 1 "$("$ROOT/reigh" db migrate --url "mysql://x/y" >/dev/null 2>&1; echo $?)"
+
+# ---- the TypeScript client's web-app session against this suite (clients/typescript/test/session)
+( cd "$ROOT/clients/typescript" && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } )
+sdk_user=$(cat /proc/sys/kernel/random/uuid)
+session_status=0
+REIGH_GATEWAY="$GATEWAY" REIGH_USER_ID="$sdk_user" \
+  REIGH_USER_TOKEN="$("$ROOT/reigh" token --user "$sdk_user" --email sdk@example.test | tail -n 1)" \
+  REIGH_WORKER_TOKEN="$("$ROOT/reigh" token --worker --user "$sdk_user" | tail -n 1)" \
+  npm --prefix "$ROOT/clients/typescript" run --silent test:session || session_status=$?
+check "the TypeScript client's web-app session" 0 "$session_status"
 
 "$ROOT/reigh" up > "$REIGH_STATE/up-again.out" 2>&1
 check "a second up is harmless" 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$GATEWAY/v1/me")"
