@@ -12,7 +12,11 @@ export interface RealtimeChange {
   project_id: string;
   /** A task's status after the change. */
   status?: string;
-  /** Further fields a service adds (the changed row, for some tables). */
+  /** The row after the change (inserts, updates), without its large JSON documents. */
+  new?: Record<string, unknown>;
+  /** The row before the change (updates, deletes). */
+  old?: Record<string, unknown>;
+  /** Fields a later version adds. */
   [field: string]: unknown;
 }
 

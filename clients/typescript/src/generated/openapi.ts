@@ -792,6 +792,738 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/generations/batch-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Several generations of the caller at once
+         * @description {ids: [..≤200]} or {urls: [..≤200]} (exactly one) → {items, next_cursor: null}, newest first. Ids or URLs that match none of the caller's generations are simply absent. By URL, at most 1000 items (several generations may show the same URL). A POST because 200 ids do not fit a query string that every proxy accepts.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerationBatchGet"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageGenerationView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/variants/batch-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Several variants of the caller's generations at once
+         * @description {ids: [..≤200]} or {urls: [..≤200]} (exactly one) → {items, next_cursor: null}, newest first; others' ids are simply absent. By URL (which generation shows this output?), at most 1000 items.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VariantBatchGet"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageVariantView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generationId}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The generation's variants, newest first
+         * @description Cursor pages (?limit=1..200&cursor=), ?include_total=true adds total. Filters: variant_type=a,b (≤20), is_primary=true|false, starred=true|false.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    include_total?: string;
+                    is_primary?: string;
+                    limit?: string;
+                    starred?: string;
+                    variant_type?: string;
+                };
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageVariantView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a variant (idempotent with Idempotency-Key)
+         * @description Exactly one of url and object_id (a ready object of the caller in bucket public, of the generation's type). is_primary: true makes it the generation's media in the same transaction; a generation's first variant is primary anyway. variant_type 'original' is reserved. 201 with the variant; 200 with the first one when Idempotency-Key (or idempotency_key) replays the same request; 409 idempotency_key_reused for another request; 422 quota_exceeded beyond variants-per-generation.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VariantCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VariantView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Back to the original: delete every variant but the originals
+         * @description If the primary went, the oldest original becomes primary; without one the generation shows no media (url null). Answers the generation as it is after. Storage objects no longer used are queued for deletion.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GenerationView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generationId}/variants/viewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every variant of the generation viewed
+         * @description Only variants not viewed yet get viewed_at = now. Answers the generation (unviewed_variant_count 0).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GenerationView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generationId}/variants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A variant of the generation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VariantView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a variant
+         * @description Not the primary (409 variant_is_primary: make another one primary first) nor an original (409 variant_is_original). Its storage object is queued for deletion unless still used.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit a variant
+         * @description name, starred, params (JSON merge patch), variant_type (an original stays original), thumbnail_url (the primary's is the generation's too). Absent fields keep their value. Its media (url) is fixed: add a variant instead.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VariantPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VariantView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/generations/{generationId}/variants/{id}/primary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the variant primary
+         * @description Atomic: the previous primary is unset and the generation's url, thumbnail_url and primary_variant_id become this variant's in one transaction, under the generation's lock (concurrent calls run one after the other; the last one wins). Answers the generation.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GenerationView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generationId}/variants/{id}/viewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the variant viewed
+         * @description viewed_at = now the first time; later calls change nothing. Answers the variant.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    generationId: components["schemas"]["UUID"];
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VariantView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/generations/{id}": {
         parameters: {
             query?: never;
@@ -799,7 +1531,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get */
+        /**
+         * A generation of the caller
+         * @description With variant_count and unviewed_variant_count; url/thumbnail_url are the primary variant's (primary_variant_id). Someone else's: 404.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -851,7 +1586,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete */
+        /**
+         * Delete a generation
+         * @description Its shot links, segments (children) and variants go with it; the storage objects they referenced are queued for deletion unless still used elsewhere.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -901,7 +1639,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update */
+        /**
+         * Edit a generation
+         * @description Absent fields keep their value; metadata and params are JSON merge patches. url and thumbnail_url of a generation with variants change its primary variant's too (clearing the url then is 409 generation_has_variants). based_on and parent_generation_id must be generations of the same project (another project of the caller: 422 generation_not_in_project), pair_shot_generation_id a shot link of the same project; null clears them.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -1558,16 +2299,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * The project's generations, newest first
+         * @description Cursor pages (?limit=1..200&cursor=); ?include_total=true adds total (every match, whatever the page); sort=newest (default) or oldest. Filters (all optional, combined with AND): type=image|video, starred, shot_id, unpositioned=true (with shot_id), in_shot=true|false (linked to any shot / to none), tool_type=a,b (params.tool_type, ≤10 values), q (1-200 characters found anywhere in the prompt, case-insensitive), is_child=true|false (false: top-level only), parent_generation_id, child_order, pair_shot_generation_id, based_on, has_based_on=true|false, url (exact), has_url=true|false (false: placeholders), task_id (among the producing tasks).
+         */
         get: {
             parameters: {
                 query?: {
+                    based_on?: string;
+                    child_order?: string;
                     cursor?: string;
+                    has_based_on?: string;
+                    has_url?: string;
+                    in_shot?: string;
+                    include_total?: string;
+                    is_child?: string;
                     limit?: string;
+                    pair_shot_generation_id?: string;
+                    parent_generation_id?: string;
+                    q?: string;
                     shot_id?: string;
+                    sort?: string;
                     starred?: string;
+                    task_id?: string;
+                    tool_type?: string;
                     type?: string;
                     unpositioned?: string;
+                    url?: string;
                 };
                 header?: never;
                 path: {
@@ -1616,11 +2374,16 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload */
+        /**
+         * Upload a generation (idempotent with Idempotency-Key)
+         * @description From a url, a ready object_id of the caller in bucket public, or neither (a placeholder without media). With media, its 'original' variant is created too, primary and viewed, in the same transaction. based_on / parent_generation_id: generations of this project (404 if not the caller's, 422 generation_not_in_project for another project of theirs); pair_shot_generation_id: a shot link of this project. 201 with the generation; 200 with the first one when the idempotency key replays the same request; 409 idempotency_key_reused.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     projectId: components["schemas"]["UUID"];
                 };
@@ -1685,6 +2448,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/shot-generations/batch-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Links of many shots or generations of the project
+         * @description {shot_ids?[..1000], generation_ids?[..1000], positioned?}: at least one list; both narrow together. Newest first in cursor pages (?limit, ?cursor, ?include_total=true); ?embed=generation adds each link's generation. Ids of other projects match nothing.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    embed?: string;
+                    include_total?: string;
+                    limit?: string;
+                };
+                header?: never;
+                path: {
+                    projectId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LinkBatchGet"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageShotGenerationView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{projectId}/shots": {
         parameters: {
             query?: never;
@@ -1692,7 +2541,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /** The project's shots, by order (whole list) */
         get: {
             parameters: {
                 query?: never;
@@ -1743,7 +2592,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create */
+        /**
+         * Create a shot, with its parent video generation
+         * @description {name, settings?, aspect_ratio?, order?, generation_ids?[..1000]} → 201. order: where it goes (later shots move down; absent or past the last: at the end). generation_ids: linked at frames 0, 50, 100… in that order, answered in generations (with each generation); a foreign one is a 404, another project's a 422, and then nothing is created.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1812,6 +2664,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/shots/final-videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's final videos, newest first, each with its shot
+         * @description Cursor pages (?limit, ?cursor, ?include_total=true for the exact total); ?with_media=true: only those whose video exists (not a shot's placeholder).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    include_total?: string;
+                    limit?: string;
+                    with_media?: string;
+                };
+                header?: never;
+                path: {
+                    projectId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageFinalVideoView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{projectId}/shots/order": {
         parameters: {
             query?: never;
@@ -1820,7 +2745,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Reorder */
+        /**
+         * Reorder the project's shots
+         * @description {shot_ids}: exactly the project's shots, once each → renumbered 0..n-1 atomically.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -1883,6 +2811,151 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/shots/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-shot counts, in the shots' order (whole list)
+         * @description total_generations (links), positioned_count, unpositioned_count (images off the timeline), video_count (links to videos), final_video_count (final videos with their video).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageShotStatisticsView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's variants, newest first
+         * @description Cursor pages (?limit=1..200&cursor=), ?include_total=true adds total; sort=newest|oldest. Filters: tool_type=a,b (params.tool_type, ≤10 values), variant_type=a,b (≤20), type=image|video (the generation's), parents_only=true (no params.parent_variant_id).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    include_total?: string;
+                    limit?: string;
+                    parents_only?: string;
+                    sort?: string;
+                    tool_type?: string;
+                    type?: string;
+                    variant_type?: string;
+                };
+                header?: never;
+                path: {
+                    projectId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageVariantView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2190,7 +3263,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get */
+        /**
+         * A shot of the caller
+         * @description With aspect_ratio (null: the project's) and parent_generation_id (the video generation its segments hang from).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2242,7 +3318,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete */
+        /**
+         * Delete a shot
+         * @description Its links go with it (the generations stay), and its parent generation while that is still a placeholder (no video, no segment).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2292,7 +3371,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update */
+        /**
+         * Rename, merge-patch settings, set or clear the aspect ratio
+         * @description {name?, settings?: merge patch, aspect_ratio?: "16:9"|null}; absent keeps.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2348,6 +3430,225 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/shots/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a shot with its links, right after it
+         * @description {name?} (default: "<name> (copy)") → 201 with generations: the copied links. Settings, aspect ratio, image links with their frames and metadata are copied from one consistent state of the original; the copy gets a parent of its own.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ShotDuplicate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShotView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{id}/final-videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shot's final videos, newest first
+         * @description Its parent generation and the travel outputs linked to it (top-level videos with orchestrator params or segments). ?with_media=true: only those whose video exists. Whole list, next_cursor null.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    with_media?: string;
+                };
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageFinalVideoView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{id}/parent-generation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The shot's parent video generation, made again if it was deleted
+         * @description 201 with a new placeholder (url null) when the shot had none, else 200 with its parent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GenerationView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/shots/{shotId}/generations": {
         parameters: {
             query?: never;
@@ -2355,10 +3656,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * The shot's links: positioned by frame, then unpositioned
+         * @description ?positioned=true|false filters; ?embed=generation adds each link's generation.
+         */
         get: {
             parameters: {
                 query?: {
+                    embed?: string;
                     positioned?: string;
                 };
                 header?: never;
@@ -2408,7 +3713,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add */
+        /**
+         * Link a generation of the shot's project
+         * @description {generation_id, position?: frame|null, metadata?} → 201. The same generation may be linked twice. A frame another link holds: 409 position_taken; another project's generation: 422 generation_not_in_project.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2477,7 +3785,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/shots/{shotId}/generations/{linkId}": {
+    "/v1/shots/{shotId}/generations/append": {
         parameters: {
             query?: never;
             header?: never;
@@ -2486,8 +3794,552 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Add generations after the last frame
+         * @description {generation_ids[1..1000], spacing?: 1..10000 (default 50), metadata?} → 201 {items: the timeline, added: the new links}. The first new frame is the last + spacing (0 on an empty timeline). Concurrent appends take turns: frames never collide. Past frame 1000000: 422 position_out_of_range.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimelineAppend"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelineView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{shotId}/generations/normalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-space the timeline from frame 0
+         * @description {spacing?} evenly (default 50), or {max_gap} keeping each gap up to that many frames. Links already in place are not written.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimelineNormalize"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelineView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{shotId}/generations/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder: the given links evenly spaced from frame 0
+         * @description {link_ids, spacing?}: every link on the timeline once (unpositioned ones may be added); frames 0, spacing, 2·spacing…
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimelineOrder"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelineView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         post?: never;
-        /** Remove */
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{shotId}/generations/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set many frames in one call (swaps included)
+         * @description {positions: [{id, position: frame|null, metadata?: merge patch}] (1..1000)}. Checked on the end state: two links may exchange frames; two links on one frame at the end: 409 position_taken and nothing changes.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimelinePositions"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelineView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{shotId}/generations/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove links from the shot
+         * @description {link_ids, normalize?: {spacing?|max_gap?}}: the generations stay in the project; then re-spaces the rest when asked (delete-and-normalize).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimelineLinks"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelineView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{shotId}/generations/unposition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take links off the timeline (they stay in the shot)
+         * @description {link_ids, normalize?: {spacing?|max_gap?}}: then re-spaces the rest when asked.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimelineLinks"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelineView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{shotId}/generations/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One link, with its metadata
+         * @description ?embed=generation adds its generation.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    embed?: string;
+                };
+                header?: never;
+                path: {
+                    linkId: components["schemas"]["UUID"];
+                    shotId: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShotGenerationView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove a link
+         * @description The generation stays in the project; other frames do not move.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2538,7 +4390,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Move */
+        /**
+         * Move a link and/or merge-patch its metadata
+         * @description {position?: frame|null, metadata?: merge patch}; at least one. position null takes it off the timeline; a frame another link holds: 409 position_taken.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2551,7 +4406,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ShotGenerationMove"];
+                    "application/json": components["schemas"]["ShotGenerationPatch"];
                 };
             };
             responses: {
@@ -4816,16 +6671,40 @@ export interface components {
             /** @description What is wrong with it */
             message: string;
         };
+        FinalVideoView: {
+            shot_id?: components["schemas"]["UUID"];
+            generation?: components["schemas"]["GenerationView"];
+        };
+        GenerationBatchGet: {
+            ids?: string[];
+            urls?: string[];
+        };
         GenerationPatch: {
             name?: string;
             starred?: boolean;
             metadata?: components["schemas"]["JsonValue"];
+            params?: components["schemas"]["JsonValue"];
+            url?: components["schemas"]["JsonValue"];
+            thumbnail_url?: components["schemas"]["JsonValue"];
+            based_on?: components["schemas"]["JsonValue"];
+            parent_generation_id?: components["schemas"]["JsonValue"];
+            child_order?: components["schemas"]["JsonValue"];
+            pair_shot_generation_id?: components["schemas"]["JsonValue"];
         };
         GenerationUpload: {
             type: string;
             url?: string;
             object_id?: components["schemas"]["UUID"];
+            thumbnail_url?: string;
+            params?: components["schemas"]["JsonValue"];
             metadata?: components["schemas"]["JsonValue"];
+            name?: string;
+            based_on?: components["schemas"]["UUID"];
+            parent_generation_id?: components["schemas"]["UUID"];
+            /** Format: int32 */
+            child_order?: number;
+            pair_shot_generation_id?: components["schemas"]["UUID"];
+            idempotency_key?: string;
         };
         GenerationView: {
             id?: components["schemas"]["UUID"];
@@ -4834,11 +6713,25 @@ export interface components {
             url?: string;
             thumbnail_url?: string;
             object_id?: components["schemas"]["UUID"];
+            params?: components["schemas"]["JsonValue"];
             metadata?: components["schemas"]["JsonValue"];
             task_id?: components["schemas"]["UUID"];
+            tasks?: string[];
             name?: string;
             starred?: boolean;
+            based_on?: components["schemas"]["UUID"];
+            parent_generation_id?: components["schemas"]["UUID"];
+            is_child?: boolean;
+            /** Format: int32 */
+            child_order?: number;
+            pair_shot_generation_id?: components["schemas"]["UUID"];
+            primary_variant_id?: components["schemas"]["UUID"];
+            /** Format: int64 */
+            variant_count?: number;
+            /** Format: int64 */
+            unviewed_variant_count?: number;
             created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
         };
         GrantRequest: {
             user_id: components["schemas"]["UUID"];
@@ -4890,6 +6783,11 @@ export interface components {
             metadata?: components["schemas"]["JsonValue"];
             created_at?: components["schemas"]["Instant"];
         };
+        LinkBatchGet: {
+            shot_ids?: string[];
+            generation_ids?: string[];
+            positioned?: boolean;
+        };
         ObjectView: {
             id?: components["schemas"]["UUID"];
             bucket?: string;
@@ -4906,54 +6804,103 @@ export interface components {
         PageAccessTokenView: {
             items?: components["schemas"]["AccessTokenView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageFinalVideoView: {
+            items?: components["schemas"]["FinalVideoView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageGenerationView: {
             items?: components["schemas"]["GenerationView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageLedgerEntryView: {
             items?: components["schemas"]["LedgerEntryView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageObjectView: {
             items?: components["schemas"]["ObjectView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageProjectView: {
             items?: components["schemas"]["ProjectView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageResourceView: {
             items?: components["schemas"]["ResourceView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageShotGenerationView: {
             items?: components["schemas"]["ShotGenerationView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageShotStatisticsView: {
+            items?: components["schemas"]["ShotStatisticsView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageShotView: {
             items?: components["schemas"]["ShotView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageTaskView: {
             items?: components["schemas"]["TaskView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageTrainingDataBatchView: {
             items?: components["schemas"]["TrainingDataBatchView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageTrainingSegmentView: {
             items?: components["schemas"]["TrainingSegmentView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageTrainingVideoView: {
             items?: components["schemas"]["TrainingVideoView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageVariantView: {
+            items?: components["schemas"]["VariantView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
         };
         PageWorkerView: {
             items?: components["schemas"]["WorkerView"][];
             next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PositionEntry: {
+            id: components["schemas"]["UUID"];
+            position?: components["schemas"]["JsonValue"];
+            metadata?: components["schemas"]["JsonValue"];
         };
         /** @description An RFC 9457 problem: the body of every failure (application/problem+json) */
         Problem: {
@@ -5038,14 +6985,23 @@ export interface components {
         ShotCreate: {
             name: string;
             settings?: components["schemas"]["JsonValue"];
+            aspect_ratio?: string;
+            /** Format: int32 */
+            order?: number;
+            generation_ids?: string[];
+        };
+        ShotDuplicate: {
+            name?: string;
         };
         ShotGenerationCreate: {
             generation_id: components["schemas"]["UUID"];
             /** Format: int32 */
             position?: number;
+            metadata?: components["schemas"]["JsonValue"];
         };
-        ShotGenerationMove: {
+        ShotGenerationPatch: {
             position?: components["schemas"]["JsonValue"];
+            metadata?: components["schemas"]["JsonValue"];
         };
         ShotGenerationView: {
             id?: components["schemas"]["UUID"];
@@ -5053,7 +7009,10 @@ export interface components {
             generation_id?: components["schemas"]["UUID"];
             /** Format: int32 */
             position?: number;
+            metadata?: components["schemas"]["JsonValue"];
             created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
+            generation?: components["schemas"]["GenerationView"];
         };
         ShotOrder: {
             shot_ids: string[];
@@ -5061,6 +7020,21 @@ export interface components {
         ShotPatch: {
             name?: string;
             settings?: components["schemas"]["JsonValue"];
+            aspect_ratio?: components["schemas"]["JsonValue"];
+        };
+        ShotStatisticsView: {
+            shot_id?: components["schemas"]["UUID"];
+            project_id?: components["schemas"]["UUID"];
+            /** Format: int64 */
+            total_generations?: number;
+            /** Format: int64 */
+            positioned_count?: number;
+            /** Format: int64 */
+            unpositioned_count?: number;
+            /** Format: int64 */
+            video_count?: number;
+            /** Format: int64 */
+            final_video_count?: number;
         };
         ShotView: {
             id?: components["schemas"]["UUID"];
@@ -5069,7 +7043,10 @@ export interface components {
             /** Format: int32 */
             order?: number;
             settings?: components["schemas"]["JsonValue"];
+            aspect_ratio?: string;
+            parent_generation_id?: components["schemas"]["UUID"];
             created_at?: components["schemas"]["Instant"];
+            generations?: components["schemas"]["ShotGenerationView"][];
         };
         StripeWebhookAck: {
             received?: boolean;
@@ -5140,6 +7117,35 @@ export interface components {
             created_at?: components["schemas"]["Instant"];
             updated_at?: components["schemas"]["Instant"];
         };
+        TimelineAppend: {
+            generation_ids: string[];
+            /** Format: int32 */
+            spacing?: number;
+            metadata?: components["schemas"]["JsonValue"];
+        };
+        TimelineLinks: {
+            link_ids: string[];
+            normalize?: components["schemas"]["TimelineNormalize"];
+        };
+        TimelineNormalize: {
+            /** Format: int32 */
+            spacing?: number;
+            /** Format: int32 */
+            max_gap?: number;
+        };
+        TimelineOrder: {
+            link_ids: string[];
+            /** Format: int32 */
+            spacing?: number;
+        };
+        TimelinePositions: {
+            positions: components["schemas"]["PositionEntry"][];
+        };
+        TimelineView: {
+            items?: components["schemas"]["ShotGenerationView"][];
+            next_cursor?: string;
+            added?: components["schemas"]["ShotGenerationView"][];
+        };
         TrainingDataBatchCreate: {
             name: string;
         };
@@ -5203,6 +7209,45 @@ export interface components {
             settings?: components["schemas"]["JsonValue"];
             total_credits?: number;
             created_at?: components["schemas"]["Instant"];
+        };
+        VariantBatchGet: {
+            ids?: string[];
+            urls?: string[];
+        };
+        VariantCreate: {
+            url?: string;
+            object_id?: components["schemas"]["UUID"];
+            thumbnail_url?: string;
+            params?: components["schemas"]["JsonValue"];
+            variant_type?: string;
+            name?: string;
+            is_primary?: boolean;
+            starred?: boolean;
+            idempotency_key?: string;
+        };
+        VariantPatch: {
+            name?: components["schemas"]["JsonValue"];
+            starred?: boolean;
+            params?: components["schemas"]["JsonValue"];
+            variant_type?: string;
+            thumbnail_url?: components["schemas"]["JsonValue"];
+        };
+        VariantView: {
+            id?: components["schemas"]["UUID"];
+            generation_id?: components["schemas"]["UUID"];
+            project_id?: components["schemas"]["UUID"];
+            url?: string;
+            thumbnail_url?: string;
+            object_id?: components["schemas"]["UUID"];
+            params?: components["schemas"]["JsonValue"];
+            variant_type?: string;
+            name?: string;
+            is_primary?: boolean;
+            starred?: boolean;
+            viewed_at?: components["schemas"]["Instant"];
+            task_id?: components["schemas"]["UUID"];
+            created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
         };
         WorkerUploadRequest: {
             task_id: components["schemas"]["UUID"];

@@ -121,6 +121,8 @@ describe("a web-app session against the running suite", () => {
   let task: Schemas["TaskView"];
   let log: EventLog;
   const outputUrl = `https://cdn.example.com/reigh/${newIdempotencyKey()}.png`;
+  /** The generation.created event of the task's output: its row (`new`) names the task. */
+  const isTaskGeneration = (e: RealtimeEvent) => e.event === "generation.created" && e.data.new?.task_id === task.id;
 
   before(async () => {
     // Fail fast with a clear message when nothing listens.
@@ -212,24 +214,26 @@ describe("a web-app session against the running suite", () => {
       && e.data.status === "In Progress");
     await log.until("task Complete", (e) => e.event === "task.updated" && e.data.id === task.id
       && e.data.status === "Complete");
-    await log.until("the task's generation", (e) => e.event === "generation.created" && e.data.id !== upload.id);
+    await log.until("the task's generation", isTaskGeneration);
     const ids = log.events.map((e) => Number(e.id));
     assert.deepEqual([...ids].sort((a, b) => a - b), ids, "events arrive in id order");
   });
 
   test("reads the generation the task made, and the project's generations page by page", async () => {
-    const created = await log.until("generation.created", (e) => e.event === "generation.created" && e.data.id !== upload.id);
+    const created = await log.until("the task's generation", isTaskGeneration);
     const generation = await ok(user.api.GET("/v1/generations/{id}", { params: { path: { id: created.data.id } } }));
     assert.equal(generation.task_id, task.id);
     assert.equal(generation.url, outputUrl);
     assert.equal(generation.project_id, project.id);
 
+    // With media only: a shot also gets a placeholder (its parent video, without media) in the project.
     const all = await collect(items((cursor) => ok(user.api.GET("/v1/projects/{projectId}/generations", {
-      params: { path: { projectId: String(project.id) }, query: { limit: "1", cursor } } }))));
+      params: { path: { projectId: String(project.id) }, query: { limit: "1", cursor, has_url: "true" } } }))));
     assert.deepEqual(all.map((g) => g.id), [generation.id, upload.id], "newest first, one page each");
     const pager = new NumberedPager<Schemas["GenerationView"]>((cursor, limit) => ok(user.api.GET(
       "/v1/projects/{projectId}/generations",
-      { params: { path: { projectId: String(project.id) }, query: { limit: String(limit), cursor } } })), 1);
+      { params: { path: { projectId: String(project.id) }, query: { limit: String(limit), cursor, has_url: "true" } } })),
+      1);
     assert.equal((await pager.page(1)).items[0]?.id, upload.id);
   });
 
