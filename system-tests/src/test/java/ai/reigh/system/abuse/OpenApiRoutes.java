@@ -130,9 +130,14 @@ public final class OpenApiRoutes {
                 } else if (content.size() > 0) {
                     body = BodyKind.RAW;
                 }
+                // The fields of the route's answers (its successes: every failure is the same problem).
                 Set<String> responseFields = new TreeSet<>();
-                operation.path("responses").forEach(response -> response.path("content").forEach(
-                        media -> responseFields.addAll(properties(schemas, media.path("schema")))));
+                operation.path("responses").fields().forEachRemaining(response -> {
+                    if (response.getKey().startsWith("2")) {
+                        response.getValue().path("content").forEach(
+                                media -> responseFields.addAll(properties(schemas, media.path("schema"))));
+                    }
+                });
                 routes.add(new Route(service, op.getKey().toUpperCase(), path.getKey(), Set.copyOf(roles),
                         List.copyOf(pathParams), List.copyOf(queryParams), body, requestFields, Set.copyOf(responseFields)));
             }
