@@ -91,7 +91,7 @@ check "db migrate again: the history is unchanged" "$migrations_in_repo" \
 check "db migrate refuses a URL it cannot read" 1 "$("$ROOT/reigh" db migrate --url "mysql://x/y" >/dev/null 2>&1; echo $?)"
 
 # ---- the TypeScript client's web-app session against this suite (clients/typescript/test/session)
-( cd "$ROOT/clients/typescript" && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } )
+( cd "$ROOT/clients/typescript" && { [ -f node_modules/.package-lock.json ] || npm ci --prefer-offline --no-audit --no-fund --loglevel=error; } )
 sdk_user=$(cat /proc/sys/kernel/random/uuid)
 session_status=0
 REIGH_GATEWAY="$GATEWAY" REIGH_USER_ID="$sdk_user" \
