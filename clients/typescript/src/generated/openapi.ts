@@ -262,6 +262,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outbox rows: parked (refused by their receiver, waiting for a replay) or pending
+         * @description state=parked (default) or pending; kind=generation|charge (default all); newest first, ?limit=1..200&cursor=. Each row has its payload, attempts, last_error and its replays.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    kind?: string;
+                    limit?: string;
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageOutboxView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/outbox/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay a parked outbox row: due again now, attempts kept, the replay recorded on the row
+         * @description 200 with the row (state pending). A row that is not parked (pending, delivered, or replayed already, e.g. by a concurrent call) is 409 not_parked and nothing changes; an unknown row 404. The receivers are idempotent on task_id: a replay never charges twice.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutboxView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/queue": {
         parameters: {
             query?: never;
@@ -736,6 +875,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    last_event_id?: string;
                     project_id?: string;
                 };
                 header?: {
@@ -6801,6 +6941,25 @@ export interface components {
             filename?: string;
             created_at?: components["schemas"]["Instant"];
         };
+        OutboxView: {
+            /** Format: int64 */
+            id?: number;
+            task_id?: components["schemas"]["UUID"];
+            kind?: string;
+            state?: string;
+            payload?: components["schemas"]["JsonValue"];
+            /** Format: int32 */
+            attempts?: number;
+            last_error?: string;
+            created_at?: components["schemas"]["Instant"];
+            next_attempt_at?: components["schemas"]["Instant"];
+            parked_at?: components["schemas"]["Instant"];
+            delivered_at?: components["schemas"]["Instant"];
+            replayed_at?: components["schemas"]["Instant"];
+            replayed_by?: components["schemas"]["UUID"];
+            /** Format: int32 */
+            replays?: number;
+        };
         PageAccessTokenView: {
             items?: components["schemas"]["AccessTokenView"][];
             next_cursor?: string;
@@ -6827,6 +6986,12 @@ export interface components {
         };
         PageObjectView: {
             items?: components["schemas"]["ObjectView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageOutboxView: {
+            items?: components["schemas"]["OutboxView"][];
             next_cursor?: string;
             /** Format: int64 */
             total?: number;
