@@ -2,7 +2,8 @@
 # The launcher's own test (part of ./reigh test): a second suite, in its own state directory and on
 # ports offset by 1000 or more so that it never touches a suite already running, goes up, answers /v1/me
 # through the gateway with a dev token (and 401 without one), comes up a second time harmlessly,
-# and goes down leaving no process and no open port behind.
+# and goes down leaving no process and no open port behind. On the way: `db new` on a fixture tree,
+# `db migrate` into a second database, and the TypeScript client's web-app session against the suite.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REIGH_STATE
@@ -43,6 +44,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# ---- db new: the next migration of an owner, in that owner's numbering (no suite needed)
+fixture="$REIGH_STATE/migrations"
+mkdir -p "$fixture"/{common,projects,storage,credits,tasks}
+touch "$fixture/common/V1_0__roles.sql" "$fixture/projects/V1_1__p.sql" "$fixture/projects/V2_11__a.sql" \
+  "$fixture/projects/V2_12__b.sql" "$fixture/storage/V1_2__s.sql" "$fixture/credits/V1_3__c.sql" \
+  "$fixture/credits/V2_30__d.sql" "$fixture/tasks/V1_4__t.sql" "$fixture/tasks/V2_41__e.sql"
+new_migration() { REIGH_MIGRATIONS_DIR="$fixture" "$ROOT/reigh" db new "$@" 2>/dev/null | tail -n 1 | sed "s|^$fixture/||"; }
+check "db new: an owner's next number in the current major" "projects/V2_13__add_x.sql" "$(new_migration projects add_x)"
+check "db new: after an owner's n = 0" "credits/V2_31__add_y.sql" "$(new_migration credits add_y)"
+check "db new: an owner's first file of the major" "storage/V2_21__add_z.sql" "$(new_migration storage add_z)"
+check "db new: common is slot 0" "common/V2_01__roles_again.sql" "$(new_migration common roles_again)"
+check "db new: --major starts a new major" "tasks/V3_41__next_release.sql" "$(new_migration tasks next_release --major 3)"
+check "db new: an unknown owner is refused" 1 "$(REIGH_MIGRATIONS_DIR="$fixture" "$ROOT/reigh" db new billing x >/dev/null 2>&1; echo $?)"
+check "db new: a name that is no identifier is refused" 1 "$(REIGH_MIGRATIONS_DIR="$fixture" "$ROOT/reigh" db new tasks 'drop table' >/dev/null 2>&1; echo $?)"
+check "db new: the file starts with its owner's header" "-- projects: add x." "$(sed -n 1p "$fixture/projects/V2_13__add_x.sql")"
+
 "$ROOT/reigh" up > "$REIGH_STATE/up.out" 2>&1 || { cat "$REIGH_STATE/up.out"; exit 1; }
 
 token=$("$ROOT/reigh" token --user "$USER_ID" --email launcher@example.test | tail -n 1)
@@ -54,6 +71,34 @@ check "GET /v1/me with an expired token" 401 "$(curl -s -o /dev/null -w '%{http_
 foreign=$("$ROOT/reigh" token --user "$USER_ID" --issuer https://evil.example | tail -n 1)
 check "GET /v1/me with a foreign issuer" 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $foreign" "$GATEWAY/v1/me")"
 check "/internal is not routed" 404 "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GATEWAY/internal/v1/charges")"
+
+# ---- the gateway's one OpenAPI document and reference page
+check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"
+check "GET /docs" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/docs")"
+
+# ---- db migrate: any database, through a service's own Flyway configuration
+PSQL=(psql -h 127.0.0.1 -p $((54329 + REIGH_PORT_OFFSET)) -U postgres -qtA)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE reigh_copy OWNER reigh_owner" >/dev/null
+migrations_in_repo=$(find "$ROOT/common/src/main/resources/db/migration" -name 'V*__*.sql' | wc -l)
+"$ROOT/reigh" db migrate --url "postgres://reigh_owner@127.0.0.1:$((54329 + REIGH_PORT_OFFSET))/reigh_copy" \
+  > "$REIGH_STATE/migrate.out" 2>&1 || cat "$REIGH_STATE/migrate.out"
+check "db migrate --url applies every migration to an empty database" "$migrations_in_repo" \
+  "$("${PSQL[@]}" -d reigh_copy -c "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")"
+check "db migrate again: nothing pending, nothing applied" 0 \
+  "$("$ROOT/reigh" db migrate --url "jdbc:postgresql://127.0.0.1:$((54329 + REIGH_PORT_OFFSET))/reigh_copy?user=reigh_owner" >/dev/null 2>&1; echo $?)"
+check "db migrate again: the history is unchanged" "$migrations_in_repo" \
+  "$("${PSQL[@]}" -d reigh_copy -c "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")"
+check "db migrate refuses a URL it cannot read" 1 "$("$ROOT/reigh" db migrate --url "mysql://x/y" >/dev/null 2>&1; echo $?)"
+
+# ---- the TypeScript client's web-app session against this suite (clients/typescript/test/session)
+( cd "$ROOT/clients/typescript" && { [ -f node_modules/.package-lock.json ] || npm ci --prefer-offline --no-audit --no-fund --loglevel=error; } )
+sdk_user=$(cat /proc/sys/kernel/random/uuid)
+session_status=0
+REIGH_GATEWAY="$GATEWAY" REIGH_USER_ID="$sdk_user" \
+  REIGH_USER_TOKEN="$("$ROOT/reigh" token --user "$sdk_user" --email sdk@example.test | tail -n 1)" \
+  REIGH_WORKER_TOKEN="$("$ROOT/reigh" token --worker --user "$sdk_user" | tail -n 1)" \
+  npm --prefix "$ROOT/clients/typescript" run --silent test:session || session_status=$?
+check "the TypeScript client's web-app session" 0 "$session_status"
 
 "$ROOT/reigh" up > "$REIGH_STATE/up-again.out" 2>&1
 check "a second up is harmless" 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$GATEWAY/v1/me")"

@@ -11,11 +11,11 @@ import io.vertx.core.json.Json;
  * The gateway's own errors, in the problem+json shape every service answers (see common's
  * {@code Problem}; the gateway does not depend on common, which brings a database).
  */
-final class Problems {
+public final class Problems {
     private Problems() {
     }
 
-    static void send(HttpServerResponse response, int status, String code, String title, String detail,
+    public static void send(HttpServerResponse response, int status, String code, String title, String detail,
             String requestId) {
         if (response.headWritten()) {
             response.reset();

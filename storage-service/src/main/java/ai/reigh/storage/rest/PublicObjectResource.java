@@ -13,6 +13,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import ai.reigh.common.error.Problem;
 import ai.reigh.common.http.RequestIds;
 import ai.reigh.storage.repository.StorageObjectRow;
@@ -43,6 +48,11 @@ public class PublicObjectResource {
 
     @GET
     @Blocking
+    @APIResponse(responseCode = "200", description = "The object's bytes, with its own content type",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The requested byte range",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "304", description = "Not modified (If-None-Match)")
     public Response get(@PathParam("bucket") String bucket, @PathParam("key") String key,
             @HeaderParam("Range") String rangeHeader, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @HeaderParam(RequestIds.HEADER) String requestId) {
@@ -79,6 +89,7 @@ public class PublicObjectResource {
 
     /** The headers of a GET without the bytes (and without touching the store). */
     @HEAD
+    @APIResponse(responseCode = "200", description = "The object's headers, without its bytes")
     public io.smallrye.mutiny.Uni<Response> head(@PathParam("bucket") String bucket, @PathParam("key") String key) {
         return objects.find(bucket, key).map(row -> headers(Response.ok(), row)
                 .header(HttpHeaders.CONTENT_LENGTH, row.sizeBytes()).build());

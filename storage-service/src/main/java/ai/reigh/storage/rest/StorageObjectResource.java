@@ -13,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import ai.reigh.common.auth.CurrentCaller;
@@ -89,6 +90,7 @@ public class StorageObjectResource {
     /** 204 once the object is gone for the API; its bytes are removed now or, if the store is down, retried. */
     @DELETE
     @Path("/objects/{id}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return deletions.deleteOwned(caller.get(), id).replaceWith(Response.noContent().build());
     }

@@ -1,11 +1,8 @@
 package ai.reigh.system.abuse;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -17,16 +14,19 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import ai.reigh.common.testing.Processes;
 import ai.reigh.common.testing.SystemUnderTest;
 
 /**
- * Every route of the platform, read from each service's own OpenAPI document ({@code /q/openapi}), so
- * that the abuse tests are generated from what the services really serve: a route added tomorrow is
- * enumerated tomorrow, and a test fails until it has fixtures.
+ * Every route of the platform, read from each service's own OpenAPI document, so that the abuse tests
+ * are generated from what the services really serve: a route added tomorrow is enumerated tomorrow, and
+ * a test fails until it has fixtures. The document is the one the service's build wrote beside the jar
+ * the suite runs ({@code <service>/target/openapi/openapi.json}, common's
+ * {@code quarkus.smallrye-openapi.store-schema-directory}): the same document {@code /q/openapi} serves,
+ * read without depending on where (or whether) a service exposes its {@code /q} endpoints.
  */
 public final class OpenApiRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static List<Route> all;
 
     private OpenApiRoutes() {
@@ -66,26 +66,23 @@ public final class OpenApiRoutes {
         if (all == null) {
             List<Route> routes = new ArrayList<>();
             for (String service : SystemUnderTest.SERVICES) {
-                routes.addAll(parse(service, fetch(SystemUnderTest.shared().service(service).url())));
+                routes.addAll(parse(service, read(service)));
             }
             all = List.copyOf(routes);
         }
         return all;
     }
 
-    private static JsonNode fetch(String serviceUrl) {
+    private static JsonNode read(String service) {
+        Path document = Processes.repositoryRoot().resolve(service + "-service/target/openapi/openapi.json");
+        if (!Files.isRegularFile(document)) {
+            throw new IllegalStateException("no OpenAPI document at " + document + ": package " + service
+                    + "-service first (mvn -pl " + service + "-service install -DskipTests)");
+        }
         try {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(serviceUrl + "/q/openapi?format=json"))
-                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            if (answer.statusCode() != 200) {
-                throw new IllegalStateException("OpenAPI of " + serviceUrl + " answered " + answer.statusCode());
-            }
-            return JSON.readTree(answer.body());
+            return JSON.readTree(document.toFile());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the OpenAPI document of " + serviceUrl, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot read the OpenAPI document " + document, e);
         }
     }
 
@@ -130,9 +127,14 @@ public final class OpenApiRoutes {
                 } else if (content.size() > 0) {
                     body = BodyKind.RAW;
                 }
+                // The fields of the route's answers (its successes: every failure is the same problem).
                 Set<String> responseFields = new TreeSet<>();
-                operation.path("responses").forEach(response -> response.path("content").forEach(
-                        media -> responseFields.addAll(properties(schemas, media.path("schema")))));
+                operation.path("responses").fields().forEachRemaining(response -> {
+                    if (response.getKey().startsWith("2")) {
+                        response.getValue().path("content").forEach(
+                                media -> responseFields.addAll(properties(schemas, media.path("schema"))));
+                    }
+                });
                 routes.add(new Route(service, op.getKey().toUpperCase(), path.getKey(), Set.copyOf(roles),
                         List.copyOf(pathParams), List.copyOf(queryParams), body, requestFields, Set.copyOf(responseFields)));
             }

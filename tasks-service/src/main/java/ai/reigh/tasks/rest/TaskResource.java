@@ -13,6 +13,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import ai.reigh.common.auth.CurrentCaller;
@@ -37,6 +41,10 @@ public class TaskResource {
 
     /** 201 with the new task; 200 with the original when the idempotency key replays the same request. */
     @POST
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
+    @APIResponse(responseCode = "200", description = "The original task: the idempotency key replayed the same request",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
     public Uni<Response> create(@Valid @NotNull CreateTaskRequest request, @HeaderParam("Idempotency-Key") String key) {
         String idempotencyKey = Params.idempotencyKey(key, request.idempotencyKey());
         var creation = new TaskService.Creation(request.projectId(), request.taskType(),

@@ -15,6 +15,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -50,6 +53,9 @@ public class WorkerResource {
     /** 200 with the claimed tasks, or 204 when none was claimable within {@code wait_seconds}. */
     @POST
     @Path("/claim")
+    @APIResponse(responseCode = "200", description = "The claimed tasks",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ClaimResponse.class)))
+    @APIResponse(responseCode = "204", description = "Nothing was claimable within wait_seconds")
     public Uni<Response> claim(@Valid @NotNull ClaimRequest request) {
         var claim = new ClaimService.Claim(request.workerId(), request.runType() == null ? "gpu" : request.runType(),
                 Boolean.TRUE.equals(request.sameModelOnly()),
@@ -119,6 +125,10 @@ public class WorkerResource {
                     + "task above it), nesting_too_deep (reigh.tasks.max-nesting-depth), unprocessable (more than "
                     + "reigh.tasks.max-children-per-task children). 409 lease_lost, 404 parent not visible. A sub-task is "
                     + "charged at its own price when it completes, whatever becomes of its parent.")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
+    @APIResponse(responseCode = "200", description = "The original sub-task: the idempotency key replayed the same request",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
     public Uni<Response> createChild(@Valid @NotNull ChildTaskRequest request, @HeaderParam("Idempotency-Key") String key) {
         var child = new WorkerService.Child(request.parentTaskId(), request.leaseToken(), request.taskType(),
                 request.params() == null ? JsonNodeFactory.instance.objectNode() : request.params(),
