@@ -5120,7 +5120,7 @@ export interface paths {
         put?: never;
         /**
          * What a task would cost now
-         * @description Priced like a charge with the current config; duration_seconds is required for per_second types (an orchestrator: its sub-tasks' summed seconds). Unknown or inactive task_type -> 400.
+         * @description Priced like a charge with the current config; duration_seconds is required for per_second types but orchestrators (whose own time is not billed: each sub-task is estimated on its own). Unknown or inactive task_type -> 400.
          */
         post: {
             parameters: {
@@ -6314,7 +6314,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create Child */
+        /**
+         * Create a sub-task of the orchestrator whose lease the worker holds
+         * @description 201 (200 when the idempotency key replays it). Only an orchestrator has children, of its family's types only (reigh.tasks.families); each refusal is a 422 with its own code: not_an_orchestrator, child_type_not_allowed, depends_on_parent (dependant_on names the parent or a task above it), nesting_too_deep (reigh.tasks.max-nesting-depth), unprocessable (more than reigh.tasks.max-children-per-task children). 409 lease_lost, 404 parent not visible. A sub-task is charged at its own price when it completes, whatever becomes of its parent.
+         */
         post: {
             parameters: {
                 query?: never;
