@@ -159,6 +159,13 @@ public interface TasksConfig {
         @WithDefault("3s")
         Duration gapTimeout();
 
+        /**
+         * How long the feed still asks for an event id it gave up waiting for, to send it late if its
+         * writer commits after all.
+         */
+        @WithDefault("60s")
+        Duration lateWindow();
+
         /** The fallback poll of the feed (notifications make it immediate). */
         @WithDefault("2s")
         Duration pollInterval();
