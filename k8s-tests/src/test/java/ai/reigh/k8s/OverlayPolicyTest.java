@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ai.reigh.common.testing.PostgresMajor;
 import ai.reigh.k8s.crd.BarmanObjectStore;
 import ai.reigh.k8s.crd.CnpgCluster;
 import ai.reigh.k8s.crd.CnpgScheduledBackup;
@@ -254,6 +255,18 @@ class OverlayPolicyTest {
                 // CloudNativePG's schedule has six fields (seconds first), not a CronJob's five.
                 assertThat(backup.spec().schedule().trim().split("\\s+")).hasSize(6);
             });
+        }
+    }
+
+    @Test
+    void everyOverlayRunsThePostgresMajorTheTestsRun() {
+        for (String overlay : Manifests.OVERLAYS) {
+            String image = Manifests.of(overlay).one(CnpgCluster.class, "reigh-db").spec().imageName();
+            assertThat(image).as(overlay).matches("ghcr\\.io/cloudnative-pg/postgresql:\\d+\\.\\d+(@sha256:[0-9a-f]{64})?");
+            String tag = image.substring(image.indexOf("postgresql:") + "postgresql:".length());
+            int major = Integer.parseInt(tag.substring(0, tag.indexOf('.')));
+            assertThat(major).as(overlay + ": " + image + " against the repository's PG_MAJOR (what the tests and ./reigh run)")
+                    .isEqualTo(PostgresMajor.pinned());
         }
     }
 
