@@ -46,6 +46,8 @@ import io.vertx.ext.web.RoutingContext;
 public class ReverseProxy {
     private static final Logger LOG = Logger.getLogger(ReverseProxy.class);
     static final String REQUEST_ID = "X-Request-Id";
+    /** The context key Quarkus' Micrometer binder reads a request's route template from. */
+    private static final String METRICS_TEMPLATE = "UrlPathTemplate";
     private static final Pattern ACCEPTED_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Connection-level headers (RFC 9110 §7.6.1) are not forwarded. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -70,7 +72,8 @@ public class ReverseProxy {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::admit);
-        // After Quarkus' own routes (/q/health, /q/metrics): everything else is proxied or refused.
+        // After Quarkus' own routes: everything else is proxied or refused. Health and metrics are on the
+        // management interface (another port), so /q/* on this one is an unknown path like any other.
         router.route().order(10_000).handler(this::forward);
     }
 
@@ -82,6 +85,9 @@ public class ReverseProxy {
         context.request().headers().set(REQUEST_ID, requestId);
         context.response().putHeader(REQUEST_ID, requestId);
         MDC.put("request_id", requestId);
+        // Quarkus' HTTP server metrics read the route template from the request's context (Quarkus REST
+        // puts it there for the services); without one they would count the raw path, ids and all.
+        Vertx.currentContext().putLocal(METRICS_TEMPLATE, RouteTable.metricsTemplate(context.normalizedPath()));
         if (context.request().uri().length() > config.maxUriLength()) {
             Problems.sendAndClose(context.response(), 414, "uri_too_long", "URI too long",
                     "The request target is longer than " + config.maxUriLength() + " characters.", requestId);
