@@ -10,7 +10,12 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import ai.reigh.gateway.connection.PublicListener;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -18,6 +23,13 @@ import io.restassured.RestAssured;
 /** The gateway's own answers: refusals, request ids, CORS, and a clear 503 when a service is down. */
 @QuarkusTest
 class GatewayEdgeTest {
+    @Inject
+    PublicListener listener;
+
+    @BeforeEach
+    void publicPort() {
+        RestAssured.port = listener.port();
+    }
 
     @Test
     void internalCallsAreNeverRouted() {

@@ -53,11 +53,13 @@ public class ReverseProxy {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
 
+    private final Vertx vertx;
     private final GatewayConfig config;
     private final Map<Service, URI> upstreams = new EnumMap<>(Service.class);
     private final HttpClient client;
 
     public ReverseProxy(Vertx vertx, GatewayConfig config, UpstreamsConfig services) {
+        this.vertx = vertx;
         this.config = config;
         upstreams.put(Service.PROJECTS, services.projects().url());
         upstreams.put(Service.TASKS, services.tasks().url());
@@ -139,8 +141,12 @@ public class ReverseProxy {
             upstreamRequest.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
             upstreamRequest.putHeader("X-Forwarded-Host", String.valueOf(request.authority()));
             upstreamRequest.putHeader("X-Forwarded-Proto", request.scheme());
-            response.closeHandler(closed -> upstreamRequest.reset());
-            upstreamRequest.send(request).onComplete(answered -> {
+            PacedBody body = pacedBody(request, response, requestId, upstreamRequest::reset);
+            response.closeHandler(closed -> {
+                body.cancel();
+                upstreamRequest.reset();
+            });
+            upstreamRequest.send(body).onComplete(answered -> {
                 if (answered.failed()) {
                     fail(response, name, answered.cause(), requestId);
                     return;
@@ -159,20 +165,22 @@ public class ReverseProxy {
         HttpServerResponse response = context.response();
         Buffer body = Buffer.buffer();
         long limit = config.maxJsonBodyBytes();
-        request.handler(chunk -> {
+        PacedBody paced = pacedBody(request, response, requestId, () -> { });
+        response.closeHandler(closed -> paced.cancel());
+        paced.handler(chunk -> {
             if (response.ended()) {
                 return;
             }
             if (body.length() + chunk.length() > limit) {
-                request.pause();
+                paced.pause();
                 Problems.sendAndClose(response, 413, "payload_too_large", "Payload too large",
                         "The JSON body is larger than " + limit + " bytes.", requestId);
                 return;
             }
             body.appendBuffer(chunk);
         });
-        request.exceptionHandler(broken -> response.reset());
-        request.endHandler(ended -> {
+        paced.exceptionHandler(broken -> response.reset());
+        paced.endHandler(ended -> {
             if (response.ended()) {
                 return;
             }
@@ -199,7 +207,23 @@ public class ReverseProxy {
             });
         });
         // The router holds requests paused until a handler wants the body.
-        request.resume();
+        paced.resume();
+    }
+
+    /**
+     * The request's body with the client's silence limited ({@code reigh.gateway.body-read-timeout}): a
+     * client that stops sending mid-body gets a 408 problem and loses its connection (when the answer
+     * has not started yet; otherwise the exchange is reset), and {@code abandon} lets go of the upstream.
+     */
+    private PacedBody pacedBody(HttpServerRequest request, HttpServerResponse response, String requestId,
+            Runnable abandon) {
+        long limitMillis = config.bodyReadTimeout().toMillis();
+        return new PacedBody(request, vertx, limitMillis, () -> {
+            abandon.run();
+            LOG.debugf("request body silent for %d ms: answered 408", limitMillis);
+            Problems.sendAndClose(response, 408, "request_timeout", "Request timeout",
+                    "The request body stopped arriving for " + config.bodyReadTimeout().toSeconds() + " s.", requestId);
+        });
     }
 
     private static boolean isChunkedJson(HttpServerRequest request) {
