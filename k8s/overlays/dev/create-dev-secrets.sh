@@ -48,6 +48,9 @@ role_secret reigh-db-storage reigh_storage
 generic_secret reigh-minio-root --from-literal=MINIO_ROOT_USER=reigh-root --from-literal=MINIO_ROOT_PASSWORD="$(random)"
 generic_secret reigh-s3-storage --from-literal=REIGH_S3_ACCESS_KEY=reigh-storage --from-literal=REIGH_S3_SECRET_KEY="$(random)"
 generic_secret reigh-pg-backup-s3 --from-literal=ACCESS_KEY_ID=reigh-pg-backup --from-literal=ACCESS_SECRET_KEY="$(random)"
+# A random webhook secret: replace it with the one `stripe listen` (or the dashboard's endpoint) shows to
+# receive real test-mode deliveries.
+generic_secret reigh-stripe-webhook --from-literal=webhook-secret="whsec_$(random)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

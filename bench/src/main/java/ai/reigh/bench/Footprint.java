@@ -13,14 +13,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Scenario 7: each service's time to ready and resident memory after warm-up. A second instance of
  * each running service is started from the same jar, JVM options and environment (read from
- * /proc/&lt;pid&gt;/cmdline and environ of the running one) on a spare port, timed from spawn to its
- * first 200 on {@code /q/health/ready}, warmed up with {@code footprintWarmupRequests} readiness
+ * /proc/&lt;pid&gt;/cmdline and environ of the running one) on spare ports, timed from spawn to its
+ * first 200 on {@code /q/health/ready} (on its management port), warmed up with {@code footprintWarmupRequests} readiness
  * checks (each one a database round trip), measured (VmRSS) and stopped. Baseline: {@link FloorServer}
  * (a bare Vert.x server with a PostgreSQL pool) under the same JVM options, the same way.
  */
 final class Footprint {
     private static final String[] SERVICES = {"projects", "tasks", "credits", "storage", "gateway"};
     private static final int FIRST_SPARE_PORT = 18180;
+    /** A service's management interface (health, metrics) is on its port + 10, as in ./reigh. */
+    private static final int MANAGEMENT_PORT_OFFSET = 10;
     private static final long READY_LIMIT_MILLIS = 120_000;
 
     private final Context context;
@@ -40,7 +42,9 @@ final class Footprint {
             List<String> command = cmdline(runningPid);
             Map<String, String> environment = environ(runningPid);
             int port = FIRST_SPARE_PORT + s;
+            int managementPort = port + MANAGEMENT_PORT_OFFSET;
             environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            environment.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
             List<String> floorCommand = new ArrayList<>();
             floorCommand.add(command.get(0));
             floorCommand.addAll(command.subList(1, command.indexOf("-jar")));
@@ -58,9 +62,9 @@ final class Footprint {
                 double[] plat = null;
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == Context.rawFirst(pair)) {
-                        raw = measure(floorCommand, environment, port);
+                        raw = measure(floorCommand, environment, readiness(port));
                     } else {
-                        plat = measure(command, environment, port);
+                        plat = measure(command, environment, readiness(managementPort));
                     }
                 }
                 ready.pair(raw[0], plat[0]);
@@ -72,7 +76,11 @@ final class Footprint {
     }
 
     /** {seconds to ready, RSS MiB after warm-up} of a process started with this command. */
-    private double[] measure(List<String> command, Map<String, String> environment, int port) {
+    private static String readiness(int port) {
+        return "http://127.0.0.1:" + port + "/q/health/ready";
+    }
+
+    private double[] measure(List<String> command, Map<String, String> environment, String url) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(context.options().state().resolve("logs/bench-footprint.log").toFile()))
                 .directory(context.options().root().toFile());
@@ -86,7 +94,6 @@ final class Footprint {
             throw new IllegalStateException("cannot start " + command, e);
         }
         try {
-            String url = "http://127.0.0.1:" + port + "/q/health/ready";
             long limit = System.currentTimeMillis() + READY_LIMIT_MILLIS;
             while (true) {
                 if (!process.isAlive()) {

@@ -120,11 +120,11 @@ final class Platform {
     }
 
     /**
-     * The status of {@code /q/health/ready} of one process, asked directly (not through the gateway);
-     * -1 when nothing answers.
+     * The status of {@code /q/health/ready} of one process, asked directly on its management port (not
+     * through the gateway); -1 when nothing answers.
      */
     static int readiness(String service) {
-        URI uri = URI.create(system().service(service).url() + "/q/health/ready");
+        URI uri = URI.create(system().service(service).managementUrl() + "/q/health/ready");
         try {
             return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

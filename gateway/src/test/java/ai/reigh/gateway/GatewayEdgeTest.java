@@ -10,7 +10,12 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import ai.reigh.gateway.connection.PublicListener;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -18,6 +23,13 @@ import io.restassured.RestAssured;
 /** The gateway's own answers: refusals, request ids, CORS, and a clear 503 when a service is down. */
 @QuarkusTest
 class GatewayEdgeTest {
+    @Inject
+    PublicListener listener;
+
+    @BeforeEach
+    void publicPort() {
+        RestAssured.port = listener.port();
+    }
 
     @Test
     void internalCallsAreNeverRouted() {
@@ -124,9 +136,30 @@ class GatewayEdgeTest {
     }
 
     @Test
-    void theGatewayHasItsOwnHealthAndMetrics() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    void healthAndMetricsAreOnTheManagementPortNeverThePublicOne() {
+        for (String path : new String[] { "/q/health", "/q/health/ready", "/q/health/live", "/q/metrics", "/q/metrics/" }) {
+            given().get(path).then().statusCode(404).contentType("application/problem+json")
+                    .body("code", equalTo("not_found"));
+        }
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    /** Ids in paths stay out of the metrics: requests are counted by the routing table's prefix. */
+    @Test
+    void metricsCountRoutesNeverThePathsCallersAsked() {
+        String id = java.util.UUID.randomUUID().toString();
+        given().get("/v1/projects/" + id + "/shots").then().statusCode(503);
+        given().get("/v2/things/" + id).then().statusCode(404);
+        given().header("X-Padding", "p".repeat(20_000)).get("/v1/tasks/" + id).then().statusCode(431);
+        given().get("/v1/projects/" + "a".repeat(5000) + id).then().statusCode(414);
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("uri=\"/v1/projects/**\"").doesNotContain(id);
+    }
+
+    private static io.restassured.specification.RequestSpecification management() {
+        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("test.management.url", String.class);
+        return given().baseUri(url.endsWith("/q") ? url.substring(0, url.length() - 2) : url);
     }
 
     /** The answer so far, once its JSON body has closed (the server may keep the socket open). */

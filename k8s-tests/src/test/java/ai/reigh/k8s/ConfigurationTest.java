@@ -58,6 +58,43 @@ class ConfigurationTest {
         }
     }
 
+    /**
+     * Stripe's webhook signing secret reaches credits-service, and nothing else, from the Secret
+     * reigh-stripe-webhook, under the variable of the property the service reads; optionally, so a
+     * missing Secret stops the webhook (503) and never the service; and no manifest lets the service
+     * accept the public development secret.
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theStripeWebhookSecretComesFromItsSecretToCreditsServiceOnly(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        String variable = ai.reigh.common.testing.ServiceProcess.environmentName("reigh.credits.stripe.webhook-secret");
+        Container credits = WorkloadPolicyTest.app(manifests.one(Deployment.class, "credits-service"));
+        Environment.Value secret = Environment.of(manifests, credits).get(variable);
+        assertThat(secret).as(overlay + ": credits-service gets " + variable).isNotNull();
+        assertThat(secret.secretName()).isEqualTo("reigh-stripe-webhook");
+        assertThat(secret.secretKey()).isEqualTo("webhook-secret");
+        assertThat(credits.getEnv()).filteredOn(e -> e.getName().equals(variable)).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getOptional())
+                        .as("optional: without it only the webhook stops").isTrue());
+        String allowDev = ai.reigh.common.testing.ServiceProcess.environmentName("reigh.credits.stripe.allow-dev-secret");
+        for (Manifests.Workload workload : manifests.workloads().values()) {
+            var spec = workload.template().getSpec();
+            var all = new java.util.ArrayList<Container>(spec.getContainers());
+            if (spec.getInitContainers() != null) {
+                all.addAll(spec.getInitContainers());
+            }
+            for (Container container : all) {
+                Map<String, Environment.Value> environment = Environment.of(manifests, container);
+                String where = overlay + ": " + workload.name() + "/" + container.getName();
+                assertThat(environment).as(where + " never allows the public development secret").doesNotContainKey(allowDev);
+                if (!(workload.name().equals("credits-service") && container.getName().equals(credits.getName()))) {
+                    assertThat(environment).as(where + " has no business with Stripe").doesNotContainKey(variable);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void theDatabaseSettingsPointAtTheCloudNativePgCluster(String overlay) {

@@ -96,8 +96,10 @@ class DockerfileTest {
             Deployment deployment = Manifests.of(overlay).one(Deployment.class, module);
             var pod = deployment.getSpec().getTemplate().getSpec();
             assertThat(pod.getSecurityContext().getRunAsUser()).as(overlay + ": " + module + " runs as the image's user").isEqualTo(uid);
-            int containerPort = WorkloadPolicyTest.app(deployment).getPorts().get(0).getContainerPort();
-            assertThat(all(instructions, "EXPOSE")).as(module).containsExactly(String.valueOf(containerPort));
+            String containerPorts = WorkloadPolicyTest.app(deployment).getPorts().stream()
+                    .map(port -> String.valueOf(port.getContainerPort())).collect(java.util.stream.Collectors.joining(" "));
+            assertThat(all(instructions, "EXPOSE")).as(module + ": the service port and the management port")
+                    .containsExactly(containerPorts);
             String entryPoint = all(instructions, "ENTRYPOINT").get(0);
             assertThat(entryPoint).contains("/opt/jboss/container/java/run/run-java.sh");
             if (pod.getInitContainers() != null && !pod.getInitContainers().isEmpty()) {

@@ -145,6 +145,37 @@ class EdgeTest {
         }
     }
 
+    /**
+     * Health and metrics (the management port) are out of the edge's reach by construction: no Service
+     * exposes a management port, so no Ingress or HTTPRoute can name one, and every route the edge has
+     * ends on a container's service port ("http").
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theEdgeCannotReachAManagementPort(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        for (String name : WorkloadPolicyTest.PLATFORM) {
+            var app = WorkloadPolicyTest.app(manifests.one(io.fabric8.kubernetes.api.model.apps.Deployment.class, name));
+            int management = app.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " has no management port")).getContainerPort();
+            for (Service service : manifests.all(Service.class)) {
+                assertThat(service.getSpec().getPorts()).as(overlay + ": Service " + service.getMetadata().getName())
+                        .allSatisfy(p -> {
+                            assertThat(p.getTargetPort().getStrVal()).isNotEqualTo("management");
+                            assertThat(p.getTargetPort().getIntVal()).isNotEqualTo(Integer.valueOf(management));
+                        });
+            }
+        }
+        for (Route route : routes(manifests)) {
+            if (route.service().equals("minio")) {
+                continue;
+            }
+            Service service = manifests.one(Service.class, route.service());
+            assertThat(service.getSpec().getPorts()).as(route.via()).filteredOn(p -> p.getPort() == route.port())
+                    .singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void theObjectsHostReachesMinioForPresignedUrls(String overlay) {

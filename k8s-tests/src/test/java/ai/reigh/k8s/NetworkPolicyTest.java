@@ -122,7 +122,7 @@ class NetworkPolicyTest {
     }
 
     private static boolean monitored(Manifests manifests) {
-        return manifests.documents.stream().anyMatch(d -> d.kind().equals("ServiceMonitor"));
+        return manifests.documents.stream().anyMatch(d -> d.kind().equals("PodMonitor") || d.kind().equals("ServiceMonitor"));
     }
 
     private static Set<String> monitoringNamespace(Manifests manifests) {
@@ -152,7 +152,7 @@ class NetworkPolicyTest {
             if (pod.name().equals("gateway")) {
                 continue;
             }
-            for (int port : List.of(5432, 8000, 8081, 8082, 8083, 8084, 9000, 9187)) {
+            for (int port : List.of(5432, 8000, 8081, 8082, 8083, 8084, 8090, 8091, 8092, 8093, 8094, 9000, 9187)) {
                 if (manifests.all(NetworkPolicy.class).stream().anyMatch(p -> Selectors.matches(p.getSpec().getPodSelector(), pod.labels()))) {
                     assertThat(access(manifests, pod.name(), port).anyone()).as(overlay + ": " + pod.name() + ":" + port
                             + " open to everyone").isFalse();
@@ -173,8 +173,24 @@ class NetworkPolicyTest {
             expected.add("gateway");
             assertThat(access.pods()).as(overlay + ": pods reaching " + service.getKey()).isEqualTo(expected);
             assertThat(access.namespaces()).as(overlay + ": namespaces reaching " + service.getKey()
-                    + " (only Prometheus, for /q/metrics)").isEqualTo(monitoringNamespace(manifests));
+                    + " (none: Prometheus scrapes the management port)").isEmpty();
             assertThat(access.ipBlocks()).isEmpty();
+        }
+    }
+
+    /** Health and metrics: no pod of the namespace and no namespace but Prometheus' (where monitoring is installed). */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void aManagementPortAcceptsOnlyPrometheus(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        for (String name : WorkloadPolicyTest.PLATFORM) {
+            Integer port = pods(manifests).get(name).namedPorts().get("management");
+            assertThat(port).as(overlay + ": " + name + " names its management port").isNotNull();
+            Access access = access(manifests, name, port);
+            assertThat(access.anyone()).as(overlay + ": " + name + ":" + port + " open to everyone").isFalse();
+            assertThat(access.pods()).as(overlay + ": pods reaching " + name + ":" + port).isEmpty();
+            assertThat(access.namespaces()).as(overlay + ": namespaces reaching " + name + ":" + port)
+                    .isEqualTo(monitoringNamespace(manifests));
         }
     }
 

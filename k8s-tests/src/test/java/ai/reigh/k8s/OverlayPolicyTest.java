@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ai.reigh.common.testing.PostgresMajor;
 import ai.reigh.k8s.crd.BarmanObjectStore;
 import ai.reigh.k8s.crd.CnpgCluster;
 import ai.reigh.k8s.crd.CnpgScheduledBackup;
@@ -258,6 +259,18 @@ class OverlayPolicyTest {
     }
 
     @Test
+    void everyOverlayRunsThePostgresMajorTheTestsRun() {
+        for (String overlay : Manifests.OVERLAYS) {
+            String image = Manifests.of(overlay).one(CnpgCluster.class, "reigh-db").spec().imageName();
+            assertThat(image).as(overlay).matches("ghcr\\.io/cloudnative-pg/postgresql:\\d+\\.\\d+(@sha256:[0-9a-f]{64})?");
+            String tag = image.substring(image.indexOf("postgresql:") + "postgresql:".length());
+            int major = Integer.parseInt(tag.substring(0, tag.indexOf('.')));
+            assertThat(major).as(overlay + ": " + image + " against the repository's PG_MAJOR (what the tests and ./reigh run)")
+                    .isEqualTo(PostgresMajor.pinned());
+        }
+    }
+
+    @Test
     void prodBacksUpOutsideTheCluster() {
         BarmanObjectStore store = prod().one(BarmanObjectStore.class, "reigh-backups");
         String endpoint = store.spec().configuration().endpointUrl();
@@ -282,24 +295,31 @@ class OverlayPolicyTest {
         assertThat(minio.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
     }
 
+    /**
+     * Prometheus scrapes the platform's pods on their management port (health and metrics live on
+     * Quarkus' management interface, which no Service exposes), PostgreSQL's exporter and MinIO.
+     */
     @Test
-    void prodScrapesEveryServiceAndPostgresAndMinio() {
+    void prodScrapesEveryServiceOnItsManagementPortAndPostgresAndMinio() {
         Manifests prod = prod();
-        PrometheusMonitors.ServiceMonitor monitor = prod.all(PrometheusMonitors.ServiceMonitor.class).stream()
-                .findFirst().orElseThrow();
-        for (String name : PLATFORM) {
-            Service service = prod.one(Service.class, name);
-            assertThat(Selectors.matches(monitor.spec().selector(), service.getMetadata().getLabels())).as(name).isTrue();
-            assertThat(service.getSpec().getPorts()).extracting(p -> p.getName()).contains(monitor.spec().endpoints().get(0).port());
-        }
-        assertThat(monitor.spec().endpoints()).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("/q/metrics"));
+        assertThat(prod.all(PrometheusMonitors.ServiceMonitor.class)).as("scraped through no Service").isEmpty();
         List<PrometheusMonitors.PodMonitor> pods = prod.all(PrometheusMonitors.PodMonitor.class);
+        PrometheusMonitors.PodMonitor platform = pods.stream().filter(p -> p.metadata().getName().equals("reigh-services"))
+                .findFirst().orElseThrow(() -> new AssertionError("no PodMonitor reigh-services"));
+        assertThat(platform.spec().podMetricsEndpoints()).singleElement().satisfies(e -> {
+            assertThat(e.port()).isEqualTo("management");
+            assertThat(e.path()).isEqualTo("/q/metrics");
+            assertThat(e.interval()).matches("\\d+[smh]");
+        });
+        for (String name : PLATFORM) {
+            Deployment deployment = prod.one(Deployment.class, name);
+            assertThat(Selectors.matches(platform.spec().selector(), deployment.getSpec().getTemplate().getMetadata().getLabels()))
+                    .as(name + " is scraped").isTrue();
+            assertThat(WorkloadPolicyTest.app(deployment).getPorts()).extracting(p -> p.getName()).as(name).contains("management");
+        }
         assertThat(pods).anySatisfy(p -> assertThat(p.spec().selector().getMatchLabels()).containsEntry("cnpg.io/cluster", "reigh-db"));
         assertThat(pods).anySatisfy(p -> assertThat(Selectors.matches(p.spec().selector(),
                 prod.one(StatefulSet.class, "minio").getSpec().getTemplate().getMetadata().getLabels())).isTrue());
-        for (var endpoint : monitor.spec().endpoints()) {
-            assertThat(endpoint.interval()).matches("\\d+[smh]");
-        }
     }
 
     private static CnpgCluster.Role role(Manifests manifests, String name) {

@@ -180,6 +180,31 @@ class WorkloadPolicyTest {
     }
 
     /**
+     * Health and metrics are on Quarkus' management interface, enabled in each application's own
+     * configuration: the probes use the container's port "management", which is the port that interface
+     * listens on; the service port (the one behind the Service, and so the edge) serves neither.
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void probesUseTheManagementInterfaceNeverTheServicePort(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        for (String name : PLATFORM) {
+            Container app = app(manifests.one(Deployment.class, name));
+            assertThat(RepositoryConfig.property(name, "quarkus.management.enabled")).as(name).contains("true");
+            String port = Environment.of(manifests, app).get("QUARKUS_MANAGEMENT_PORT").literal();
+            assertThat(port).as(name + ": the port of its application.properties").isEqualTo(
+                    RepositoryConfig.required(name, "quarkus.management.port"));
+            assertThat(app.getPorts()).as(overlay + ": " + name + " declares its management port").anySatisfy(p -> {
+                assertThat(p.getName()).isEqualTo("management");
+                assertThat(p.getContainerPort()).isEqualTo(Integer.parseInt(port));
+            });
+            for (Probe probe : List.of(app.getStartupProbe(), app.getLivenessProbe(), app.getReadinessProbe())) {
+                assertThat(probe.getHttpGet().getPort().getStrVal()).as(overlay + ": " + name + " probes").isEqualTo("management");
+            }
+        }
+    }
+
+    /**
      * Graceful shutdown: the pod leaves the endpoints first (preStop), then Quarkus finishes in-flight
      * requests for up to quarkus.shutdown.timeout, which is longer than the longest long poll (30 s);
      * the grace period covers both.

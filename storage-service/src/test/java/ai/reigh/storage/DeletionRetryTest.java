@@ -76,7 +76,7 @@ class DeletionRetryTest {
         assertThat(row.get(0)).isEqualTo("deleting");
         assertThat(row.get(1)).as("one failed attempt recorded").isEqualTo(1);
         assertThat(((java.sql.Timestamp) row.get(2)).toInstant()).isAfter(Instant.now());
-        Api.given().get("/q/health/ready").then().statusCode(503)
+        Api.management().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'Object store' }.status", equalTo("DOWN"));
 
         DeletionService.Outcome whileDown = maintenance.retryDeletions(Instant.now().plus(Duration.ofHours(2)))
@@ -92,7 +92,7 @@ class DeletionRetryTest {
         assertThat(retried.removed()).isGreaterThanOrEqualTo(1);
         assertThat(Fixtures.statusOf(id)).as("row gone").isNull();
         assertThat(store.head("reigh-public", key).await().indefinitely()).as("bytes gone").isEmpty();
-        Api.given().get("/q/health/ready").then().statusCode(200);
+        Api.management().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package ai.reigh.storage;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.PlatformEndpointsContract;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -13,7 +13,7 @@ class PlatformEndpointsTest extends PlatformEndpointsContract {
 
     @Test
     void readinessAlsoReflectsTheObjectStore() {
-        given().get("/q/health/ready").then().statusCode(200)
+        Api.management().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Object store' }.status", equalTo("UP"));
     }
 }

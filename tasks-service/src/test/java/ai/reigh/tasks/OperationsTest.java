@@ -98,11 +98,11 @@ class OperationsTest {
         Fixtures.createTask(owner, "single_image");
         Fixtures.claimOne(owner.localWorker(), "metrics");
         Fixtures.await("the queue gauges to be sampled", Duration.ofSeconds(15), () -> {
-            String metrics = Api.given().get("/q/metrics").asString();
+            String metrics = Api.management().get("/q/metrics").asString();
             return metrics.contains("reigh_tasks_queue_depth{status=\"In Progress\"}")
                     && !metrics.contains("reigh_tasks_queue_depth{status=\"In Progress\"} 0.0");
         });
-        String metrics = Api.given().get("/q/metrics").asString();
+        String metrics = Api.management().get("/q/metrics").asString();
         assertThat(metrics).contains("reigh_tasks_claimed_total", "reigh_tasks_completions_total",
                 "reigh_tasks_lease_expiries_total", "reigh_tasks_outbox_lag_seconds", "reigh_tasks_claim_parked");
     }

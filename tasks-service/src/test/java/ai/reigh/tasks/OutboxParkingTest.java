@@ -84,7 +84,7 @@ class OutboxParkingTest {
 
     /** A sample of the service's Prometheus metrics: {@code name{kind="…"}}. */
     private static double metric(String name, String kind) {
-        String metrics = Api.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Api.management().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*kind=\"" + kind + "\"[^}]*\\} (\\S+)$")
                 .matcher(metrics);
         assertThat(value.find()).as(name + "{kind=" + kind + "} in /q/metrics").isTrue();

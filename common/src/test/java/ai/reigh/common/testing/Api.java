@@ -1,5 +1,7 @@
 package ai.reigh.common.testing;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
 import io.restassured.config.RestAssuredConfig;
@@ -19,6 +21,15 @@ public final class Api {
 
     public static RequestSpecification given() {
         return RestAssured.given().config(EXACT_NUMBERS);
+    }
+
+    /**
+     * A request to the application's management interface (health, metrics: its own port, never the
+     * service port), in a {@code @QuarkusTest}: the test framework publishes its URL.
+     */
+    public static RequestSpecification management() {
+        String url = ConfigProvider.getConfig().getValue("test.management.url", String.class);
+        return given().baseUri(url.endsWith("/q") ? url.substring(0, url.length() - 2) : url);
     }
 
     /** A JSON request with a bearer token. */

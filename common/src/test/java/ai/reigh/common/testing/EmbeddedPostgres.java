@@ -8,9 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL cluster for a test run: the machine's PostgreSQL binaries, a fresh
@@ -61,38 +59,39 @@ public final class EmbeddedPostgres {
         }
     }
 
-    /** The newest installed PostgreSQL (Debian keeps each major under /usr/lib/postgresql/N/bin). */
+    /**
+     * The binaries of the pinned major ({@link PostgresMajor}), never merely the newest installed: the
+     * tests must run what production runs. {@code REIGH_PG_BIN} names a directory holding {@code initdb}
+     * (it must be that major too); otherwise Debian's {@code /usr/lib/postgresql/<major>/bin}, then
+     * an {@code initdb} on the PATH of that major.
+     */
     static Path findBinaries() {
-        String configured = System.getenv("REIGH_PG_BIN");
-        if (configured != null && Files.isExecutable(Path.of(configured, "initdb"))) {
-            return Path.of(configured);
-        }
-        Path debian = Path.of("/usr/lib/postgresql");
-        if (Files.isDirectory(debian)) {
-            try (Stream<Path> versions = Files.list(debian)) {
-                var newest = versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
-                        .max(Comparator.comparingInt(v -> parseMajor(v.getFileName().toString())));
-                if (newest.isPresent()) {
-                    return newest.get().resolve("bin");
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+        return findBinaries(PostgresMajor.pinned(), System.getenv("REIGH_PG_BIN"), Path.of("/usr/lib/postgresql"),
+                System.getenv().getOrDefault("PATH", ""));
+    }
+
+    static Path findBinaries(int major, String configured, Path debian, String path) {
+        if (configured != null && !configured.isBlank() && Files.isExecutable(Path.of(configured, "initdb"))) {
+            Path bin = Path.of(configured);
+            int found = PostgresMajor.ofBinaries(bin);
+            if (found != major) {
+                throw new IllegalStateException("REIGH_PG_BIN=" + configured + " holds PostgreSQL " + found
+                        + ", but the platform runs PostgreSQL " + major + " (PG_MAJOR): point it at that major");
             }
+            return bin;
         }
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(entry, "initdb"))) {
+        Path debianBin = debian.resolve(String.valueOf(major)).resolve("bin");
+        if (Files.isExecutable(debianBin.resolve("initdb"))) {
+            return debianBin;
+        }
+        for (String entry : path.split(":")) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "initdb"))
+                    && PostgresMajor.ofBinaries(Path.of(entry)) == major) {
                 return Path.of(entry);
             }
         }
-        throw new IllegalStateException("PostgreSQL server binaries not found: run ./reigh setup (installs postgresql)");
-    }
-
-    private static int parseMajor(String name) {
-        try {
-            return Integer.parseInt(name);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        throw new IllegalStateException("PostgreSQL " + major + " server binaries not found (the major production runs, "
+                + "PG_MAJOR): run ./reigh setup (installs postgresql-" + major + ") or set REIGH_PG_BIN");
     }
 
     private void initialise() {

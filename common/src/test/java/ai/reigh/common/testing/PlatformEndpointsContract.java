@@ -1,23 +1,27 @@
 package ai.reigh.common.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.util.Map;
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 /**
- * What every service answers besides its API: liveness, readiness that reflects its database,
- * OpenAPI with Swagger UI, and Prometheus metrics. Each service's test extends it under
- * {@code @QuarkusTest}.
+ * What every service answers besides its API: liveness, readiness that reflects its database and
+ * Prometheus metrics on the management interface (its own port, never the service port), OpenAPI with
+ * Swagger UI on the service port. Each service's test extends it under {@code @QuarkusTest}.
  */
 public abstract class PlatformEndpointsContract {
 
     @Test
     void livenessAndReadinessFollowTheDatabase() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        Api.management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Api.management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Reactive PostgreSQL")));
     }
 
@@ -29,7 +33,36 @@ public abstract class PlatformEndpointsContract {
 
     @Test
     void prometheusMetricsAreServed() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        Api.management().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void healthAndMetricsAreNotServedOnTheServicePort() {
+        for (String path : new String[] { "/q/health", "/q/health/ready", "/q/health/live", "/q/metrics" }) {
+            given().get(path).then().statusCode(404).contentType("application/problem+json")
+                    .body("code", equalTo("not_found"));
+        }
+    }
+
+    /**
+     * Metrics are labelled with the route's template ({@code /v1/projects/{id}}), never the path a
+     * caller asked for: ids in paths would show who works on what to whoever reads the metrics, and
+     * every id would be a new time series.
+     */
+    @Test
+    void httpServerMetricsNameRouteTemplatesNeverTheIdsInPaths() {
+        String id = UUID.randomUUID().toString();
+        Map<String, Map<String, Object>> paths = given().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().path("paths");
+        String template = paths.keySet().stream().filter(path -> path.contains("{")).sorted().findFirst().orElseThrow();
+        String method = paths.get(template).keySet().stream().filter(m -> m.matches("get|post|put|patch|delete"))
+                .findFirst().orElseThrow();
+        String concrete = template.replaceAll("\\{[^}]+}", id);
+        given().request(method, concrete);
+        given().request(method.equals("get") ? "delete" : "get", concrete);
+        given().get("/v1/no-such-route/" + id);
+        String metrics = Api.management().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("uri=\"" + template + "\"").doesNotContain(id);
     }
 
     @Test

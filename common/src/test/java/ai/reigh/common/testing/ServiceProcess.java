@@ -24,6 +24,8 @@ public final class ServiceProcess {
 
     private final String name;
     private final int port;
+    /** Health and metrics: the management interface, a port of its own (never the service port). */
+    private final int managementPort;
     private final Map<String, String> config;
     private final Path log;
     private Process process;
@@ -31,6 +33,7 @@ public final class ServiceProcess {
     private ServiceProcess(String name, int port, Map<String, String> config) {
         this.name = name;
         this.port = port;
+        this.managementPort = Processes.freePort();
         this.config = Map.copyOf(config);
         this.log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
     }
@@ -59,6 +62,7 @@ public final class ServiceProcess {
         Map<String, String> env = builder.environment();
         config.forEach((key, value) -> env.put(environmentName(key), value));
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         try {
             Files.createDirectories(log.getParent());
             process = builder.start();
@@ -89,7 +93,7 @@ public final class ServiceProcess {
 
     public boolean isReady() {
         try {
-            HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+            HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
             return answer.statusCode() == 200;
         } catch (IOException e) {
@@ -147,6 +151,15 @@ public final class ServiceProcess {
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** Where its health and metrics are ({@code /q/health/ready}, {@code /q/metrics}). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public Path log() {

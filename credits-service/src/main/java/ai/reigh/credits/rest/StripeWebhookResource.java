@@ -34,7 +34,8 @@ public class StripeWebhookResource {
     @Operation(summary = "Stripe webhook: checkout.session.completed credits the buyer once per session",
             description = "Unsigned, wrongly signed or stale (outside the tolerance) -> 400 invalid_signature. Other events "
                     + "are acknowledged (outcome ignored); a replayed session is acknowledged (outcome duplicate) without "
-                    + "a second entry; a paid session that cannot be credited -> 422 uncreditable_payment (Stripe retries).")
+                    + "a second entry; a paid session that cannot be credited -> 422 uncreditable_payment (Stripe retries). A "
+                    + "deployment without a usable webhook secret -> 503 stripe_webhook_not_configured (Stripe retries).")
     public Uni<StripeWebhookAck> receive(@HeaderParam(SIGNATURE_HEADER) String signature, byte[] payload) {
         return webhooks.handle(signature, payload == null ? new byte[0] : payload)
                 .map(outcome -> new StripeWebhookAck(true, outcome.outcome(), outcome.ledgerEntryId(), outcome.detail()));

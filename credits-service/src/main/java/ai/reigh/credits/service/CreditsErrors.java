@@ -23,6 +23,8 @@ public final class CreditsErrors {
     public static final String UNKNOWN_USER = "unknown_user";
     /** The Stripe-Signature header is missing, malformed, stale or does not match (400). */
     public static final String INVALID_SIGNATURE = "invalid_signature";
+    /** This deployment has no usable Stripe webhook secret: deliveries are refused until it is set (503). */
+    public static final String STRIPE_WEBHOOK_NOT_CONFIGURED = "stripe_webhook_not_configured";
     /** A signed, paid Stripe session that cannot be credited (no user, other currency, out of range) (422). */
     public static final String UNCREDITABLE_PAYMENT = "uncreditable_payment";
 

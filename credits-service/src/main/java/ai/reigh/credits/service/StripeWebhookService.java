@@ -49,20 +49,23 @@ public class StripeWebhookService {
     private final UserRepository users;
     private final LedgerRepository ledger;
     private final CreditsConfig config;
+    private final StripeWebhookSecret secret;
     private final ObjectMapper json;
 
     public StripeWebhookService(Db db, UserRepository users, LedgerRepository ledger, CreditsConfig config,
-            ObjectMapper json) {
+            StripeWebhookSecret secret, ObjectMapper json) {
         this.db = db;
         this.users = users;
         this.ledger = ledger;
         this.config = config;
+        this.secret = secret;
         this.json = json;
     }
 
     public Uni<StripeOutcome> handle(String signatureHeader, byte[] payload) {
-        StripeSignature.verify(signatureHeader, payload, config.stripe().webhookSecret(),
-                config.stripe().toleranceSeconds(), Instant.now());
+        // Before the signature is even read: without a usable secret nothing can be verified (503).
+        StripeSignature.verify(signatureHeader, payload, secret.require(), config.stripe().toleranceSeconds(),
+                Instant.now());
         JsonNode event = parse(payload);
         String type = event.path("type").asText("");
         if (!CHECKOUT_COMPLETED.equals(type)) {

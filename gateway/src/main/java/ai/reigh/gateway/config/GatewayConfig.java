@@ -14,6 +14,21 @@ public interface GatewayConfig {
     @WithName("upstream-idle-timeout")
     Duration upstreamIdleTimeout();
 
+    /**
+     * How long a client may take to deliver a request's complete headers, counted from the connection
+     * opening or from the previous response's end; then the connection is closed (slowloris).
+     */
+    @WithName("request-header-timeout")
+    Duration requestHeaderTimeout();
+
+    /** How long a request body may stay silent while the gateway wants more of it; then 408 and close. */
+    @WithName("body-read-timeout")
+    Duration bodyReadTimeout();
+
+    /** How long a connection may see no bytes either way (mid-exchange; between requests the header deadline applies). */
+    @WithName("idle-timeout")
+    Duration idleTimeout();
+
     @WithName("max-connections-per-service")
     int maxConnectionsPerService();
 

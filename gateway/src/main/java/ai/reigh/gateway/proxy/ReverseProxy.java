@@ -46,16 +46,20 @@ import io.vertx.ext.web.RoutingContext;
 public class ReverseProxy {
     private static final Logger LOG = Logger.getLogger(ReverseProxy.class);
     static final String REQUEST_ID = "X-Request-Id";
+    /** The context key Quarkus' Micrometer binder reads a request's route template from. */
+    private static final String METRICS_TEMPLATE = "UrlPathTemplate";
     private static final Pattern ACCEPTED_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Connection-level headers (RFC 9110 §7.6.1) are not forwarded. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
 
+    private final Vertx vertx;
     private final GatewayConfig config;
     private final Map<Service, URI> upstreams = new EnumMap<>(Service.class);
     private final HttpClient client;
 
     public ReverseProxy(Vertx vertx, GatewayConfig config, UpstreamsConfig services) {
+        this.vertx = vertx;
         this.config = config;
         upstreams.put(Service.PROJECTS, services.projects().url());
         upstreams.put(Service.TASKS, services.tasks().url());
@@ -70,7 +74,8 @@ public class ReverseProxy {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::admit);
-        // After Quarkus' own routes (/q/health, /q/metrics): everything else is proxied or refused.
+        // After Quarkus' own routes: everything else is proxied or refused. Health and metrics are on the
+        // management interface (another port), so /q/* on this one is an unknown path like any other.
         router.route().order(10_000).handler(this::forward);
     }
 
@@ -82,6 +87,9 @@ public class ReverseProxy {
         context.request().headers().set(REQUEST_ID, requestId);
         context.response().putHeader(REQUEST_ID, requestId);
         MDC.put("request_id", requestId);
+        // Quarkus' HTTP server metrics read the route template from the request's context (Quarkus REST
+        // puts it there for the services); without one they would count the raw path, ids and all.
+        Vertx.currentContext().putLocal(METRICS_TEMPLATE, RouteTable.metricsTemplate(context.normalizedPath()));
         if (context.request().uri().length() > config.maxUriLength()) {
             Problems.sendAndClose(context.response(), 414, "uri_too_long", "URI too long",
                     "The request target is longer than " + config.maxUriLength() + " characters.", requestId);
@@ -133,8 +141,12 @@ public class ReverseProxy {
             upstreamRequest.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
             upstreamRequest.putHeader("X-Forwarded-Host", String.valueOf(request.authority()));
             upstreamRequest.putHeader("X-Forwarded-Proto", request.scheme());
-            response.closeHandler(closed -> upstreamRequest.reset());
-            upstreamRequest.send(request).onComplete(answered -> {
+            PacedBody body = pacedBody(request, response, requestId, upstreamRequest::reset);
+            response.closeHandler(closed -> {
+                body.cancel();
+                upstreamRequest.reset();
+            });
+            upstreamRequest.send(body).onComplete(answered -> {
                 if (answered.failed()) {
                     fail(response, name, answered.cause(), requestId);
                     return;
@@ -153,20 +165,22 @@ public class ReverseProxy {
         HttpServerResponse response = context.response();
         Buffer body = Buffer.buffer();
         long limit = config.maxJsonBodyBytes();
-        request.handler(chunk -> {
+        PacedBody paced = pacedBody(request, response, requestId, () -> { });
+        response.closeHandler(closed -> paced.cancel());
+        paced.handler(chunk -> {
             if (response.ended()) {
                 return;
             }
             if (body.length() + chunk.length() > limit) {
-                request.pause();
+                paced.pause();
                 Problems.sendAndClose(response, 413, "payload_too_large", "Payload too large",
                         "The JSON body is larger than " + limit + " bytes.", requestId);
                 return;
             }
             body.appendBuffer(chunk);
         });
-        request.exceptionHandler(broken -> response.reset());
-        request.endHandler(ended -> {
+        paced.exceptionHandler(broken -> response.reset());
+        paced.endHandler(ended -> {
             if (response.ended()) {
                 return;
             }
@@ -193,7 +207,23 @@ public class ReverseProxy {
             });
         });
         // The router holds requests paused until a handler wants the body.
-        request.resume();
+        paced.resume();
+    }
+
+    /**
+     * The request's body with the client's silence limited ({@code reigh.gateway.body-read-timeout}): a
+     * client that stops sending mid-body gets a 408 problem and loses its connection (when the answer
+     * has not started yet; otherwise the exchange is reset), and {@code abandon} lets go of the upstream.
+     */
+    private PacedBody pacedBody(HttpServerRequest request, HttpServerResponse response, String requestId,
+            Runnable abandon) {
+        long limitMillis = config.bodyReadTimeout().toMillis();
+        return new PacedBody(request, vertx, limitMillis, () -> {
+            abandon.run();
+            LOG.debugf("request body silent for %d ms: answered 408", limitMillis);
+            Problems.sendAndClose(response, 408, "request_timeout", "Request timeout",
+                    "The request body stopped arriving for " + config.bodyReadTimeout().toSeconds() + " s.", requestId);
+        });
     }
 
     private static boolean isChunkedJson(HttpServerRequest request) {

@@ -39,13 +39,26 @@ public final class RouteTable {
 
     /** The service for a normalized path, or empty (unknown or internal: 404). */
     public static Optional<Service> route(String path) {
+        return match(path).map(Map.Entry::getValue);
+    }
+
+    /**
+     * How a request is labelled in the HTTP server metrics: the prefix it routes by ({@code /v1/projects/**}),
+     * never the path itself, whose ids would show who works on what to whoever reads the metrics (and
+     * make every id a time series). Paths that route nowhere are {@code UNROUTED}.
+     */
+    public static String metricsTemplate(String path) {
+        return match(path).map(entry -> entry.getKey() + "/**").orElse("UNROUTED");
+    }
+
+    private static Optional<Map.Entry<String, Service>> match(String path) {
         if (path == null || isInternal(path)) {
             return Optional.empty();
         }
         for (Map.Entry<String, Service> entry : PREFIXES) {
             String prefix = entry.getKey();
             if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                return Optional.of(entry.getValue());
+                return Optional.of(entry);
             }
         }
         return Optional.empty();

@@ -31,4 +31,12 @@ class RouteTableTest {
     void internalAndUnknownPathsAreNotRouted(String path) {
         assertThat(RouteTable.route(path)).isEmpty();
     }
+
+    @ParameterizedTest
+    @CsvSource({ "/v1/projects/3f0c1b2e-0000-4000-8000-000000000001/shots, /v1/projects/**",
+            "/v1/workers/uploads/abc, /v1/workers/uploads/**", "/v1/me, /v1/me/**",
+            "/internal/v1/charges, UNROUTED", "/v9/3f0c1b2e-0000-4000-8000-000000000001, UNROUTED" })
+    void metricsCountTheRoutePrefixNeverThePath(String path, String template) {
+        assertThat(RouteTable.metricsTemplate(path)).isEqualTo(template);
+    }
 }

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * storage-service's own counters (Prometheus at {@code /q/metrics}): what confirmation copied, what the
+ * storage-service's own counters (Prometheus at {@code /q/metrics} on the management port): what confirmation copied, what the
  * staging sweep removed, and the direct uploads refused or cut to protect the others.
  */
 @ApplicationScoped

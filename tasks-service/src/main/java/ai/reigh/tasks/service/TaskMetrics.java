@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The queue's metrics (Prometheus at {@code /q/metrics}): counters of claims, completions, failures
+ * The queue's metrics (Prometheus at {@code /q/metrics} on the management port): counters of claims, completions, failures
  * and lease expiries, outbox deliveries, parkings and replays; gauges of queue depth, oldest queued
  * age, outbox lag and parked outbox rows (sampled by {@link QueueSampler}), parked long polls and
  * realtime subscribers.
