@@ -16,9 +16,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.gateway.connection.PublicListener;
+
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.config.DecoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
@@ -32,6 +38,15 @@ import io.restassured.response.Response;
 class ApiDocsTest {
     private static final RestAssuredConfig NO_DECODING = RestAssuredConfig.config()
             .decoderConfig(DecoderConfig.decoderConfig().noContentDecoders());
+
+    /** The gateway opens its public port itself (its request-header deadline), not Quarkus' HTTP server. */
+    @Inject
+    PublicListener listener;
+
+    @BeforeEach
+    void publicPort() {
+        RestAssured.port = listener.port();
+    }
 
     @Test
     void theMergedDocumentIsServedAsJsonWithCachingHeaders() {
