@@ -755,7 +755,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook: checkout.session.completed credits the buyer once per session
-         * @description Unsigned, wrongly signed or stale (outside the tolerance) -> 400 invalid_signature. Other events are acknowledged (outcome ignored); a replayed session is acknowledged (outcome duplicate) without a second entry; a paid session that cannot be credited -> 422 uncreditable_payment (Stripe retries).
+         * @description Unsigned, wrongly signed or stale (outside the tolerance) -> 400 invalid_signature. Other events are acknowledged (outcome ignored); a replayed session is acknowledged (outcome duplicate) without a second entry; a paid session that cannot be credited -> 422 uncreditable_payment (Stripe retries). A deployment without a usable webhook secret -> 503 stripe_webhook_not_configured (Stripe retries).
          */
         post: {
             parameters: {
