@@ -7,20 +7,36 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Helpers for the child processes of the test environment (PostgreSQL, S3Proxy, sibling services). */
 public final class Processes {
+    private static final int MAX_PORT_ATTEMPTS = 100;
+    private static final Set<Integer> HANDED_OUT_PORTS = ConcurrentHashMap.newKeySet();
+
     private Processes() {
     }
 
+    /**
+     * A port free now that this JVM has never handed out before: a port chosen for a process that has not
+     * bound it yet, or one freed by a process a scenario killed, is never given to a second process (a
+     * client still aiming at the first would reach the wrong one).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+        for (int attempt = 0; attempt < MAX_PORT_ATTEMPTS; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                int port = socket.getLocalPort();
+                if (HANDED_OUT_PORTS.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("no free port", e);
+            }
         }
+        throw new IllegalStateException("no port this JVM has not handed out already in " + MAX_PORT_ATTEMPTS + " tries");
     }
 
     public static boolean isRoot() {
