@@ -156,15 +156,8 @@ public interface TasksConfig {
         int readBatch();
 
         /** How long the feed waits for an event id that was allocated but not yet committed. */
-        @WithDefault("10s")
+        @WithDefault("3s")
         Duration gapTimeout();
-
-        /**
-         * How long the feed still asks for an event id it gave up waiting for, to send it late if its
-         * writer commits after all.
-         */
-        @WithDefault("60s")
-        Duration lateWindow();
 
         /** The fallback poll of the feed (notifications make it immediate). */
         @WithDefault("2s")

@@ -25,18 +25,11 @@ import java.util.function.ToLongFunction;
  * that noticed the hole; once a read's {@code xmin} (the oldest transaction still running) has passed
  * that, the writer has ended, and the id still missing means it rolled back. So the wait behind a hole is
  * the writer's own commit time, not a timeout. The timeout ({@code gapTimeoutNanos}) remains for a
- * writer that stays open: past it the hole is given up, so that one slow transaction (a busy machine, a
- * long pause) delays the events behind it by at most the timeout.
+ * writer that stays open: past it the hole is given up (an event committed after that is not delivered
+ * live; a resume still finds it).
  *
- * <p>A hole given up is not forgotten: it is asked for again for {@code lateWindowNanos}, and an event
- * that fills it then is released at once, <i>late</i> (after higher ids). Its writer was only slow (or
- * the judgement from the snapshot was wrong): dropping it would lose it for every live subscriber, which
- * the two-replica fault scenario caught on a loaded machine. A late event is the one exception to id
- * order; a client that resumes from a higher id gets it only live.
- *
- * <p>Each id is released once. Bounded: at most {@link #MAX_GAPS} holes, as many given-up holes and
- * {@link #MAX_HELD} events held (past either, the oldest holes are given up). Not thread-safe: the feed
- * reads with one reader at a time.
+ * <p>Each id is released once. Bounded: at most {@link #MAX_GAPS} holes and {@link #MAX_HELD} events held
+ * (past either, the oldest holes are given up). Not thread-safe: the feed reads with one reader at a time.
  */
 final class EventCursor<E> {
     /** Holes remembered at most; past it the oldest are given up (a burst of rollbacks). */
@@ -60,18 +53,14 @@ final class EventCursor<E> {
     }
 
     private final long gapTimeoutNanos;
-    private final long lateWindowNanos;
     private final ToLongFunction<E> idOf;
     private long maxSeen;
     private final TreeMap<Long, Hole> gaps = new TreeMap<>();
     private final TreeMap<Long, E> held = new TreeMap<>();
-    /** Holes given up, still asked for: the id, and when it was given up. */
-    private final TreeMap<Long, Long> late = new TreeMap<>();
 
-    EventCursor(long start, long gapTimeoutNanos, long lateWindowNanos, ToLongFunction<E> idOf) {
+    EventCursor(long start, long gapTimeoutNanos, ToLongFunction<E> idOf) {
         this.maxSeen = start;
         this.gapTimeoutNanos = gapTimeoutNanos;
-        this.lateWindowNanos = lateWindowNanos;
         this.idOf = idOf;
     }
 
@@ -79,22 +68,9 @@ final class EventCursor<E> {
         return maxSeen;
     }
 
-    /** The ids to ask for again: open holes, and holes given up within the late window. */
+    /** The holes to ask for again. */
     Long[] gaps() {
-        Long[] ids = new Long[gaps.size() + late.size()];
-        int i = 0;
-        for (Long id : late.keySet()) {
-            ids[i++] = id;
-        }
-        for (Long id : gaps.keySet()) {
-            ids[i++] = id;
-        }
-        return ids;
-    }
-
-    /** Holes given up and still asked for. */
-    Long[] late() {
-        return late.keySet().toArray(Long[]::new);
+        return gaps.keySet().toArray(Long[]::new);
     }
 
     /** Every event below this id has been released (or given up); events from it on are yet to come. */
@@ -112,7 +88,6 @@ final class EventCursor<E> {
      * releases, in id order: new ones and filled holes, up to the lowest hole still open.
      */
     List<E> accept(List<E> events, Snapshot snapshot, long nowNanos) {
-        List<E> released = new ArrayList<>();
         for (E event : events) {
             long id = idOf.applyAsLong(event);
             if (id > maxSeen) {
@@ -123,60 +98,38 @@ final class EventCursor<E> {
                 held.put(id, event);
             } else if (gaps.remove(id) != null) {
                 held.put(id, event);
-            } else if (late.remove(id) != null) {
-                released.add(event);
             }
         }
-        // Holes still missing whose writers have all ended since they were noticed: rolled back (most
-        // likely: they are still asked for within the late window).
-        for (Iterator<Map.Entry<Long, Hole>> entries = gaps.entrySet().iterator(); entries.hasNext();) {
-            Map.Entry<Long, Hole> entry = entries.next();
-            if (snapshot.xmin() >= entry.getValue().writerBelowXid()) {
-                entries.remove();
-                giveUp(entry.getKey(), nowNanos);
-            }
-        }
+        // Holes still missing whose writers have all ended since they were noticed: rolled back.
+        gaps.values().removeIf(hole -> snapshot.xmin() >= hole.writerBelowXid());
         expire(nowNanos);
-        release(released, nowNanos);
-        return released;
+        return release();
     }
 
-    /**
-     * Gives up holes older than the timeout and the oldest beyond the bound, and stops asking for holes
-     * given up longer ago than the late window.
-     */
+    /** Gives up holes older than the timeout, and the oldest beyond the bound. */
     void expire(long nowNanos) {
         for (Iterator<Map.Entry<Long, Hole>> entries = gaps.entrySet().iterator(); entries.hasNext();) {
-            Map.Entry<Long, Hole> entry = entries.next();
-            if (nowNanos - entry.getValue().noticedAtNanos() > gapTimeoutNanos) {
+            if (nowNanos - entries.next().getValue().noticedAtNanos() > gapTimeoutNanos) {
                 entries.remove();
-                giveUp(entry.getKey(), nowNanos);
             }
         }
         while (gaps.size() > MAX_GAPS) {
-            giveUp(gaps.pollFirstEntry().getKey(), nowNanos);
-        }
-        late.values().removeIf(givenUpAt -> nowNanos - givenUpAt > lateWindowNanos);
-    }
-
-    private void giveUp(long id, long nowNanos) {
-        late.put(id, nowNanos);
-        while (late.size() > MAX_GAPS) {
-            late.pollFirstEntry();
+            gaps.pollFirstEntry();
         }
     }
 
-    /** Adds the held events below the lowest open hole, in order (giving up holes while too many wait). */
-    private void release(List<E> released, long nowNanos) {
+    /** The held events below the lowest open hole, in order (giving up holes while too many wait). */
+    private List<E> release() {
+        List<E> released = new ArrayList<>();
         while (true) {
             long lowestHole = gaps.isEmpty() ? Long.MAX_VALUE : gaps.firstKey();
             while (!held.isEmpty() && held.firstKey() < lowestHole) {
                 released.add(held.pollFirstEntry().getValue());
             }
             if (held.size() <= MAX_HELD || gaps.isEmpty()) {
-                return;
+                return released;
             }
-            giveUp(gaps.pollFirstEntry().getKey(), nowNanos);
+            gaps.pollFirstEntry();
         }
     }
 
@@ -185,6 +138,5 @@ final class EventCursor<E> {
         maxSeen = start;
         gaps.clear();
         held.clear();
-        late.clear();
     }
 }

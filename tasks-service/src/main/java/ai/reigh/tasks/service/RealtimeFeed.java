@@ -81,8 +81,7 @@ public class RealtimeFeed {
         this.events = events;
         this.tasks = tasks;
         this.config = config.events();
-        this.cursor = new EventCursor<>(0, this.config.gapTimeout().toNanos(),
-                this.config.lateWindow().toNanos(), RealtimeEvent::id);
+        this.cursor = new EventCursor<>(0, this.config.gapTimeout().toNanos(), RealtimeEvent::id);
         notifications.onNotification(PgNotifications.EVENTS, this::read);
         notifications.onConnected(this::read);
         Gauge.builder("reigh.tasks.events.subscribers", subscribers, AtomicInteger::get)

@@ -10,19 +10,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The feed's cursor: every event once, in id order, never past a hole whose writer may still commit;
- * holes given up when their writers have ended (rolled back) or after the timeout, and still asked for
- * within the late window, an event that fills one then released at once.
+ * holes given up when their writers have ended (rolled back) or after the timeout.
  */
 class EventCursorTest {
     private static final long TIMEOUT = 1_000;
-    private static final long LATE_WINDOW = 60_000;
     /** A read while transaction 100 (a hole's writer) is still running. */
     private static final EventCursor.Snapshot WRITER_RUNNING = new EventCursor.Snapshot(100, 105);
     /** A later read: every transaction below 105 has ended. */
     private static final EventCursor.Snapshot WRITERS_ENDED = new EventCursor.Snapshot(105, 106);
 
     private static EventCursor<Long> cursor(long start) {
-        return new EventCursor<>(start, TIMEOUT, LATE_WINDOW, Long::longValue);
+        return new EventCursor<>(start, TIMEOUT, Long::longValue);
     }
 
     @Test
@@ -47,19 +45,15 @@ class EventCursorTest {
         assertThat(cursor.accept(List.of(1L, 3L, 4L), WRITER_RUNNING, 0)).containsExactly(1L);
         // Nothing new, but every transaction that could have taken id 2 has ended: it rolled back.
         assertThat(cursor.accept(List.of(), WRITERS_ENDED, 1)).containsExactly(3L, 4L);
-        assertThat(cursor.late()).containsExactly(2L);
-        assertThat(cursor.gaps()).as("still asked for").containsExactly(2L);
-        // The judgement was wrong after all (the writer was slow, not rolled back): released late, once.
-        assertThat(cursor.accept(List.of(2L, 5L), WRITERS_ENDED, 2)).containsExactly(2L, 5L);
-        assertThat(cursor.late()).isEmpty();
-        assertThat(cursor.accept(List.of(2L), WRITERS_ENDED, 3)).isEmpty();
+        assertThat(cursor.gaps()).isEmpty();
+        assertThat(cursor.accept(List.of(2L), WRITERS_ENDED, 2)).as("never released late").isEmpty();
     }
 
     @Test
     void aHoleNoticedWhileNothingRunsIsGivenUpAtOnce() {
         EventCursor<Long> cursor = cursor(0);
         assertThat(cursor.accept(List.of(1L, 3L), new EventCursor.Snapshot(50, 50), 0)).containsExactly(1L, 3L);
-        assertThat(cursor.late()).as("given up, still asked for").containsExactly(2L);
+        assertThat(cursor.gaps()).isEmpty();
     }
 
     @Test
@@ -76,32 +70,8 @@ class EventCursorTest {
         cursor.accept(List.of(1L, 3L), WRITER_RUNNING, 0);
         assertThat(cursor.accept(List.of(), WRITER_RUNNING, TIMEOUT)).isEmpty();
         assertThat(cursor.accept(List.of(), WRITER_RUNNING, TIMEOUT + 1)).containsExactly(3L);
-        assertThat(cursor.releasedBelow()).isEqualTo(4);
-        // The slow writer commits after the timeout: its event goes out late rather than never.
-        assertThat(cursor.accept(List.of(2L, 4L), WRITER_RUNNING, TIMEOUT + 2)).containsExactly(2L, 4L);
         assertThat(cursor.gaps()).isEmpty();
-        assertThat(cursor.accept(List.of(2L), WRITER_RUNNING, TIMEOUT + 3)).as("each id once").isEmpty();
-    }
-
-    @Test
-    void aHoleGivenUpIsAskedForOnlyWithinTheLateWindow() {
-        EventCursor<Long> cursor = cursor(0);
-        cursor.accept(List.of(1L, 3L), WRITER_RUNNING, 0);
-        cursor.accept(List.of(), WRITER_RUNNING, TIMEOUT + 1);
-        assertThat(cursor.gaps()).containsExactly(2L);
-        assertThat(cursor.accept(List.of(), WRITER_RUNNING, TIMEOUT + 1 + LATE_WINDOW + 1)).isEmpty();
-        assertThat(cursor.gaps()).isEmpty();
-        assertThat(cursor.accept(List.of(2L), WRITER_RUNNING, TIMEOUT + LATE_WINDOW + 3)).isEmpty();
-    }
-
-    @Test
-    void holesGivenUpAreBounded() {
-        EventCursor<Long> cursor = cursor(0);
-        cursor.accept(List.of(1_000_000L), WRITER_RUNNING, 0);
-        cursor.accept(List.of(2_000_000L), WRITER_RUNNING, TIMEOUT + 1);
-        cursor.accept(List.of(), WRITER_RUNNING, 2 * TIMEOUT + 2);
-        assertThat(cursor.late()).hasSize(EventCursor.MAX_GAPS);
-        assertThat(cursor.late()[0]).as("the oldest go first").isEqualTo(2_000_000L - EventCursor.MAX_GAPS);
+        assertThat(cursor.accept(List.of(2L), WRITER_RUNNING, TIMEOUT + 2)).isEmpty();
     }
 
     @Test
@@ -121,7 +91,7 @@ class EventCursorTest {
         // Behind holes 1 and 3 wait more events than the bound: hole 1 is given up (2 goes), still too
         // many: hole 3 too.
         assertThat(released).hasSize(EventCursor.MAX_HELD + 2).startsWith(2L, 4L);
-        assertThat(cursor.late()).as("given up, still asked for").containsExactly(1L, 3L);
+        assertThat(cursor.gaps()).isEmpty();
     }
 
     @Test
@@ -130,7 +100,6 @@ class EventCursorTest {
         cursor.accept(List.of(1L, 5L), WRITER_RUNNING, 0);
         cursor.reset(100);
         assertThat(cursor.gaps()).isEmpty();
-        assertThat(cursor.late()).isEmpty();
         assertThat(cursor.holding()).isFalse();
         assertThat(cursor.accept(List.of(5L, 101L), WRITER_RUNNING, 1)).containsExactly(101L);
     }
