@@ -156,7 +156,7 @@ public interface TasksConfig {
         int readBatch();
 
         /** How long the feed waits for an event id that was allocated but not yet committed. */
-        @WithDefault("30s")
+        @WithDefault("3s")
         Duration gapTimeout();
 
         /** The fallback poll of the feed (notifications make it immediate). */
