@@ -22,13 +22,14 @@ public class RealtimeEventRepository {
 
     /**
      * New events after the highest id seen, and any ids skipped earlier (not yet committed then), with the
-     * bounds of the snapshot they were read in (the oldest transaction still running, the first transaction
-     * id not yet assigned), which tell a skipped id whose writer may still commit from one rolled back. One
-     * row with a null id when there is no event.
+     * oldest transaction still running at the read's snapshot and, when {@code $4}, a transaction id assigned
+     * after it: together they tell a skipped id whose writer may still commit from one rolled back (see the
+     * feed's EventCursor). Asking for an id costs the read a commit record, so the feed asks only while a
+     * hole lacks one. One row with a null id when there is no event.
      */
-    static final String READ = "SELECT s.xmin, s.xmax, e.* FROM (SELECT"
+    static final String READ = "SELECT s.xmin, s.xid_after, e.* FROM (SELECT"
             + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,"
-            + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s"
+            + " CASE WHEN $4 THEN pg_current_xact_id()::text::bigint END AS xid_after) s"
             + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM realtime_events WHERE id > $1 OR id = ANY ($2::bigint[])"
             + " ORDER BY id LIMIT $3) e ON true ORDER BY e.id";
 
@@ -48,19 +49,19 @@ public class RealtimeEventRepository {
         return connection.preparedQuery(LATEST_ID).execute().map(rows -> rows.iterator().next().getLong("id"));
     }
 
-    public Uni<EventRead> read(SqlConnection connection, long after, Long[] missing, int limit) {
-        return connection.preparedQuery(READ).execute(Tuple.of(after, missing, (long) limit)).map(rows -> {
+    public Uni<EventRead> read(SqlConnection connection, long after, Long[] missing, int limit, boolean boundWriters) {
+        return connection.preparedQuery(READ).execute(Tuple.of(after, missing, (long) limit, boundWriters)).map(rows -> {
             List<RealtimeEvent> events = new ArrayList<>();
             long xmin = 0;
-            long xmax = 0;
+            Long xidAfter = null;
             for (Row row : rows) {
                 xmin = row.getLong("xmin");
-                xmax = row.getLong("xmax");
+                xidAfter = row.getLong("xid_after");
                 if (row.getValue("id") != null) {
                     events.add(map(row));
                 }
             }
-            return new EventRead(events, xmin, xmax);
+            return new EventRead(events, xmin, xidAfter);
         });
     }
 

@@ -20,13 +20,16 @@ import java.util.function.ToLongFunction;
  * the live feed had already handed it out.
  *
  * <p>A hole is given up (its events released behind it) when the transaction that took the id can no
- * longer commit: every read also returns its snapshot's bounds, and the hole's writer, which took its id
- * before a later id was committed, had a transaction id below the snapshot's {@code xmax} of the read
- * that noticed the hole; once a read's {@code xmin} (the oldest transaction still running) has passed
- * that, the writer has ended, and the id still missing means it rolled back. So the wait behind a hole is
- * the writer's own commit time, not a timeout. The timeout ({@code gapTimeoutNanos}) remains for a
- * writer that stays open: past it the hole is given up (an event committed after that is not delivered
- * live; a resume still finds it).
+ * longer commit. The writer was given its transaction id before it took the event id (every trigger that
+ * publishes writes its own table first), so before the read that noticed the hole: a transaction id
+ * assigned after that read ({@code pg_current_xact_id()}, asked for by the next read while some hole has
+ * no such bound) is above the writer's. Once a read's {@code xmin} (the oldest transaction still running)
+ * has passed that bound, the writer has ended, and the id still missing means it rolled back. So the wait
+ * behind a hole is the writer's own commit time, not a timeout. The snapshot's {@code xmax} is no such
+ * bound, although it reads like one: it is the latest <i>completed</i> transaction id + 1, and a writer
+ * younger than every committed transaction is above it while it runs (judging by it lost events under
+ * load). The timeout ({@code gapTimeoutNanos}) remains for a writer that stays open: past it the hole is
+ * given up (an event committed after that is not delivered live; a resume still finds it).
  *
  * <p>Each id is released once. Bounded: at most {@link #MAX_GAPS} holes and {@link #MAX_HELD} events held
  * (past either, the oldest holes are given up). Not thread-safe: the feed reads with one reader at a time.
@@ -37,19 +40,30 @@ final class EventCursor<E> {
     /** Events held behind holes at most; past it the oldest holes are given up. */
     static final int MAX_HELD = 10_000;
 
+    /** The bound of a hole noticed by a read that did not ask for a transaction id: none yet. */
+    static final long UNBOUNDED = Long.MAX_VALUE;
+
     /**
-     * The snapshot a read saw: {@code xmin}, the oldest transaction still running, and {@code xmax}, the
-     * first transaction id not yet assigned. {@link #partial} for a read that may not have returned every
-     * filled hole (its batch was full): it cannot tell a rolled-back hole from one it did not get to.
+     * What a read tells about transactions: {@code xmin}, the oldest transaction still running at its
+     * snapshot, and {@code xidAfter}, a transaction id assigned after its snapshot (above every id assigned
+     * before), or {@link #UNBOUNDED} when it did not ask for one. {@link #partial} for a read that may not
+     * have returned every filled hole (its batch was full): it cannot tell a rolled-back hole from one it
+     * did not get to.
      */
-    record Snapshot(long xmin, long xmax) {
-        static Snapshot partial(long xmax) {
-            return new Snapshot(Long.MIN_VALUE, xmax);
+    record Snapshot(long xmin, long xidAfter) {
+        static Snapshot partial(long xidAfter) {
+            return new Snapshot(Long.MIN_VALUE, xidAfter);
         }
     }
 
-    /** A missing id: when it was noticed, and the {@code xmax} of the read that noticed it. */
+    /**
+     * A missing id: when it was noticed, and a transaction id above its writer's ({@link #UNBOUNDED} until
+     * a read brings one).
+     */
     private record Hole(long noticedAtNanos, long writerBelowXid) {
+        Hole bounded(long xid) {
+            return writerBelowXid == UNBOUNDED ? new Hole(noticedAtNanos, xid) : this;
+        }
     }
 
     private final long gapTimeoutNanos;
@@ -78,6 +92,11 @@ final class EventCursor<E> {
         return gaps.isEmpty() ? maxSeen + 1 : gaps.firstKey();
     }
 
+    /** Whether some hole still needs a bound on its writer: the next read then asks for a transaction id. */
+    boolean needsBound() {
+        return gaps.values().stream().anyMatch(hole -> hole.writerBelowXid() == UNBOUNDED);
+    }
+
     /** Whether events wait behind a hole (the feed then reads again soon, to release them). */
     boolean holding() {
         return !held.isEmpty();
@@ -92,7 +111,7 @@ final class EventCursor<E> {
             long id = idOf.applyAsLong(event);
             if (id > maxSeen) {
                 for (long missing = Math.max(maxSeen + 1, id - MAX_GAPS); missing < id; missing++) {
-                    gaps.put(missing, new Hole(nowNanos, snapshot.xmax()));
+                    gaps.put(missing, new Hole(nowNanos, UNBOUNDED));
                 }
                 maxSeen = id;
                 held.put(id, event);
@@ -100,7 +119,11 @@ final class EventCursor<E> {
                 held.put(id, event);
             }
         }
-        // Holes still missing whose writers have all ended since they were noticed: rolled back.
+        // The read's transaction id came after its snapshot, so after every hole it or an earlier read noticed.
+        if (snapshot.xidAfter() != UNBOUNDED) {
+            gaps.replaceAll((id, hole) -> hole.bounded(snapshot.xidAfter()));
+        }
+        // Holes still missing whose writers have all ended: rolled back.
         gaps.values().removeIf(hole -> snapshot.xmin() >= hole.writerBelowXid());
         expire(nowNanos);
         return release();

@@ -253,12 +253,14 @@ public class RealtimeFeed {
         }
         long after = cursor.maxSeen();
         Long[] gaps = cursor.gaps();
-        return db.inTransaction(Actor.service(), connection -> events.read(connection, after, gaps, config.readBatch()))
-                .map(read -> {
+        boolean boundWriters = cursor.needsBound();
+        return db.inTransaction(Actor.service(), connection -> events.read(connection, after, gaps, config.readBatch(),
+                boundWriters)).map(read -> {
                     boolean full = read.events().size() == config.readBatch();
+                    long xidAfter = read.xidAfter() == null ? EventCursor.UNBOUNDED : read.xidAfter();
                     // A full batch may have left filled holes unread: it cannot tell them rolled back.
-                    EventCursor.Snapshot snapshot = full ? EventCursor.Snapshot.partial(read.xmax())
-                            : new EventCursor.Snapshot(read.xmin(), read.xmax());
+                    EventCursor.Snapshot snapshot = full ? EventCursor.Snapshot.partial(xidAfter)
+                            : new EventCursor.Snapshot(read.xmin(), xidAfter);
                     List<RealtimeEvent> released = cursor.accept(read.events(), snapshot, System.nanoTime());
                     // The new release point is published before the events go out: a subscription that read
                     // the old one was registered before this dispatch and gets them live; one that reads the

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventCursorTest {
     private static final long TIMEOUT = 1_000;
-    /** A read while transaction 100 (a hole's writer) is still running. */
+    /** A read while transaction 100 (a hole's writer) is still running; it was given transaction id 105. */
     private static final EventCursor.Snapshot WRITER_RUNNING = new EventCursor.Snapshot(100, 105);
     /** A later read: every transaction below 105 has ended. */
     private static final EventCursor.Snapshot WRITERS_ENDED = new EventCursor.Snapshot(105, 106);
@@ -54,6 +54,21 @@ class EventCursorTest {
         EventCursor<Long> cursor = cursor(0);
         assertThat(cursor.accept(List.of(1L, 3L), new EventCursor.Snapshot(50, 50), 0)).containsExactly(1L, 3L);
         assertThat(cursor.gaps()).isEmpty();
+    }
+
+    @Test
+    void aHoleIsJudgedOnlyAgainstATransactionIdTakenAfterItWasNoticed() {
+        EventCursor<Long> cursor = cursor(0);
+        // A read without a transaction id of its own knows no bound on the writer of 2, however old xmin is.
+        assertThat(cursor.accept(List.of(1L, 3L), new EventCursor.Snapshot(500, EventCursor.UNBOUNDED), 0))
+                .containsExactly(1L);
+        assertThat(cursor.needsBound()).isTrue();
+        assertThat(cursor.accept(List.of(), new EventCursor.Snapshot(600, EventCursor.UNBOUNDED), 1)).isEmpty();
+        // The next read took id 700: 2's writer is below it, and still running while xmin is below it.
+        assertThat(cursor.accept(List.of(), new EventCursor.Snapshot(650, 700), 2)).isEmpty();
+        assertThat(cursor.needsBound()).isFalse();
+        assertThat(cursor.accept(List.of(), new EventCursor.Snapshot(699, EventCursor.UNBOUNDED), 3)).isEmpty();
+        assertThat(cursor.accept(List.of(), new EventCursor.Snapshot(700, EventCursor.UNBOUNDED), 4)).containsExactly(3L);
     }
 
     @Test

@@ -3,6 +3,7 @@ package ai.reigh.tasks.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,14 @@ import org.junit.jupiter.api.Test;
 import ai.reigh.common.auth.Caller;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.testing.SqlSession;
+import ai.reigh.tasks.repository.RealtimeEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 
-/** The feed's bookkeeping: limits per user, and subscriptions whose stream never started. */
+/**
+ * The feed's bookkeeping (limits per user, subscriptions whose stream never started) and its judgement of
+ * holes against real transactions.
+ */
 @QuarkusTest
 class RealtimeFeedTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -73,5 +78,51 @@ class RealtimeFeedTest {
             open.forEach(subscribed -> subscribed.subscription().close());
         }
         feed.subscribe(caller, projectId, null).await().atMost(WAIT).subscription().close();
+    }
+
+    /**
+     * The defect that lost events under load: a hole's writer whose transaction id is above the reading
+     * snapshot's {@code xmax} (which is the latest <i>completed</i> id + 1, not the next id to assign) was
+     * taken for ended at the next read, its hole given up, and its event never delivered live. Here the
+     * writer takes its transaction id after an older transaction that then commits a later event id.
+     */
+    @Test
+    void anEventWhoseWriterIsYoungerThanEveryCommittedTransactionIsHeldForNotGivenUp() throws Exception {
+        UUID userId = UUID.randomUUID();
+        UUID projectId = UUID.randomUUID();
+        Caller caller = owner(userId, projectId);
+        RealtimeFeed.Subscribed subscribed = feed.subscribe(caller, projectId, null).await().atMost(WAIT);
+        AssertSubscriber<RealtimeEvent> reader = subscribed.subscription().events(List.of()).subscribe()
+                .withSubscriber(AssertSubscriber.create(10));
+        try (SqlSession older = transaction(); SqlSession younger = transaction()) {
+            older.value("SELECT pg_current_xact_id()");
+            younger.value("SELECT pg_current_xact_id()");
+            long held = publish(younger, projectId);
+            long committed = publish(older, projectId);
+            older.value("SELECT pg_notify('reigh_events', '')");
+            older.connection().commit();
+            // The feed reads every 100 ms while an event waits behind a hole; the old judgement gave the
+            // hole up at the second read and released the later event alone.
+            Thread.sleep(1_000);
+            assertThat(reader.getItems()).as("the later event waits behind the open writer's hole").isEmpty();
+            younger.value("SELECT pg_notify('reigh_events', '')");
+            younger.connection().commit();
+            reader.awaitItems(2, WAIT);
+            assertThat(reader.getItems()).extracting(RealtimeEvent::id).containsExactly(held, committed);
+        } finally {
+            subscribed.subscription().close();
+        }
+    }
+
+    private static SqlSession transaction() throws SQLException {
+        SqlSession session = SqlSession.as("reigh_owner").actingAsService();
+        session.connection().setAutoCommit(false);
+        return session;
+    }
+
+    private static long publish(SqlSession writer, UUID projectId) {
+        return ((Number) writer.value("INSERT INTO realtime_events (project_id, event, table_name, op, row_id)"
+                + " VALUES (?, 'generation.created', 'generations', 'INSERT', ?) RETURNING id", projectId,
+                UUID.randomUUID())).longValue();
     }
 }
