@@ -68,24 +68,8 @@ public class TaskRepository {
 
     static final String PROJECT_VISIBLE = "SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1) AS found";
 
-    /** Newest first, keyset-paged; one statement text per filter shape so that each gets its index. */
-    static String list(boolean byProject, boolean byStatus) {
-        return "SELECT " + TaskColumns.PLAIN + " FROM tasks WHERE "
-                + (byProject ? "project_id = $1" : "user_id = $1")
-                + (byStatus ? " AND status = $2" : " AND $2::text IS NULL")
-                + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
-                + " ORDER BY created_at DESC, id DESC LIMIT $5";
-    }
-
-    static String counts(boolean byProject) {
-        return """
-                SELECT count(*) FILTER (WHERE status = 'Queued') AS queued,
-                       count(*) FILTER (WHERE status = 'In Progress') AS in_progress,
-                       count(*) FILTER (WHERE status = 'Complete') AS complete,
-                       count(*) FILTER (WHERE status = 'Failed') AS failed,
-                       count(*) FILTER (WHERE status = 'Cancelled') AS cancelled
-                FROM tasks WHERE\s""" + (byProject ? "project_id = $1" : "user_id = $1");
-    }
+    /** How many of the given projects the acting user can see (row-level security hides the rest). */
+    static final String PROJECTS_VISIBLE = "SELECT count(*) AS found FROM projects WHERE id = ANY ($1::uuid[])";
 
     /** Queued or In Progress → Cancelled; a terminal task is left alone (the caller answers 409). */
     static final String CANCEL = """
@@ -209,22 +193,34 @@ public class TaskRepository {
                 .map(rows -> rows.iterator().next().getBoolean("found"));
     }
 
-    public Uni<List<TaskRow>> list(SqlConnection connection, UUID userId, UUID projectId, String status,
-            Instant afterCreatedAt, UUID afterId, int fetchSize) {
-        String sql = list(projectId != null, status != null);
-        Tuple args = Tuple.tuple(List.of(projectId != null ? projectId : userId)).addValue(status)
-                .addValue(afterCreatedAt == null ? null : afterCreatedAt.atOffset(java.time.ZoneOffset.UTC))
-                .addValue(afterId).addValue(fetchSize);
-        return connection.preparedQuery(sql).execute(args).map(rows -> Rows.map(rows, TaskColumns::map));
+    /** Whether the acting user can see every one of {@code projectIds}. */
+    public Uni<Boolean> projectsVisible(SqlConnection connection, List<UUID> projectIds) {
+        return connection.preparedQuery(PROJECTS_VISIBLE).execute(Tuple.of(projectIds.toArray(UUID[]::new)))
+                .map(rows -> rows.iterator().next().getLong("found") == projectIds.size());
     }
 
-    public Uni<TaskCounts> counts(SqlConnection connection, UUID userId, UUID projectId) {
-        return connection.preparedQuery(counts(projectId != null))
-                .execute(Tuple.of(projectId != null ? projectId : userId)).map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new TaskCounts(row.getLong("queued"), row.getLong("in_progress"), row.getLong("complete"),
-                            row.getLong("failed"), row.getLong("cancelled"));
-                });
+    /** A page of the owner's tasks that the filter keeps (see {@link TaskQueries}). */
+    public Uni<List<TaskRow>> page(SqlConnection connection, UUID userId, TaskFilter filter, Instant afterCreatedAt,
+            UUID afterId, int fetchSize) {
+        TaskQueries.Statement statement = TaskQueries.page(userId, filter, afterCreatedAt, afterId, fetchSize);
+        return connection.preparedQuery(statement.sql()).execute(statement.arguments())
+                .map(rows -> Rows.map(rows, TaskColumns::map));
+    }
+
+    /** How many tasks {@link #page} walks through with this filter. */
+    public Uni<Long> total(SqlConnection connection, UUID userId, TaskFilter filter) {
+        TaskQueries.Statement statement = TaskQueries.total(userId, filter);
+        return connection.preparedQuery(statement.sql()).execute(statement.arguments())
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    public Uni<TaskCounts> counts(SqlConnection connection, UUID userId, TaskFilter filter) {
+        TaskQueries.Statement statement = TaskQueries.counts(userId, filter);
+        return connection.preparedQuery(statement.sql()).execute(statement.arguments()).map(rows -> {
+            Row row = rows.iterator().next();
+            return new TaskCounts(row.getLong("queued"), row.getLong("in_progress"), row.getLong("complete"),
+                    row.getLong("failed"), row.getLong("cancelled"));
+        });
     }
 
     public Uni<TaskRow> cancel(SqlConnection connection, UUID id) {

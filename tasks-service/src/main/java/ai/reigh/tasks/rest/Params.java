@@ -3,7 +3,6 @@ package ai.reigh.tasks.rest;
 import java.util.UUID;
 
 import ai.reigh.common.error.ProblemException;
-import ai.reigh.tasks.repository.TaskStatus;
 
 /** Query parameters read by hand, so that a malformed one is a 400 naming it (not a 404). */
 final class Params {
@@ -25,16 +24,6 @@ final class Params {
         } catch (IllegalArgumentException e) {
             throw ProblemException.validation(name, "must be a UUID");
         }
-    }
-
-    static String status(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        if (!TaskStatus.ALL.contains(value)) {
-            throw ProblemException.validation("status", "must be one of " + String.join(", ", TaskStatus.ALL));
-        }
-        return value;
     }
 
     /** Both the header and the body may carry the key; when both do they must agree. */

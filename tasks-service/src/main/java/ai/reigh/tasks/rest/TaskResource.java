@@ -5,6 +5,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -24,6 +26,7 @@ import ai.reigh.common.auth.Roles;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
 import ai.reigh.tasks.repository.TaskCounts;
+import ai.reigh.tasks.repository.TaskFilter;
 import ai.reigh.tasks.service.TaskService;
 import io.smallrye.mutiny.Uni;
 
@@ -55,20 +58,28 @@ public class TaskResource {
                 .entity(TaskView.of(created.task())).build());
     }
 
-    /** Newest first; {@code project_id} and {@code status} filter (a foreign project is a 404). */
     @GET
-    public Uni<Page<TaskView>> list(@QueryParam("project_id") String projectId, @QueryParam("status") String status,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        PageRequest page = PageRequest.fromQuery(limit, cursor);
-        return tasks.list(caller.get(), Params.uuid("project_id", projectId, false), Params.status(status), page)
-                .map(rows -> new Page<>(rows.items().stream().map(TaskView::of).toList(), rows.nextCursor()));
+    @Operation(summary = "The caller's tasks that the filters keep, newest first",
+            description = "Cursor pages (?limit=1..200&cursor=). Filters (all apply): project_id (one or a comma list), "
+                    + "status and task_type (comma lists: any of them), exclude_task_type, top_level, parent_task_id, "
+                    + "updated_after, processed_after. sort=processed orders finished tasks by their processing time. "
+                    + "include_total=true adds total, the exact number of matches. A project that is not the caller's "
+                    + "is a 404; a malformed filter a 400 naming it.")
+    public Uni<Page<TaskView>> list(@BeanParam TaskFilterParams filters, @QueryParam("sort") String sort,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @QueryParam("include_total") String includeTotal) {
+        TaskFilter filter = filters.toFilter(sort);
+        PageRequest page = PageRequest.fromQuery(limit, cursor, includeTotal);
+        return tasks.list(caller.get(), filter, page).map(rows -> rows.map(TaskView::of));
     }
 
-    /** Counts per status of a project ({@code project_id}), or of all the caller's tasks without it. */
     @GET
     @Path("/counts")
-    public Uni<TaskCounts> counts(@QueryParam("project_id") String projectId) {
-        return tasks.counts(caller.get(), Params.uuid("project_id", projectId, false));
+    @Operation(summary = "How many of the caller's tasks the filters keep, per status, and their total",
+            description = "The filters of the list (e.g. status=Complete&processed_after=<an hour ago> counts what "
+                    + "finished in the last hour); without project_id, every project of the caller.")
+    public Uni<TaskCounts> counts(@BeanParam TaskFilterParams filters) {
+        return tasks.counts(caller.get(), filters.toFilter(null));
     }
 
     @GET

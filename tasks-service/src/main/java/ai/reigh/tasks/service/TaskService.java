@@ -20,6 +20,7 @@ import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.CreateOutcome;
 import ai.reigh.tasks.repository.NewTask;
 import ai.reigh.tasks.repository.TaskCounts;
+import ai.reigh.tasks.repository.TaskFilter;
 import ai.reigh.tasks.repository.TaskRepository;
 import ai.reigh.tasks.repository.TaskRow;
 import io.smallrye.mutiny.Uni;
@@ -147,18 +148,27 @@ public class TaskService {
         });
     }
 
-    public Uni<Page<TaskRow>> list(Caller caller, UUID projectId, String status, PageRequest page) {
+    /**
+     * The caller's tasks that the filter keeps, in its order; with {@code page.includeTotal()} the
+     * number of them too, counted in the same transaction (one snapshot per statement, so a task
+     * created in between may be in one and not the other). Every named project must be the caller's.
+     */
+    public Uni<Page<TaskRow>> list(Caller caller, TaskFilter filter, PageRequest page) {
         UUID userId = caller.requireUserId();
-        return db.inTransaction(caller.asUser(), connection -> requireProject(connection, projectId)
-                .chain(() -> tasks.list(connection, userId, projectId, status, page.afterCreatedAt(), page.afterId(),
-                        page.fetchSize())))
-                .map(rows -> Page.of(rows, page, TaskRow::createdAt, TaskRow::id));
+        java.util.function.Function<TaskRow, java.time.Instant> position = filter.byProcessing()
+                ? TaskRow::generationProcessedAt : TaskRow::createdAt;
+        return db.inTransaction(caller.asUser(), connection -> requireProjects(connection, filter.projectIds())
+                .chain(() -> tasks.page(connection, userId, filter, page.afterCreatedAt(), page.afterId(),
+                        page.fetchSize()))
+                .map(rows -> Page.of(rows, page, position, TaskRow::id))
+                .chain(rows -> !page.includeTotal() ? Uni.createFrom().item(rows)
+                        : tasks.total(connection, userId, filter).map(rows::withTotal)));
     }
 
-    public Uni<TaskCounts> counts(Caller caller, UUID projectId) {
+    public Uni<TaskCounts> counts(Caller caller, TaskFilter filter) {
         UUID userId = caller.requireUserId();
-        return db.inTransaction(caller.asUser(), connection -> requireProject(connection, projectId)
-                .chain(() -> tasks.counts(connection, userId, projectId)));
+        return db.inTransaction(caller.asUser(), connection -> requireProjects(connection, filter.projectIds())
+                .chain(() -> tasks.counts(connection, userId, filter)));
     }
 
     /** Queued/In Progress → Cancelled (the worker learns it from its next heartbeat); terminal → 409. */
@@ -177,11 +187,11 @@ public class TaskService {
         }));
     }
 
-    private Uni<Void> requireProject(SqlConnection connection, UUID projectId) {
-        if (projectId == null) {
+    private Uni<Void> requireProjects(SqlConnection connection, List<UUID> projectIds) {
+        if (projectIds == null || projectIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return tasks.projectVisible(connection, projectId).map(visible -> {
+        return tasks.projectsVisible(connection, projectIds).map(visible -> {
             if (!visible) {
                 throw ProblemException.notFound("Project");
             }

@@ -1,0 +1,132 @@
+package ai.reigh.tasks.repository;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The statements of task lists and counts, assembled from the filters a request names: each filter
+ * is a named fragment, and only the present ones are in the statement. So every shape of filter is
+ * its own statement text with its own plan (a catch-all {@code ($n IS NULL OR …)} statement gets one
+ * generic plan that suits none of them), and the owner is always the first condition.
+ */
+final class TaskQueries {
+    static final String OWNER = "t.user_id = $%d";
+    static final String ONE_PROJECT = "t.project_id = $%d";
+    static final String PROJECTS = "t.project_id = ANY ($%d::uuid[])";
+    static final String ONE_STATUS = "t.status = $%d";
+    static final String STATUSES = "t.status = ANY ($%d::text[])";
+    static final String TASK_TYPES = "t.task_type = ANY ($%d::text[])";
+    static final String NOT_TASK_TYPES = "t.task_type <> ALL ($%d::text[])";
+    static final String TOP_LEVEL = "t.parent_task_id IS NULL";
+    static final String SUB_TASKS = "t.parent_task_id IS NOT NULL";
+    static final String PARENT = "t.parent_task_id = $%d";
+    static final String UPDATED_AFTER = "t.updated_at >= $%d";
+    static final String PROCESSED_AFTER = "t.generation_processed_at >= $%d";
+
+    static final String NEWEST_FIRST = " AND ($%1$d::timestamptz IS NULL OR (t.created_at, t.id) < ($%1$d, $%2$d))"
+            + " ORDER BY t.created_at DESC, t.id DESC LIMIT $%3$d";
+    /** Finished tasks by the time they finished; they all have one (the list keeps only those). */
+    static final String LAST_PROCESSED_FIRST = " AND t.generation_processed_at IS NOT NULL"
+            + " AND ($%1$d::timestamptz IS NULL OR (t.generation_processed_at, t.id) < ($%1$d, $%2$d))"
+            + " ORDER BY t.generation_processed_at DESC, t.id DESC LIMIT $%3$d";
+
+    static final String COUNTS = """
+            SELECT count(*) FILTER (WHERE t.status = 'Queued') AS queued,
+                   count(*) FILTER (WHERE t.status = 'In Progress') AS in_progress,
+                   count(*) FILTER (WHERE t.status = 'Complete') AS complete,
+                   count(*) FILTER (WHERE t.status = 'Failed') AS failed,
+                   count(*) FILTER (WHERE t.status = 'Cancelled') AS cancelled
+            FROM tasks t WHERE\s""";
+
+    private TaskQueries() {
+    }
+
+    /** A statement's text and its arguments. */
+    record Statement(String sql, Tuple arguments) {
+    }
+
+    /** {@code fetchSize} tasks after the keyset position (null: from the top), in the filter's order. */
+    static Statement page(UUID userId, TaskFilter filter, Instant after, UUID afterId, int fetchSize) {
+        Where where = where(userId, filter);
+        int at = where.arguments.size() + 1;
+        where.arguments.add(after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
+        where.arguments.add(afterId);
+        where.arguments.add(fetchSize);
+        String order = (filter.byProcessing() ? LAST_PROCESSED_FIRST : NEWEST_FIRST).formatted(at, at + 1, at + 2);
+        return new Statement("SELECT " + TaskColumns.of("t") + " FROM tasks t WHERE " + where.sql + order,
+                Tuple.tuple(where.arguments));
+    }
+
+    /** How many tasks the filter keeps: what {@link #page} walks through, without the keyset. */
+    static Statement total(UUID userId, TaskFilter filter) {
+        Where where = where(userId, filter);
+        String extra = filter.byProcessing() ? " AND t.generation_processed_at IS NOT NULL" : "";
+        return new Statement("SELECT count(*) FROM tasks t WHERE " + where.sql + extra, Tuple.tuple(where.arguments));
+    }
+
+    /** Per status, the tasks the filter keeps. */
+    static Statement counts(UUID userId, TaskFilter filter) {
+        Where where = where(userId, filter);
+        return new Statement(COUNTS + where.sql, Tuple.tuple(where.arguments));
+    }
+
+    private static Where where(UUID userId, TaskFilter filter) {
+        Where where = new Where();
+        where.add(OWNER, userId);
+        List<UUID> projects = filter.projectIds();
+        if (projects != null && projects.size() == 1) {
+            where.add(ONE_PROJECT, projects.get(0));
+        } else if (projects != null && !projects.isEmpty()) {
+            where.add(PROJECTS, projects.toArray(UUID[]::new));
+        }
+        List<String> statuses = filter.statuses();
+        if (statuses != null && statuses.size() == 1) {
+            where.add(ONE_STATUS, statuses.get(0));
+        } else if (statuses != null && !statuses.isEmpty()) {
+            where.add(STATUSES, statuses.toArray(String[]::new));
+        }
+        if (filter.taskTypes() != null && !filter.taskTypes().isEmpty()) {
+            where.add(TASK_TYPES, filter.taskTypes().toArray(String[]::new));
+        }
+        if (filter.excludedTaskTypes() != null && !filter.excludedTaskTypes().isEmpty()) {
+            where.add(NOT_TASK_TYPES, filter.excludedTaskTypes().toArray(String[]::new));
+        }
+        if (filter.topLevel() != null) {
+            where.add(filter.topLevel() ? TOP_LEVEL : SUB_TASKS);
+        }
+        if (filter.parentTaskId() != null) {
+            where.add(PARENT, filter.parentTaskId());
+        }
+        if (filter.updatedAfter() != null) {
+            where.add(UPDATED_AFTER, OffsetDateTime.ofInstant(filter.updatedAfter(), ZoneOffset.UTC));
+        }
+        if (filter.processedAfter() != null) {
+            where.add(PROCESSED_AFTER, OffsetDateTime.ofInstant(filter.processedAfter(), ZoneOffset.UTC));
+        }
+        return where;
+    }
+
+    /** Conditions joined by AND, each with its numbered argument. */
+    private static final class Where {
+        final StringBuilder sql = new StringBuilder();
+        final List<Object> arguments = new ArrayList<>();
+
+        void add(String fragment) {
+            if (!sql.isEmpty()) {
+                sql.append(" AND ");
+            }
+            sql.append(fragment);
+        }
+
+        void add(String fragment, Object argument) {
+            arguments.add(argument);
+            add(fragment.formatted(arguments.size()));
+        }
+    }
+}
