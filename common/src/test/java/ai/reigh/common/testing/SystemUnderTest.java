@@ -39,6 +39,8 @@ public final class SystemUnderTest {
         }
         int gatewayPort = Processes.freePort();
         config.put("reigh.storage.public-base-url", "http://127.0.0.1:" + gatewayPort);
+        // A throwaway key for users' provider API keys (a deployment's comes from a Secret).
+        config.put("reigh.projects.api-keys.encryption-key", "c3lzdGVtLXRlc3RzLWFwaS1rZXktZW5jcnlwdGlvbiE=");
         // Short leases and a brisk reaper, so that crash and lease-expiry scenarios take seconds, not
         // minutes; workers in these tests heartbeat every second.
         config.put("reigh.tasks.lease-duration", "6s");

@@ -1,6 +1,8 @@
 package ai.reigh.projects.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,6 +19,8 @@ public interface ProjectsConfig {
     AccessTokens tokens();
 
     StorageDeletions storageDeletions();
+
+    ApiKeys apiKeys();
 
     interface Limits {
         @WithDefault("1000")
@@ -97,5 +101,30 @@ public interface ProjectsConfig {
         /** Delivered rows pruned per relay step. */
         @WithDefault("1000")
         int pruneBatchSize();
+    }
+
+    /**
+     * Users' keys for model providers, encrypted at rest (AES-256-GCM). The keys come from a Secret
+     * (environment {@code REIGH_PROJECTS_API_KEYS_ENCRYPTION_KEY}); ./reigh up generates one in
+     * {@code .reigh/keys}. Without {@code encryption-key} the API-key routes answer 503.
+     */
+    interface ApiKeys {
+        /** The current key: 32 random bytes, base64. New and re-encrypted rows use it. */
+        Optional<String> encryptionKey();
+
+        /** Earlier keys (base64, comma-separated) still able to decrypt, until rotation moved every row. */
+        Optional<List<String>> previousEncryptionKeys();
+
+        /** Provider keys per user. */
+        @WithDefault("20")
+        int perUser();
+
+        /** Re-encryption of rows under a previous key: how often (Quarkus syntax; {@code off} disables it). */
+        @WithDefault("1h")
+        String rotationInterval();
+
+        /** Rows re-encrypted per transaction. */
+        @WithDefault("100")
+        int rotationBatchSize();
     }
 }

@@ -18,6 +18,7 @@ public class QuotaLock {
     public static final String RESOURCES = "resources";
     public static final String ACCESS_TOKENS = "access_tokens";
     public static final String TRAINING_BATCHES = "training_batches";
+    public static final String API_KEYS = "api_keys";
 
     public Uni<Void> lock(SqlConnection connection, String quota, UUID owner) {
         return Sql.lockQuota(connection, quota, owner);

@@ -6,6 +6,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-public record UserRow(UUID id, String email, String name, JsonNode settings, BigDecimal totalCredits,
-        Instant createdAt) {
+public record UserRow(UUID id, String email, String name, String username, String avatarUrl,
+        boolean onboardingCompleted, JsonNode settings, BigDecimal totalCredits, Instant createdAt) {
 }

@@ -10,6 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response.Status;
@@ -60,6 +61,16 @@ public class ProjectResource {
     @Path("/{id}")
     public Uni<ProjectView> update(@PathParam("id") UUID id, @Valid @NotNull ProjectPatch body) {
         return projects.update(caller.get(), id, body.name(), body.aspectRatio(), body.settings()).map(ProjectView::of);
+    }
+
+    @PUT
+    @Path("/{id}/settings/{key}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace one tool's project settings (the key), whole",
+            description = "The body is {settings: a JSON object}; keys it lacks are removed from that tool's settings, other keys are "
+                    + "untouched (the project row is locked for the write).")
+    public Uni<ProjectView> replaceSettingsKey(@PathParam("id") UUID id, @PathParam("key") String key,
+            @Valid @NotNull Requests.SettingsReplacement body) {
+        return projects.replaceSettingsKey(caller.get(), id, key, body.settings()).map(ProjectView::of);
     }
 
     /** Removes its shots, links, generations and tasks; queues the deletion of their stored objects. */

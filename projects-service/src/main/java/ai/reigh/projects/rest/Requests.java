@@ -102,6 +102,10 @@ public final class Requests {
             @NotBlank @Size(max = 200) String name, String url, UUID objectId, JsonNode metadata, Boolean isPublic) {
     }
 
+    /** {@code PUT …/settings/{key}}: one tool's whole settings (a JSON object). */
+    public record SettingsReplacement(JsonNode settings) {
+    }
+
     public record ResourcePatch(
             @Pattern(regexp = RESOURCE_TYPE, message = "must be 1-50 of a-z, 0-9, _ and -") String type,
             @Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,

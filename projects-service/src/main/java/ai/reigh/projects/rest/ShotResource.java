@@ -11,6 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response.Status;
@@ -65,6 +66,16 @@ public class ShotResource {
     public Uni<ShotView> update(@PathParam("id") UUID id, @Valid @NotNull ShotPatch body) {
         return shots.update(caller.get(), id, body.name(), body.settings(), body.aspectRatio() != null,
                 aspectRatio(body.aspectRatio())).map(ShotView::of);
+    }
+
+    @PUT
+    @Path("/{id}/settings/{key}")
+    @Operation(summary = "Replace one tool's shot settings (the key), whole",
+            description = "The body is {settings: a JSON object}; keys it lacks are removed from that tool's settings, other keys are "
+                    + "untouched (the shot row is locked for the write).")
+    public Uni<ShotView> replaceSettingsKey(@PathParam("id") UUID id, @PathParam("key") String key,
+            @Valid @NotNull Requests.SettingsReplacement body) {
+        return shots.replaceSettingsKey(caller.get(), id, key, body.settings()).map(ShotView::of);
     }
 
     /** Removes the shot and its links; the generations stay in the project. */

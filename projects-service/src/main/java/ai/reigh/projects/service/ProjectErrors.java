@@ -27,6 +27,9 @@ public final class ProjectErrors {
     /** 422: a timeline operation would put a link past the last allowed frame (1,000,000). */
     public static final String POSITION_OUT_OF_RANGE = "position_out_of_range";
 
+    /** 409: another user has this username (whatever the case). */
+    public static final String USERNAME_TAKEN = "username_taken";
+
     private ProjectErrors() {
     }
 }

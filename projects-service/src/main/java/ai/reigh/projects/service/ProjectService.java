@@ -73,6 +73,17 @@ public class ProjectService {
                 }));
     }
 
+    /** Replaces the settings of one tool ({@code key}) with {@code value}, whole, under the project's lock. */
+    public Uni<ProjectRow> replaceSettingsKey(Caller caller, UUID id, String key, JsonNode value) {
+        int maxBytes = config.limits().jsonDocumentBytes();
+        SettingsKeys.requireValid(key, value, maxBytes);
+        UUID me = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> projects.lockOwned(connection, id, me)
+                .map(ProjectService::found)
+                .chain(current -> projects.update(connection, id, me, current.name(), current.aspectRatio(),
+                        SettingsKeys.replaced(current.settings(), key, value, maxBytes))));
+    }
+
     /**
      * Deletes the project with its shots, shot links, generations and tasks (foreign-key cascades in
      * the same statement) and queues the deletion of the storage objects its generations referenced;

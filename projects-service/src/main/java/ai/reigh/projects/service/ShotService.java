@@ -146,6 +146,16 @@ public class ShotService {
                 }));
     }
 
+    /** Replaces the settings of one tool ({@code key}) with {@code value}, whole, under the shot's lock. */
+    public Uni<ShotRow> replaceSettingsKey(Caller caller, UUID id, String key, JsonNode value) {
+        int maxBytes = config.limits().jsonDocumentBytes();
+        SettingsKeys.requireValid(key, value, maxBytes);
+        return db.inTransaction(caller.asUser(), connection -> shots.lockOwned(connection, id, caller.requireUserId())
+                .map(ShotService::found)
+                .chain(current -> shots.update(connection, id, current.name(),
+                        SettingsKeys.replaced(current.settings(), key, value, maxBytes), current.aspectRatio())));
+    }
+
     /**
      * A copy right after the original (later shots move down): its name ({@code name}, else the
      * original's + " (copy)"), settings and aspect ratio, its image links with their frames and

@@ -29,6 +29,8 @@ public final class RouteFixtures {
     public static final Map<String, String> NOT_TENANT_OWNED = Map.of(
             "/v1/admin/task-costs/{task_type}", "a task type of the platform's configuration (admin only: see the role matrix)",
             "/v1/admin/outbox/{id}", "a row of the platform's completion outbox, nobody's resource (admin only: see the role matrix)",
+            "/v1/me/settings/{key}", "a key of the caller's own settings: the path names nobody else's row",
+            "/v1/me/api-keys/{service}", "a model provider's name among the caller's own keys: the path names nobody else's row",
             "/v1/storage/buckets/{bucket}", "a bucket name of the platform's configuration",
             "/storage/v1/object/public/{bucket}", "the public object route: public by design (API.md); private buckets are 404, tested apart",
             "/storage/v1/object/public/{bucket}/{key}", "the public object route: public by design (API.md)");
@@ -50,6 +52,8 @@ public final class RouteFixtures {
         IDS.put("/v1/training-data/videos/{id}", TenantWorld::video);
         IDS.put("/v1/training-data/segments/{id}", TenantWorld::segment);
         IDS.put("/v1/storage/objects/{id}", TenantWorld::object);
+        IDS.put("/v1/projects/{id}/settings/{key}", w -> "fixture-tool");
+        IDS.put("/v1/shots/{id}/settings/{key}", w -> "fixture-tool");
         IDS.put("/v1/tasks/{id}", TenantWorld::task);
         IDS.put("/v1/workers/tasks/{id}", TenantWorld::claimedTask);
         IDS.put("/internal/v1/tasks/{id}", TenantWorld::claimedTask);
@@ -113,6 +117,12 @@ public final class RouteFixtures {
         body("POST /v1/shots/{shotId}/generations/unposition", w -> map("link_ids", List.of(w.link())));
         body("POST /v1/shots/{shotId}/generations/remove", w -> map("link_ids", List.of(w.link())));
         body("POST /v1/projects/{projectId}/shot-generations/batch-get", w -> map("shot_ids", List.of(w.shot())));
+
+        // The web app's remaining calls: settings keys, provider keys, presets, training data edits, payments.
+        body("PUT /v1/me/settings/{key}", w -> map("settings", map("steps", 6)));
+        body("PUT /v1/projects/{id}/settings/{key}", w -> map("settings", map("steps", 6)));
+        body("PUT /v1/shots/{id}/settings/{key}", w -> map("settings", map("steps", 6)));
+        body("PUT /v1/me/api-keys/{service}", w -> map("key", "sk-fixture-0123456789abcdef"));
     }
 
     private RouteFixtures() {
