@@ -40,12 +40,13 @@ class ResourcesApiTest {
     @Test
     void createValidation() {
         User owner = Fixtures.user();
-        Api.as(owner.token()).body(Map.of("type", "lora", "name", "x")).post("/v1/resources").then().statusCode(400)
+        Api.as(owner.token()).body(Map.of("type", "lora", "name", "x", "url", "https://a.test/x", "object_id",
+                UUID.randomUUID().toString())).post("/v1/resources").then().statusCode(400)
                 .body("errors.field", hasItem("url"));
         Api.as(owner.token()).body(Map.of("type", "LoRA!", "name", "x", "url", "https://a.test/x")).post("/v1/resources")
                 .then().statusCode(400).body("errors.field", hasItem("type"));
-        Api.as(owner.token()).body(Map.of("type", "lora", "url", "https://a.test/x")).post("/v1/resources").then()
-                .statusCode(400).body("errors.field", hasItem("name"));
+        Api.as(owner.token()).body(Map.of("type", "lora", "name", "", "url", "https://a.test/x")).post("/v1/resources")
+                .then().statusCode(400).body("errors.field", hasItem("name"));
         Api.as(owner.token()).body(Map.of("type", "lora", "name", "x", "url", "ftp://a.test/x")).post("/v1/resources")
                 .then().statusCode(400).body("errors.field", hasItem("url"));
         Api.as(owner.token()).body(Map.of("type", "lora", "name", "x", "url", "https://a.test/x", "user_id",

@@ -24,14 +24,23 @@ public class ResourceRepository {
     /** Readable: the caller's own, or public. */
     static final String FIND_VISIBLE = "SELECT " + COLUMNS + " FROM resources WHERE id = $1 AND (user_id = $2 OR is_public)";
     static final String LOCK_OWNED = "SELECT " + COLUMNS + " FROM resources WHERE id = $1 AND user_id = $2 FOR NO KEY UPDATE";
+    /** Many by id: the caller's and public ones (the rest are simply absent). */
+    static final String FIND_MANY_VISIBLE = "SELECT " + COLUMNS + " FROM resources WHERE id = ANY ($1::uuid[])"
+            + " AND (user_id = $2 OR is_public)";
+    /**
+     * Lists are keyset pages newest first, one statement per shape so that each is read in the order
+     * of its own index (a catch-all "$n IS NULL OR type = $n" would get a generic plan that sorts).
+     */
+    static final String KEYSET = " AND ($%1$d::timestamptz IS NULL OR (created_at, id) < ($%1$d, $%2$d))"
+            + " ORDER BY created_at DESC, id DESC LIMIT $%3$d";
     static final String PAGE_OWNED = "SELECT " + COLUMNS + " FROM resources WHERE user_id = $1"
-            + " AND ($2::text IS NULL OR type = $2)"
-            + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
-            + " ORDER BY created_at DESC, id DESC LIMIT $5";
-    static final String PAGE_PUBLIC = "SELECT " + COLUMNS + " FROM resources WHERE is_public"
-            + " AND ($1::text IS NULL OR type = $1)"
-            + " AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))"
-            + " ORDER BY created_at DESC, id DESC LIMIT $4";
+            + KEYSET.formatted(2, 3, 4);
+    static final String PAGE_OWNED_OF_TYPE = "SELECT " + COLUMNS + " FROM resources WHERE user_id = $1 AND type = $2"
+            + KEYSET.formatted(3, 4, 5);
+    static final String PAGE_PUBLIC = "SELECT " + COLUMNS + " FROM resources WHERE is_public" + KEYSET.formatted(1, 2, 3);
+    /** The public catalogue of one type: walked through {@code resources_public_by_type}. */
+    public static final String PAGE_PUBLIC_OF_TYPE = "SELECT " + COLUMNS + " FROM resources WHERE is_public AND type = $1"
+            + KEYSET.formatted(2, 3, 4);
     static final String UPDATE = "UPDATE resources SET type = $3, name = $4, metadata = $5, is_public = $6"
             + " WHERE id = $1 AND user_id = $2 RETURNING " + COLUMNS;
     static final String DELETE_QUEUEING_OBJECT = """
@@ -67,16 +76,27 @@ public class ResourceRepository {
                 .map(rows -> Rows.first(rows, ResourceRepository::map));
     }
 
-    public Uni<List<ResourceRow>> pageOwned(SqlConnection connection, UUID userId, String type, PageRequest page) {
-        return connection.preparedQuery(PAGE_OWNED)
-                .execute(Sql.params(userId, type, page.afterCreatedAt(), page.afterId(), page.fetchSize()))
+    public Uni<List<ResourceRow>> findVisible(SqlConnection connection, List<UUID> ids, UUID userId) {
+        return connection.preparedQuery(FIND_MANY_VISIBLE).execute(Sql.params(ids.toArray(UUID[]::new), userId))
                 .map(rows -> Rows.map(rows, ResourceRepository::map));
     }
 
+    public Uni<List<ResourceRow>> pageOwned(SqlConnection connection, UUID userId, String type, PageRequest page) {
+        var statement = type == null
+                ? connection.preparedQuery(PAGE_OWNED).execute(Sql.params(userId, page.afterCreatedAt(), page.afterId(),
+                        page.fetchSize()))
+                : connection.preparedQuery(PAGE_OWNED_OF_TYPE).execute(Sql.params(userId, type, page.afterCreatedAt(),
+                        page.afterId(), page.fetchSize()));
+        return statement.map(rows -> Rows.map(rows, ResourceRepository::map));
+    }
+
     public Uni<List<ResourceRow>> pagePublic(SqlConnection connection, String type, PageRequest page) {
-        return connection.preparedQuery(PAGE_PUBLIC)
-                .execute(Sql.params(type, page.afterCreatedAt(), page.afterId(), page.fetchSize()))
-                .map(rows -> Rows.map(rows, ResourceRepository::map));
+        var statement = type == null
+                ? connection.preparedQuery(PAGE_PUBLIC).execute(Sql.params(page.afterCreatedAt(), page.afterId(),
+                        page.fetchSize()))
+                : connection.preparedQuery(PAGE_PUBLIC_OF_TYPE).execute(Sql.params(type, page.afterCreatedAt(),
+                        page.afterId(), page.fetchSize()));
+        return statement.map(rows -> Rows.map(rows, ResourceRepository::map));
     }
 
     public Uni<ResourceRow> update(SqlConnection connection, UUID id, UUID userId, String type, String name,

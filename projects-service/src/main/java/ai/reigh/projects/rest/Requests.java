@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ai.reigh.projects.service.ResourceService;
+
 /**
  * The request bodies of API.md's projects section. Only these fields are accepted (unknown ones are a
  * 400 {@code unknown_field}); in PATCH bodies an absent field keeps its value and
@@ -99,11 +101,16 @@ public final class Requests {
 
     public record ResourceCreate(
             @NotNull @Pattern(regexp = RESOURCE_TYPE, message = "must be 1-50 of a-z, 0-9, _ and -") String type,
-            @NotBlank @Size(max = 200) String name, String url, UUID objectId, JsonNode metadata, Boolean isPublic) {
+            @Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            String url, UUID objectId, JsonNode metadata, Boolean isPublic) {
     }
 
     /** {@code PUT …/settings/{key}}: one tool's whole settings (a JSON object). */
     public record SettingsReplacement(JsonNode settings) {
+    }
+
+    /** {@code POST /v1/resources/batch-get}: 1 to 200 ids. */
+    public record ResourceBatchGet(@NotNull @Size(min = 1, max = ResourceService.MAX_BATCH) List<@NotNull UUID> ids) {
     }
 
     public record ResourcePatch(
@@ -112,13 +119,36 @@ public final class Requests {
             JsonNode metadata, Boolean isPublic) {
     }
 
-    public record TrainingDataBatchCreate(@NotBlank @Size(max = 200) String name) {
+    /** Descriptions of training data (batches, videos, segments): at most this many characters. */
+    static final int DESCRIPTION_MAX = 2000;
+    /** A video's duration in whole seconds (the web app rounds it). */
+    static final int DURATION_MAX_SECONDS = 1_000_000;
+
+    public record TrainingDataBatchCreate(@NotBlank @Size(max = 200) String name,
+            @Size(max = DESCRIPTION_MAX) String description) {
     }
 
-    public record TrainingVideoCreate(@NotNull UUID objectId, @NotBlank @Size(max = 255) String filename) {
+    /** Absent fields keep their value; {@code description} null clears it (a JSON tree to tell the two apart). */
+    public record TrainingDataBatchPatch(
+            @Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            JsonNode description) {
     }
 
-    public record TrainingSegmentCreate(@NotNull BigDecimal startTime, @NotNull BigDecimal endTime) {
+    public record TrainingVideoCreate(@NotNull UUID objectId, @NotBlank @Size(max = 255) String filename,
+            @Size(max = DESCRIPTION_MAX) String description, @Min(0) @Max(DURATION_MAX_SECONDS) Integer duration) {
+    }
+
+    /** The object is fixed (add a new video); the rest is editable, {@code description}/{@code duration} null clear. */
+    public record TrainingVideoPatch(@Size(min = 1, max = 255) String filename, JsonNode description,
+            JsonNode duration) {
+    }
+
+    public record TrainingSegmentCreate(@NotNull BigDecimal startTime, @NotNull BigDecimal endTime,
+            @Size(max = DESCRIPTION_MAX) String description) {
+    }
+
+    /** Absent times keep theirs; the resulting range must be valid. {@code description} null clears it. */
+    public record TrainingSegmentPatch(BigDecimal startTime, BigDecimal endTime, JsonNode description) {
     }
 
     public record AccessTokenCreate(@NotBlank @Size(max = 100) String name, Integer expiresInDays) {

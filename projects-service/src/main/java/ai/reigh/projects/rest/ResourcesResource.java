@@ -66,6 +66,16 @@ public class ResourcesResource {
                 .map(page -> QueryParams.map(page, ResourceView::of));
     }
 
+    @POST
+    @Path("/batch-get")
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Several resources at once",
+            description = "{ids: [1..200]} → {items, next_cursor: null} in the order asked: the caller's and public "
+                    + "ones; others' private ones and unknown ids are simply absent.")
+    public Uni<Page<ResourceView>> batchGet(@Valid @NotNull Requests.ResourceBatchGet body) {
+        return resources.batchGet(caller.get(), body.ids())
+                .map(rows -> new Page<>(rows.stream().map(ResourceView::of).toList(), null));
+    }
+
     @GET
     @Path("/{id}")
     public Uni<ResourceView> get(@PathParam("id") UUID id) {

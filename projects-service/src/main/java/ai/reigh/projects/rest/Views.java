@@ -85,24 +85,28 @@ public final class Views {
         }
     }
 
-    public record TrainingDataBatchView(UUID id, UUID userId, String name, Instant createdAt) {
+    public record TrainingDataBatchView(UUID id, UUID userId, String name, String description, Instant createdAt,
+            Instant updatedAt) {
         static TrainingDataBatchView of(TrainingRows.Batch row) {
-            return new TrainingDataBatchView(row.id(), row.userId(), row.name(), row.createdAt());
+            return new TrainingDataBatchView(row.id(), row.userId(), row.name(), row.description(), row.createdAt(),
+                    row.updatedAt());
         }
     }
 
+    /** {@code duration}: whole seconds, null when unknown. */
     public record TrainingVideoView(UUID id, UUID batchId, String filename, String url, UUID objectId,
-            Instant createdAt) {
+            String description, Integer duration, Instant createdAt, Instant updatedAt) {
         static TrainingVideoView of(TrainingRows.Video row) {
             return new TrainingVideoView(row.id(), row.batchId(), row.filename(), row.url(), row.objectId(),
-                    row.createdAt());
+                    row.description(), row.duration(), row.createdAt(), row.updatedAt());
         }
     }
 
     public record TrainingSegmentView(UUID id, UUID videoId, BigDecimal startTime, BigDecimal endTime,
-            Instant createdAt) {
+            String description, Instant createdAt, Instant updatedAt) {
         static TrainingSegmentView of(TrainingRows.Segment row) {
-            return new TrainingSegmentView(row.id(), row.videoId(), row.startTime(), row.endTime(), row.createdAt());
+            return new TrainingSegmentView(row.id(), row.videoId(), row.startTime(), row.endTime(), row.description(),
+                    row.createdAt(), row.updatedAt());
         }
     }
 

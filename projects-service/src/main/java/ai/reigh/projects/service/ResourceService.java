@@ -13,6 +13,7 @@ import ai.reigh.common.db.Db;
 import ai.reigh.common.error.FieldError;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.json.JsonMergePatch;
+import ai.reigh.common.net.FetchableUrls;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
 import ai.reigh.projects.config.ProjectsConfig;
@@ -32,6 +33,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class ResourceService {
     /** Buckets whose objects have stable public URLs: a resource is used by URL in task params. */
     static final Set<String> RESOURCE_BUCKETS = Set.of(StorageObjects.LORA_BUCKET, StorageObjects.PUBLIC_BUCKET);
+
+    /** Ids per batch read. */
+    public static final int MAX_BATCH = 200;
 
     public enum Scope {
         MINE, PUBLIC
@@ -57,14 +61,23 @@ public class ResourceService {
         this.config = config;
     }
 
+    /**
+     * A resource with at most one file: a {@code url} (http(s), not into a private network: workers
+     * fetch it) or a ready {@code object_id} of the caller; none makes a preset (its metadata is all
+     * there is). The name is optional (the web app keeps it in metadata).
+     */
     public Uni<ResourceRow> create(Caller caller, String type, String name, String url, UUID objectId,
             JsonNode metadata, boolean isPublic) {
-        if ((url == null) == (objectId == null)) {
-            throw ProblemException.validation(List.of(new FieldError("url", "give exactly one of url and object_id"),
-                    new FieldError("object_id", "give exactly one of url and object_id")));
+        if (url != null && objectId != null) {
+            throw ProblemException.validation(List.of(new FieldError("url", "give at most one of url and object_id"),
+                    new FieldError("object_id", "give at most one of url and object_id")));
         }
         if (url != null) {
             Inputs.requireMediaUrl("url", url);
+            String refused = FetchableUrls.problemOf(url);
+            if (refused != null) {
+                throw ProblemException.validation("url", refused);
+            }
         }
         Inputs.requirePrintable("name", name);
         Inputs.requireObjectOrAbsent("metadata", metadata, config.limits().jsonDocumentBytes());
@@ -77,6 +90,18 @@ public class ResourceService {
                 .chain(() -> resources.countOwned(connection, me))
                 .invoke(count -> Quotas.requireRoom(count, config.limits().resourcesPerUser(), "resources"))
                 .chain(() -> resources.insert(connection, me, type, name, finalUrl, objectId, metadata, isPublic))));
+    }
+
+    /** The visible ones among {@code ids} (the caller's and public ones), in the order asked; others are absent. */
+    public Uni<List<ResourceRow>> batchGet(Caller caller, List<UUID> ids) {
+        UUID me = caller.requireUserId();
+        List<UUID> distinct = ids.stream().distinct().toList();
+        return db.inTransaction(caller.asUser(), connection -> resources.findVisible(connection, distinct, me))
+                .map(rows -> {
+                    java.util.Map<UUID, ResourceRow> byId = new java.util.HashMap<>();
+                    rows.forEach(row -> byId.put(row.id(), row));
+                    return distinct.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+                });
     }
 
     public Uni<Page<ResourceRow>> page(Caller caller, Scope scope, String type, PageRequest page) {

@@ -50,14 +50,24 @@ public class TrainingDataService {
         this.config = config;
     }
 
-    public Uni<Batch> createBatch(Caller caller, String name) {
+    public Uni<Batch> createBatch(Caller caller, String name, String description) {
         Inputs.requirePrintable("name", name);
         UUID me = caller.requireUserId();
         return db.inTransaction(caller.asUser(), connection -> users.ensure(connection, me, caller.email().orElse(null))
                 .chain(() -> quotas.lock(connection, QuotaLock.TRAINING_BATCHES, me))
                 .chain(() -> training.countBatches(connection, me))
                 .invoke(count -> Quotas.requireRoom(count, config.limits().trainingBatchesPerUser(), "training batches"))
-                .chain(() -> training.insertBatch(connection, me, name)));
+                .chain(() -> training.insertBatch(connection, me, name, description)));
+    }
+
+    /** Absent fields keep their value; {@code description} may be cleared. */
+    public Uni<Batch> updateBatch(Caller caller, UUID id, String name, Patch<String> description) {
+        Inputs.requirePrintable("name", name);
+        UUID me = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> training.lockBatch(connection, id, me)
+                .map(TrainingDataService::foundBatch)
+                .chain(current -> training.updateBatch(connection, id, me, name == null ? current.name() : name,
+                        description.or(current.description()))));
     }
 
     public Uni<Page<Batch>> pageBatches(Caller caller, PageRequest page) {
@@ -86,7 +96,8 @@ public class TrainingDataService {
      * private, so a URL would be a presigned one that expires; a fresh one comes from
      * {@code GET /v1/storage/objects/{object_id}}.
      */
-    public Uni<Video> addVideo(Caller caller, UUID batchId, UUID objectId, String filename) {
+    public Uni<Video> addVideo(Caller caller, UUID batchId, UUID objectId, String filename, String description,
+            Integer duration) {
         Inputs.requireFileName("filename", filename);
         UUID me = caller.requireUserId();
         return getBatch(caller, batchId)
@@ -96,7 +107,32 @@ public class TrainingDataService {
                         .chain(() -> training.countVideos(connection, batchId))
                         .invoke(count -> Quotas.requireRoom(count, config.limits().videosPerBatch(), "videos per batch"))
                         .chain(() -> training.insertVideo(connection, me, batchId, filename,
-                                object.bucket() + "/" + object.key(), objectId))));
+                                object.bucket() + "/" + object.key(), objectId, description, duration))));
+    }
+
+    public Uni<Video> getVideo(Caller caller, UUID id) {
+        return db.inTransaction(caller.asUser(), connection -> training.findVideo(connection, id, caller.requireUserId()))
+                .map(TrainingDataService::foundVideo);
+    }
+
+    /** The object is fixed; the name, the description and the duration change (absent keeps, null clears). */
+    public Uni<Video> updateVideo(Caller caller, UUID id, String filename, Patch<String> description,
+            Patch<Integer> duration) {
+        Inputs.requireFileName("filename", filename);
+        UUID me = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> training.lockVideo(connection, id, me)
+                .map(TrainingDataService::foundVideo)
+                .chain(current -> training.updateVideo(connection, id, me, filename == null ? current.filename() : filename,
+                        description.or(current.description()), duration.or(current.duration()))));
+    }
+
+    /** Every video of the caller, newest first, or of one batch of theirs (another's batch matches nothing). */
+    public Uni<Page<Video>> pageAllVideos(Caller caller, UUID batchId, PageRequest page) {
+        UUID me = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> batchId == null
+                ? training.pageVideosOfUser(connection, me, page)
+                : training.pageVideos(connection, batchId, me, page))
+                .map(rows -> Page.of(rows, page, Video::createdAt, Video::id));
     }
 
     public Uni<Page<Video>> pageVideos(Caller caller, UUID batchId, PageRequest page) {
@@ -117,14 +153,44 @@ public class TrainingDataService {
                 }).replaceWithVoid();
     }
 
-    public Uni<Segment> addSegment(Caller caller, UUID videoId, BigDecimal startTime, BigDecimal endTime) {
+    public Uni<Segment> addSegment(Caller caller, UUID videoId, BigDecimal startTime, BigDecimal endTime,
+            String description) {
         requireRange(startTime, endTime);
         UUID me = caller.requireUserId();
         return db.inTransaction(caller.asUser(), connection -> training.lockVideo(connection, videoId, me)
                 .map(TrainingDataService::foundVideo)
                 .chain(() -> training.countSegments(connection, videoId))
                 .invoke(count -> Quotas.requireRoom(count, config.limits().segmentsPerVideo(), "segments per video"))
-                .chain(() -> training.insertSegment(connection, videoId, startTime, endTime)));
+                .chain(() -> training.insertSegment(connection, videoId, startTime, endTime, description)));
+    }
+
+    /**
+     * Absent times keep theirs; the resulting range is checked against the locked row (a start past
+     * the stored end is refused as an empty range), so concurrent edits cannot combine into one.
+     */
+    public Uni<Segment> updateSegment(Caller caller, UUID id, BigDecimal startTime, BigDecimal endTime,
+            Patch<String> description) {
+        UUID me = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> training.lockSegment(connection, id, me)
+                .map(found -> {
+                    if (found == null) {
+                        throw ProblemException.notFound("Training segment");
+                    }
+                    return found;
+                })
+                .chain(current -> {
+                    BigDecimal start = startTime == null ? current.startTime() : startTime;
+                    BigDecimal end = endTime == null ? current.endTime() : endTime;
+                    requireRange(start, end);
+                    return training.updateSegment(connection, id, start, end, description.or(current.description()));
+                }));
+    }
+
+    /** Every segment of the caller's videos, newest first, or of one video of theirs. */
+    public Uni<Page<Segment>> pageAllSegments(Caller caller, UUID videoId, PageRequest page) {
+        return db.inTransaction(caller.asUser(),
+                connection -> training.pageSegmentsOfUser(connection, caller.requireUserId(), videoId, page))
+                .map(rows -> Page.of(rows, page, Segment::createdAt, Segment::id));
     }
 
     public Uni<Page<Segment>> pageSegments(Caller caller, UUID videoId, PageRequest page) {

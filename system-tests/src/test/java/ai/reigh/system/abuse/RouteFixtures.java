@@ -123,6 +123,10 @@ public final class RouteFixtures {
         body("PUT /v1/projects/{id}/settings/{key}", w -> map("settings", map("steps", 6)));
         body("PUT /v1/shots/{id}/settings/{key}", w -> map("settings", map("steps", 6)));
         body("PUT /v1/me/api-keys/{service}", w -> map("key", "sk-fixture-0123456789abcdef"));
+        body("POST /v1/resources/batch-get", w -> map("ids", List.of(w.resource())));
+        body("PATCH /v1/training-data/batches/{id}", w -> map("name", "renamed"));
+        body("PATCH /v1/training-data/videos/{id}", w -> map("description", "renamed"));
+        body("PATCH /v1/training-data/segments/{id}", w -> map("description", "renamed"));
     }
 
     private RouteFixtures() {
