@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response.Status;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import ai.reigh.common.auth.CurrentCaller;
@@ -65,7 +66,7 @@ public class ProjectResource {
 
     @PUT
     @Path("/{id}/settings/{key}")
-    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace one tool's project settings (the key), whole",
+    @Operation(summary = "Replace one tool's project settings (the key), whole",
             description = "The body is {settings: a JSON object}; keys it lacks are removed from that tool's settings, other keys are "
                     + "untouched (the project row is locked for the write).")
     public Uni<ProjectView> replaceSettingsKey(@PathParam("id") UUID id, @PathParam("key") String key,

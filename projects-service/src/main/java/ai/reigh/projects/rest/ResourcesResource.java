@@ -16,6 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response.Status;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import ai.reigh.common.auth.CurrentCaller;
@@ -68,7 +69,7 @@ public class ResourcesResource {
 
     @POST
     @Path("/batch-get")
-    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Several resources at once",
+    @Operation(summary = "Several resources at once",
             description = "{ids: [1..200]} → {items, next_cursor: null} in the order asked: the caller's and public "
                     + "ones; others' private ones and unknown ids are simply absent.")
     public Uni<Page<ResourceView>> batchGet(@Valid @NotNull Requests.ResourceBatchGet body) {

@@ -1,6 +1,8 @@
 package ai.reigh.projects.service;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -98,7 +100,7 @@ public class ResourceService {
         List<UUID> distinct = ids.stream().distinct().toList();
         return db.inTransaction(caller.asUser(), connection -> resources.findVisible(connection, distinct, me))
                 .map(rows -> {
-                    java.util.Map<UUID, ResourceRow> byId = new java.util.HashMap<>();
+                    Map<UUID, ResourceRow> byId = new HashMap<>();
                     rows.forEach(row -> byId.put(row.id(), row));
                     return distinct.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
                 });
