@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -48,8 +49,6 @@ public class LedgerRepository {
     static final String BY_KEY = "SELECT " + COLUMNS + " FROM credits_ledger WHERE idempotency_key = $1";
     static final String BY_ID = "SELECT " + COLUMNS + " FROM credits_ledger WHERE id = $1";
     static final String REFUND_OF = "SELECT " + COLUMNS + " FROM credits_ledger WHERE refund_of = $1 AND type = 'refund'";
-    static final String PAGE_OF_USER = "SELECT " + COLUMNS + " FROM credits_ledger WHERE user_id = $1 "
-            + "AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) ORDER BY created_at DESC, id DESC LIMIT $4";
 
     /** The new spend, or null when the task already has one. */
     public Uni<LedgerEntryRow> insertSpend(SqlConnection connection, UUID userId, BigDecimal amount, UUID taskId,
@@ -91,12 +90,55 @@ public class LedgerRepository {
         return one(connection, REFUND_OF, spendId);
     }
 
-    /** {@code fetchSize} entries of one user, newest first, after the keyset position (null: from the top). */
-    public Uni<List<LedgerEntryRow>> pageOfUser(SqlConnection connection, UUID userId, Instant afterCreatedAt,
-            UUID afterId, int fetchSize) {
-        OffsetDateTime after = afterCreatedAt == null ? null : OffsetDateTime.ofInstant(afterCreatedAt, ZoneOffset.UTC);
-        Tuple values = Tuple.tuple().addValue(userId).addValue(after).addValue(afterId).addValue(fetchSize);
-        return connection.preparedQuery(PAGE_OF_USER).execute(values).map(rows -> Rows.map(rows, LedgerRepository::map));
+    static final String TYPES = "type = ANY ($%d::text[])";
+    static final String NOT_TYPES = "type <> ALL ($%d::text[])";
+    static final String TASKS = "task_id = ANY ($%d::uuid[])";
+    /** The web app's ledger page ("everything but spends"): its own partial index, named by this exact predicate. */
+    static final String NOT_SPEND = "type <> 'spend'";
+
+    /**
+     * A filtered page (see {@link LedgerFilter}): only the present filters are in the statement, so each
+     * shape gets its own plan; the owner is always the first condition.
+     */
+    public Uni<List<LedgerEntryRow>> pageOfUser(SqlConnection connection, UUID userId, LedgerFilter filter,
+            Instant afterCreatedAt, UUID afterId, int fetchSize) {
+        List<Object> arguments = new ArrayList<>();
+        String where = where(userId, filter, arguments);
+        int at = arguments.size() + 1;
+        arguments.add(afterCreatedAt == null ? null : OffsetDateTime.ofInstant(afterCreatedAt, ZoneOffset.UTC));
+        arguments.add(afterId);
+        arguments.add(fetchSize);
+        String sql = "SELECT " + COLUMNS + " FROM credits_ledger WHERE " + where
+                + " AND ($%1$d::timestamptz IS NULL OR (created_at, id) < ($%1$d, $%2$d)) ORDER BY created_at DESC, id DESC LIMIT $%3$d"
+                        .formatted(at, at + 1, at + 2);
+        return connection.preparedQuery(sql).execute(Tuple.tuple(arguments)).map(rows -> Rows.map(rows, LedgerRepository::map));
+    }
+
+    /** How many entries {@link #pageOfUser} walks through with this filter. */
+    public Uni<Long> countOfUser(SqlConnection connection, UUID userId, LedgerFilter filter) {
+        List<Object> arguments = new ArrayList<>();
+        String sql = "SELECT count(*) FROM credits_ledger WHERE " + where(userId, filter, arguments);
+        return connection.preparedQuery(sql).execute(Tuple.tuple(arguments)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    private static String where(UUID userId, LedgerFilter filter, List<Object> arguments) {
+        StringBuilder where = new StringBuilder("user_id = $1");
+        arguments.add(userId);
+        if (filter.types() != null && !filter.types().isEmpty()) {
+            arguments.add(filter.types().toArray(String[]::new));
+            where.append(" AND ").append(TYPES.formatted(arguments.size()));
+        }
+        if (filter.excludedTypes() != null && filter.excludedTypes().equals(List.of("spend"))) {
+            where.append(" AND ").append(NOT_SPEND);
+        } else if (filter.excludedTypes() != null && !filter.excludedTypes().isEmpty()) {
+            arguments.add(filter.excludedTypes().toArray(String[]::new));
+            where.append(" AND ").append(NOT_TYPES.formatted(arguments.size()));
+        }
+        if (filter.taskIds() != null && !filter.taskIds().isEmpty()) {
+            arguments.add(filter.taskIds().toArray(UUID[]::new));
+            where.append(" AND ").append(TASKS.formatted(arguments.size()));
+        }
+        return where.toString();
     }
 
     private static Uni<LedgerEntryRow> one(SqlConnection connection, String sql, Object key) {

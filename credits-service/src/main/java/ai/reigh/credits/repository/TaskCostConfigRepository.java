@@ -22,8 +22,12 @@ public class TaskCostConfigRepository {
     static final String COLUMNS = "task_type, billing_type, base_cost_per_second, unit_cost, cost_factors::text AS cost_factors, "
             + "run_type, category, content_type, display_name, is_active, version, updated_at";
 
-    static final String LIST = "SELECT " + COLUMNS + " FROM task_cost_configs ORDER BY task_type LIMIT " + MAX_CONFIGS;
     static final String FIND = "SELECT " + COLUMNS + " FROM task_cost_configs WHERE task_type = $1";
+    /** The config with the display fields the web app lists. */
+    static final String TYPE_COLUMNS = COLUMNS + ", tool_type, is_visible, supports_progress";
+    static final String LIST_TYPES = "SELECT " + TYPE_COLUMNS + " FROM task_cost_configs"
+            + " WHERE ($1::boolean IS NULL OR is_active = $1) ORDER BY task_type LIMIT " + MAX_CONFIGS;
+    static final String FIND_TYPE = "SELECT " + TYPE_COLUMNS + " FROM task_cost_configs WHERE task_type = $1";
 
     /**
      * Insert or replace. An identical PUT changes nothing (no new version): the WHERE makes the update
@@ -31,20 +35,31 @@ public class TaskCostConfigRepository {
      * every update bumps it, so {@code version = 1} in RETURNING means "created".
      */
     static final String UPSERT = "INSERT INTO task_cost_configs AS c (task_type, billing_type, base_cost_per_second, unit_cost, "
-            + "cost_factors, run_type, category, content_type, display_name, is_active) "
-            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10) "
+            + "cost_factors, run_type, category, content_type, display_name, is_active, tool_type, is_visible, "
+            + "supports_progress) "
+            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13) "
             + "ON CONFLICT (task_type) DO UPDATE SET billing_type = EXCLUDED.billing_type, "
             + "base_cost_per_second = EXCLUDED.base_cost_per_second, unit_cost = EXCLUDED.unit_cost, "
             + "cost_factors = EXCLUDED.cost_factors, run_type = EXCLUDED.run_type, category = EXCLUDED.category, "
-            + "content_type = EXCLUDED.content_type, display_name = EXCLUDED.display_name, is_active = EXCLUDED.is_active "
+            + "content_type = EXCLUDED.content_type, display_name = EXCLUDED.display_name, is_active = EXCLUDED.is_active, "
+            + "tool_type = EXCLUDED.tool_type, is_visible = EXCLUDED.is_visible, supports_progress = EXCLUDED.supports_progress "
             + "WHERE (c.billing_type, c.base_cost_per_second, c.unit_cost, c.cost_factors, c.run_type, c.category, "
-            + "c.content_type, c.display_name, c.is_active) IS DISTINCT FROM (EXCLUDED.billing_type, "
+            + "c.content_type, c.display_name, c.is_active, c.tool_type, c.is_visible, c.supports_progress) "
+            + "IS DISTINCT FROM (EXCLUDED.billing_type, "
             + "EXCLUDED.base_cost_per_second, EXCLUDED.unit_cost, EXCLUDED.cost_factors, EXCLUDED.run_type, "
-            + "EXCLUDED.category, EXCLUDED.content_type, EXCLUDED.display_name, EXCLUDED.is_active) "
-            + "RETURNING " + COLUMNS;
+            + "EXCLUDED.category, EXCLUDED.content_type, EXCLUDED.display_name, EXCLUDED.is_active, EXCLUDED.tool_type, "
+            + "EXCLUDED.is_visible, EXCLUDED.supports_progress) "
+            + "RETURNING " + TYPE_COLUMNS;
 
-    public Uni<List<TaskCostConfigRow>> list(SqlConnection connection) {
-        return connection.preparedQuery(LIST).execute().map(rows -> Rows.map(rows, TaskCostConfigRepository::map));
+    /** Every type ({@code active} null), or the active or inactive ones, by name. */
+    public Uni<List<TaskTypeRow>> listTypes(SqlConnection connection, Boolean active) {
+        return connection.preparedQuery(LIST_TYPES).execute(Tuple.of(active))
+                .map(rows -> Rows.map(rows, TaskCostConfigRepository::mapType));
+    }
+
+    public Uni<TaskTypeRow> findType(SqlConnection connection, String taskType) {
+        return connection.preparedQuery(FIND_TYPE).execute(Tuple.of(taskType))
+                .map(rows -> Rows.first(rows, TaskCostConfigRepository::mapType));
     }
 
     public Uni<TaskCostConfigRow> find(SqlConnection connection, String taskType) {
@@ -53,12 +68,18 @@ public class TaskCostConfigRepository {
     }
 
     /** The written row, or null when the stored config was already identical. */
-    public Uni<TaskCostConfigRow> upsert(SqlConnection connection, TaskCostConfigRow config) {
+    public Uni<TaskTypeRow> upsert(SqlConnection connection, TaskCostConfigRow config, TaskTypeRow.Display display) {
         Tuple values = Tuple.tuple().addValue(config.taskType()).addValue(config.billingType())
                 .addValue(config.baseCostPerSecond()).addValue(config.unitCost())
                 .addValue(CreditsJson.write(config.costFactors())).addValue(config.runType()).addValue(config.category())
-                .addValue(config.contentType()).addValue(config.displayName()).addValue(config.isActive());
-        return connection.preparedQuery(UPSERT).execute(values).map(rows -> Rows.first(rows, TaskCostConfigRepository::map));
+                .addValue(config.contentType()).addValue(config.displayName()).addValue(config.isActive())
+                .addValue(display.toolType()).addValue(display.isVisible()).addValue(display.supportsProgress());
+        return connection.preparedQuery(UPSERT).execute(values).map(rows -> Rows.first(rows, TaskCostConfigRepository::mapType));
+    }
+
+    static TaskTypeRow mapType(Row row) {
+        return new TaskTypeRow(map(row), row.getString("tool_type"), row.getBoolean("is_visible"),
+                row.getBoolean("supports_progress"));
     }
 
     static TaskCostConfigRow map(Row row) {

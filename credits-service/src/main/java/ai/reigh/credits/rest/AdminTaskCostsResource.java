@@ -23,6 +23,7 @@ import ai.reigh.common.error.FieldError;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.credits.repository.CreditsJson;
 import ai.reigh.credits.repository.TaskCostConfigRow;
+import ai.reigh.credits.repository.TaskTypeRow;
 import ai.reigh.credits.service.TaskCostService;
 import io.smallrye.mutiny.Uni;
 
@@ -47,7 +48,9 @@ public class AdminTaskCostsResource {
             @PathParam("task_type") @Pattern(regexp = "[a-z0-9_]{1,64}", message = "must match [a-z0-9_]{1,64}") String taskType,
             @Valid @NotNull TaskCostConfigUpsert body) {
         TaskCostConfigRow config = toRow(taskType, body);
-        return costs.upsert(caller.get().requireUserId(), config).map(written -> RestResponse.status(
+        TaskTypeRow.Display display = new TaskTypeRow.Display(body.toolType(),
+                body.isVisible() == null || body.isVisible(), Boolean.TRUE.equals(body.supportsProgress()));
+        return costs.upsert(caller.get().requireUserId(), config, display).map(written -> RestResponse.status(
                 written.created() ? Response.Status.CREATED : Response.Status.OK, TaskCostConfigView.of(written.value())));
     }
 

@@ -16,6 +16,7 @@ import ai.reigh.common.auth.Roles;
 import ai.reigh.common.internal.LedgerEntryView;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
+import ai.reigh.credits.repository.LedgerFilter;
 import ai.reigh.credits.service.AccountService;
 import io.smallrye.mutiny.Uni;
 
@@ -42,9 +43,16 @@ public class CreditsResource {
     @GET
     @Path("/ledger")
     @Operation(summary = "The caller's ledger entries, newest first",
-            description = "Cursor pages: ?limit=1..200 (default 50)&cursor=<next_cursor>. Only the caller's own entries.")
-    public Uni<Page<LedgerEntryView>> ledger(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return accounts.ledger(caller.get(), PageRequest.fromQuery(limit, cursor));
+            description = "Cursor pages: ?limit=1..200 (default 50)&cursor=<next_cursor>. Only the caller's own entries. "
+                    + "Filters (all apply): type=a,b (any of stripe, manual, spend, refund, auto_topup), exclude_type=spend "
+                    + "(the purchases and grants page), task_id=<up to 100 comma-separated ids> (the spends of a page of "
+                    + "tasks). include_total=true adds total, the exact number of matching entries.")
+    public Uni<Page<LedgerEntryView>> ledger(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @QueryParam("type") String type, @QueryParam("exclude_type") String excludeType,
+            @QueryParam("task_id") String taskId, @QueryParam("include_total") String includeTotal) {
+        LedgerFilter filter = new LedgerFilter(LedgerQuery.types("type", type), LedgerQuery.types("exclude_type", excludeType),
+                LedgerQuery.taskIds(taskId));
+        return accounts.ledger(caller.get(), filter, PageRequest.fromQuery(limit, cursor, includeTotal));
     }
 
     @POST

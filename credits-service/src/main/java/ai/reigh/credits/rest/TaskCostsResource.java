@@ -6,6 +6,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,9 +29,24 @@ public class TaskCostsResource {
     }
 
     @GET
-    @Operation(summary = "Every task type's cost config, active or not, by name")
-    public Uni<TaskCostConfigList> list() {
-        return costs.list().map(rows -> new TaskCostConfigList(rows.stream().map(TaskCostConfigView::of).toList()));
+    @Operation(summary = "Every task type's cost config and display fields, by name",
+            description = "?is_active=true|false keeps the active (or inactive) types only; absent: all of them.")
+    public Uni<TaskCostConfigList> list(@QueryParam("is_active") String isActive) {
+        Boolean active = switch (isActive == null ? "" : isActive) {
+            case "" -> null;
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ProblemException.validation("is_active", "must be true or false");
+        };
+        return costs.list(active).map(rows -> new TaskCostConfigList(rows.stream().map(TaskCostConfigView::of).toList()));
+    }
+
+    @GET
+    @Path("/{task_type}")
+    @Operation(summary = "One task type: its cost config, display name, tool type, visibility and progress support",
+            description = "404 for a name the registry does not have (a malformed name is not one).")
+    public Uni<TaskCostConfigView> get(@PathParam("task_type") String taskType) {
+        return costs.get(taskType).map(TaskCostConfigView::of);
     }
 
     @POST

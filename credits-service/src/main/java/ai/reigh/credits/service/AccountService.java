@@ -13,6 +13,7 @@ import ai.reigh.common.internal.LedgerEntryView;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
 import ai.reigh.credits.repository.CreditsJson;
+import ai.reigh.credits.repository.LedgerFilter;
 import ai.reigh.credits.repository.LedgerRepository;
 import ai.reigh.credits.repository.UserRepository;
 import io.smallrye.mutiny.Uni;
@@ -39,11 +40,15 @@ public class AccountService {
                 .map(balance -> balance != null ? balance : BigDecimal.ZERO.setScale(TaskPricing.CREDIT_SCALE));
     }
 
-    public Uni<Page<LedgerEntryView>> ledger(Caller caller, PageRequest page) {
-        return db.inTransaction(caller.asUser(), connection -> ledger.pageOfUser(connection, caller.requireUserId(),
-                page.afterCreatedAt(), page.afterId(), page.fetchSize()))
+    /** The caller's entries the filter keeps, newest first; with {@code includeTotal}, how many there are. */
+    public Uni<Page<LedgerEntryView>> ledger(Caller caller, LedgerFilter filter, PageRequest page) {
+        var userId = caller.requireUserId();
+        return db.inTransaction(caller.asUser(), connection -> ledger.pageOfUser(connection, userId, filter,
+                page.afterCreatedAt(), page.afterId(), page.fetchSize())
                 .map(rows -> Page.of(rows.stream().map(LedgerViews::of).toList(), page, LedgerEntryView::createdAt,
-                        LedgerEntryView::id));
+                        LedgerEntryView::id))
+                .chain(rows -> !page.includeTotal() ? Uni.createFrom().item(rows)
+                        : ledger.countOfUser(connection, userId, filter).map(rows::withTotal)));
     }
 
     /**

@@ -13,6 +13,7 @@ import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.credits.repository.TaskCostConfigRepository;
 import ai.reigh.credits.repository.TaskCostConfigRow;
+import ai.reigh.credits.repository.TaskTypeRow;
 import io.smallrye.mutiny.Uni;
 
 /** The registry of task types and their prices: list, admin upsert (versioned), estimate. */
@@ -26,9 +27,19 @@ public class TaskCostService {
         this.configs = configs;
     }
 
-    /** Reference data, not anyone's rows: read acting as the platform. */
-    public Uni<List<TaskCostConfigRow>> list() {
-        return db.inTransaction(Actor.service(), configs::list);
+    /** Reference data, not anyone's rows: read acting as the platform. {@code active} null: every type. */
+    public Uni<List<TaskTypeRow>> list(Boolean active) {
+        return db.inTransaction(Actor.service(), connection -> configs.listTypes(connection, active));
+    }
+
+    /** One type (the web app looks its task types up by name); unknown is a 404. */
+    public Uni<TaskTypeRow> get(String taskType) {
+        return db.inTransaction(Actor.service(), connection -> configs.findType(connection, taskType)).map(found -> {
+            if (found == null) {
+                throw ProblemException.notFound("Task type");
+            }
+            return found;
+        });
     }
 
     /**
@@ -36,10 +47,11 @@ public class TaskCostService {
      * while tasks that started earlier keep the version they started under. An identical PUT writes
      * no version.
      */
-    public Uni<Written<TaskCostConfigRow>> upsert(UUID adminId, TaskCostConfigRow config) {
-        return db.inTransaction(Actor.admin(adminId), connection -> configs.upsert(connection, config)
-                .chain(written -> written != null ? Uni.createFrom().item(new Written<>(written, written.version() == 1))
-                        : configs.find(connection, config.taskType()).map(Written::existing)));
+    public Uni<Written<TaskTypeRow>> upsert(UUID adminId, TaskCostConfigRow config, TaskTypeRow.Display display) {
+        return db.inTransaction(Actor.admin(adminId), connection -> configs.upsert(connection, config, display)
+                .chain(written -> written != null
+                        ? Uni.createFrom().item(new Written<>(written, written.config().version() == 1))
+                        : configs.findType(connection, config.taskType()).map(Written::existing)));
     }
 
     /**

@@ -29,6 +29,7 @@ public final class RouteFixtures {
     public static final Map<String, String> NOT_TENANT_OWNED = Map.of(
             "/v1/admin/task-costs/{task_type}", "a task type of the platform's configuration (admin only: see the role matrix)",
             "/v1/admin/outbox/{id}", "a row of the platform's completion outbox, nobody's resource (admin only: see the role matrix)",
+            "/v1/task-costs/{task_type}", "a task type of the platform's registry, readable by every signed-in caller",
             "/v1/me/settings/{key}", "a key of the caller's own settings: the path names nobody else's row",
             "/v1/me/api-keys/{service}", "a model provider's name among the caller's own keys: the path names nobody else's row",
             "/v1/storage/buckets/{bucket}", "a bucket name of the platform's configuration",
