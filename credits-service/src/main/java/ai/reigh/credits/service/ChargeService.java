@@ -1,6 +1,8 @@
 package ai.reigh.credits.service;
 
 import java.math.BigDecimal;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,11 +46,14 @@ public class ChargeService {
     private final Db db;
     private final ChargeContextRepository contexts;
     private final LedgerRepository ledger;
+    private final AutoTopUpCharger autoTopUps;
 
-    public ChargeService(Db db, ChargeContextRepository contexts, LedgerRepository ledger) {
+    public ChargeService(Db db, ChargeContextRepository contexts, LedgerRepository ledger,
+            AutoTopUpCharger autoTopUps) {
         this.db = db;
         this.contexts = contexts;
         this.ledger = ledger;
+        this.autoTopUps = autoTopUps;
     }
 
     public Uni<Written<LedgerEntryView>> charge(ChargeRequest request) {
@@ -66,9 +71,15 @@ public class ChargeService {
         if (!Timestamps.isPlausible(request.processedAt())) {
             throw ProblemException.validation("processed_at", "must be a time between the years 1 and 9999");
         }
+        // A spend that takes the balance under the user's auto top-up threshold decides a charge of their
+        // card in its own transaction (an outbox row); the card is charged after the commit, never inside.
+        AtomicReference<UUID> topUp = new AtomicReference<>();
         return db.inTransaction(Actor.service(), connection -> contexts
                 .load(connection, request.taskId(), request.taskType(), request.startedAt())
-                .chain(context -> decide(connection, request, context)))
+                .chain(context -> decide(connection, request, context))
+                .call(written -> !written.created() ? Uni.createFrom().voidItem()
+                        : autoTopUps.decideAfterSpend(connection, request.userId()).invoke(topUp::set)))
+                .invoke(() -> autoTopUps.afterDecision(topUp.get()))
                 .onFailure(failure -> PgErrors.isForeignKeyViolation(failure, CreditsErrors.LEDGER_USER_FK))
                 .transform(failure -> ProblemException.unprocessable(CreditsErrors.UNKNOWN_USER,
                         "The charged user does not exist."));

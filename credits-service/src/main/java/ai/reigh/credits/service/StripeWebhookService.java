@@ -19,6 +19,8 @@ import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.credits.config.CreditsConfig;
+import ai.reigh.credits.repository.AutoTopUpChargeRepository;
+import ai.reigh.credits.repository.AutoTopUpRepository;
 import ai.reigh.credits.repository.CreditsJson;
 import ai.reigh.credits.repository.LedgerRepository;
 import ai.reigh.credits.repository.UserRepository;
@@ -41,6 +43,9 @@ import io.smallrye.mutiny.Uni;
 public class StripeWebhookService {
     private static final Logger LOG = Logger.getLogger(StripeWebhookService.class);
     static final String CHECKOUT_COMPLETED = "checkout.session.completed";
+    static final String SETUP_SUCCEEDED = "setup_intent.succeeded";
+    static final String PAYMENT_SUCCEEDED = "payment_intent.succeeded";
+    static final String PAYMENT_FAILED = "payment_intent.payment_failed";
     static final String STRIPE = "stripe";
     private static final Pattern STRIPE_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
     private static final BigDecimal MAX_CREDITS = TaskPricing.MAX_CHARGE;
@@ -51,15 +56,22 @@ public class StripeWebhookService {
     private final CreditsConfig config;
     private final StripeWebhookSecret secret;
     private final ObjectMapper json;
+    private final AutoTopUpRepository autoTopUps;
+    private final AutoTopUpChargeRepository charges;
+    private final AutoTopUpCharger charger;
 
     public StripeWebhookService(Db db, UserRepository users, LedgerRepository ledger, CreditsConfig config,
-            StripeWebhookSecret secret, ObjectMapper json) {
+            StripeWebhookSecret secret, ObjectMapper json, AutoTopUpRepository autoTopUps,
+            AutoTopUpChargeRepository charges, AutoTopUpCharger charger) {
         this.db = db;
         this.users = users;
         this.ledger = ledger;
         this.config = config;
         this.secret = secret;
         this.json = json;
+        this.autoTopUps = autoTopUps;
+        this.charges = charges;
+        this.charger = charger;
     }
 
     public Uni<StripeOutcome> handle(String signatureHeader, byte[] payload) {
@@ -68,6 +80,13 @@ public class StripeWebhookService {
                 Instant.now());
         JsonNode event = parse(payload);
         String type = event.path("type").asText("");
+        JsonNode object = event.path("data").path("object");
+        if (SETUP_SUCCEEDED.equals(type) && isAutoTopUp(object)) {
+            return cardSaved(object);
+        }
+        if ((PAYMENT_SUCCEEDED.equals(type) || PAYMENT_FAILED.equals(type)) && isAutoTopUp(object)) {
+            return autoTopUpSettled(type, object);
+        }
         if (!CHECKOUT_COMPLETED.equals(type)) {
             return Uni.createFrom().item(StripeOutcome.ignored("event type " + type + " moves no credits"));
         }
@@ -90,6 +109,77 @@ public class StripeWebhookService {
                         ? Uni.createFrom().item(new StripeOutcome(StripeOutcome.CREDITED, inserted.id(), null))
                         : ledger.byIdempotencyKey(connection, key).map(existing -> new StripeOutcome(
                                 StripeOutcome.DUPLICATE, existing.id(), "session " + sessionId + " was already credited"))));
+    }
+
+    private static boolean isAutoTopUp(JsonNode object) {
+        return AutoTopUpCharger.PURPOSE.equals(object.path("metadata").path("purpose").asText(""));
+    }
+
+    /**
+     * {@code setup_intent.succeeded} of our setup session: the card becomes the user's auto top-up
+     * card, only if the SetupIntent's customer is the one made for that user (a signed event of another
+     * customer naming this user saves nothing).
+     */
+    private Uni<StripeOutcome> cardSaved(JsonNode intent) {
+        String intentId = stripeId(intent.path("id"), "data.object.id");
+        UUID userId = metadataUser(intent, intentId);
+        String customer = optionalStripeId(intent.path("customer"));
+        String paymentMethod = optionalStripeId(intent.path("payment_method"));
+        if (customer == null || paymentMethod == null || !customer.startsWith("cus_") || !paymentMethod.startsWith("pm_")) {
+            return Uni.createFrom().item(StripeOutcome.ignored("setup intent " + intentId + " has no customer and card"));
+        }
+        return db.inTransaction(Actor.service(), connection -> autoTopUps.saveCard(connection, userId, customer, paymentMethod))
+                .map(saved -> {
+                    if (saved == null) {
+                        LOG.warnf("setup intent %s names user %s but not their Stripe customer: no card saved", intentId,
+                                userId);
+                        return StripeOutcome.ignored("setup intent " + intentId + " is not of the user's customer");
+                    }
+                    return new StripeOutcome(StripeOutcome.CARD_SAVED, null, null);
+                });
+    }
+
+    /**
+     * The PaymentIntent of an auto top-up charge settled at Stripe: succeeded credits it (once per
+     * PaymentIntent, whether the charger got there first or not); failed records the failure.
+     */
+    private Uni<StripeOutcome> autoTopUpSettled(String type, JsonNode intent) {
+        String paymentIntentId = stripeId(intent.path("id"), "data.object.id");
+        UUID chargeId = uuidOrNull(intent.path("metadata").path("auto_top_up_charge_id").asText(null));
+        if (chargeId == null) {
+            return Uni.createFrom().item(StripeOutcome.ignored("payment intent " + paymentIntentId + " names no charge"));
+        }
+        return db.inTransaction(Actor.service(), connection -> charges.find(connection, chargeId)).chain(charge -> {
+            if (charge == null || !charge.userId().toString().equals(intent.path("metadata").path("user_id").asText(""))) {
+                LOG.warnf("payment intent %s names charge %s, which is not its user's", paymentIntentId, chargeId);
+                return Uni.createFrom().item(StripeOutcome.ignored("payment intent " + paymentIntentId + " matches no charge"));
+            }
+            if (PAYMENT_FAILED.equals(type)) {
+                String why = intent.path("last_payment_error").path("message").asText("the payment failed");
+                return db.inTransaction(Actor.service(), connection -> charges.failed(connection, chargeId,
+                        "Stripe: " + why, paymentIntentId)).map(failed -> new StripeOutcome(StripeOutcome.RECORDED, null, null));
+            }
+            boolean alreadyCredited = charge.ledgerEntryId() != null;
+            return charger.credit(chargeId, charge.userId(), charge.amountCents(), paymentIntentId)
+                    .map(entry -> new StripeOutcome(alreadyCredited ? StripeOutcome.DUPLICATE : StripeOutcome.CREDITED,
+                            entry.id(), null));
+        });
+    }
+
+    private static UUID metadataUser(JsonNode object, String objectId) {
+        UUID userId = uuidOrNull(object.path("metadata").path("user_id").asText(null));
+        if (userId == null) {
+            throw ProblemException.unprocessable(CreditsErrors.UNCREDITABLE_PAYMENT, objectId + " names no user.");
+        }
+        return userId;
+    }
+
+    private static UUID uuidOrNull(String candidate) {
+        try {
+            return candidate != null && candidate.length() == 36 ? UUID.fromString(candidate) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private JsonNode parse(byte[] payload) {

@@ -128,6 +128,8 @@ public final class RouteFixtures {
         body("PATCH /v1/training-data/batches/{id}", w -> map("name", "renamed"));
         body("PATCH /v1/training-data/videos/{id}", w -> map("description", "renamed"));
         body("PATCH /v1/training-data/segments/{id}", w -> map("description", "renamed"));
+        body("POST /v1/credits/checkout", w -> map("amount_cents", 1000));
+        body("PUT /v1/credits/auto-top-up", w -> map("enabled", false));
     }
 
     private RouteFixtures() {
