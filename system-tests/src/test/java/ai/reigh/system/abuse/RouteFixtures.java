@@ -53,6 +53,9 @@ public final class RouteFixtures {
         IDS.put("/v1/training-data/videos/{id}", TenantWorld::video);
         IDS.put("/v1/training-data/segments/{id}", TenantWorld::segment);
         IDS.put("/v1/storage/objects/{id}", TenantWorld::object);
+        // Not anybody's row (see NOT_TENANT_OWNED), but a key the route accepts: a random fill ("x/y.png") matches no route.
+        IDS.put("/v1/me/settings/{key}", w -> "fixture-tool");
+        IDS.put("/v1/me/api-keys/{service}", w -> "fal");
         IDS.put("/v1/projects/{id}/settings/{key}", w -> "fixture-tool");
         IDS.put("/v1/shots/{id}/settings/{key}", w -> "fixture-tool");
         IDS.put("/v1/tasks/{id}", TenantWorld::task);
@@ -161,7 +164,9 @@ public final class RouteFixtures {
     /** The route's path with every parameter a fresh random UUID (for checks that happen before any lookup). */
     public static String randomPath(Route route) {
         return fill(route.template(), prefix -> prefix.endsWith("{task_type}") ? "single_image"
-                : prefix.endsWith("{bucket}") ? "public" : prefix.endsWith("{key}") ? "x/y.png"
+                : prefix.endsWith("{bucket}") ? "public"
+                        : prefix.startsWith("/storage/") && prefix.endsWith("{key}") ? "x/y.png"
+                        : prefix.endsWith("/settings/{key}") ? "fixture-tool"
                         : UUID.randomUUID().toString()).orElseThrow();
     }
 
