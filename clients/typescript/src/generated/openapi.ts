@@ -612,6 +612,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credits/auto-top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's auto top-up: preference, saved card (yes/no) and last charge */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoTopUpView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Turn auto top-up on or off
+         * @description {enabled, amount_cents: 500..10000 (charged, credited as that many credits), threshold_credits: >= 100 and below amount_cents}. When a spend leaves the balance under the threshold, the saved card is charged once (never twice for one crossing, never while a charge is in flight, at most once per window: 1 h). Nothing is charged before a card is saved (POST …/auto-top-up/setup-session).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoTopUpView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credits/auto-top-up/setup-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Stripe Checkout session (setup mode) that saves a card for auto top-up
+         * @description 201 {id, url}; the webhook (setup_intent.succeeded) saves the card. Idempotency-Key as for checkout.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credits/balance": {
         parameters: {
             query?: never;
@@ -675,6 +869,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credits/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Stripe Checkout session to buy credits (1 credit = 1 US cent)
+         * @description {amount_cents: 500..10000} → 201 {id, checkout_session_id, url}: send the user to url; the Stripe webhook credits the payment once. Idempotency-Key (header or idempotency_key): the same request again answers the same session (200), another request with the key is 409 idempotency_key_reused. 503 when payments are not configured or Stripe is unreachable (retry with the same key); 502 when Stripe refuses.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CheckoutRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckoutView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credits/ledger": {
         parameters: {
             query?: never;
@@ -684,13 +959,17 @@ export interface paths {
         };
         /**
          * The caller's ledger entries, newest first
-         * @description Cursor pages: ?limit=1..200 (default 50)&cursor=<next_cursor>. Only the caller's own entries.
+         * @description Cursor pages: ?limit=1..200 (default 50)&cursor=<next_cursor>. Only the caller's own entries. Filters (all apply): type=a,b (any of stripe, manual, spend, refund, auto_topup), exclude_type=spend (the purchases and grants page), task_id=<up to 100 comma-separated ids> (the spends of a page of tasks). include_total=true adds total, the exact number of matching entries.
          */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
+                    exclude_type?: string;
+                    include_total?: string;
                     limit?: string;
+                    task_id?: string;
+                    type?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1845,7 +2124,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
+        /** The caller's user (created from the token on the first call) */
         get: {
             parameters: {
                 query?: never;
@@ -1898,7 +2177,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update */
+        /**
+         * Change the profile and merge-patch the settings
+         * @description {name?, username? (3-30 of A-Za-z0-9_.-, unique whatever the case: else 409 username_taken), avatar_url? (http(s) URL, null clears), onboarding_completed?, settings? (RFC 7386 merge patch)}; absent fields keep their value.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -1950,6 +2232,330 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/me/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's keys for model providers, masked
+         * @description {items: [{service, masked, metadata, created_at, updated_at}]} by service; the keys are never returned. 503 when the server has no encryption key configured.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyList"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/api-keys/{service}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider key, masked (404 when none is set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    service: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set (201) or replace (200) the key of a model provider
+         * @description {key: 16-4096 visible ASCII characters, metadata?: object ≤ 4 KiB}. The key is encrypted (AES-256-GCM) before it is stored and is never returned or logged: answers show `masked`. At most 20 providers per user (422 quota_exceeded).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    service: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPut"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a provider key (204, also when none was set) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    service: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace one tool's settings (the key) with the body, whole
+         * @description The body is {settings: a JSON object}; unlike a merge patch, keys it lacks are removed from that tool's settings. Other keys are untouched, also by concurrent writers (the row is locked).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SettingsReplacement"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/me/tokens": {
@@ -2430,6 +3036,88 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/projects/{id}/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace one tool's project settings (the key), whole
+         * @description The body is {settings: a JSON object}; keys it lacks are removed from that tool's settings, other keys are untouched (the project row is locked for the write).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SettingsReplacement"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/projects/{projectId}/generations": {
@@ -3231,6 +3919,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/resources/batch-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Several resources at once
+         * @description {ids: [1..200]} → {items, next_cursor: null} in the order asked: the caller's and public ones; others' private ones and unknown ids are simply absent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResourceBatchGet"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageResourceView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resources/{id}": {
         parameters: {
             query?: never;
@@ -3783,6 +4550,88 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shots/{id}/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace one tool's shot settings (the key), whole
+         * @description The body is {settings: a JSON object}; keys it lacks are removed from that tool's settings, other keys are untouched (the shot row is locked for the write).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SettingsReplacement"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShotView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5053,10 +5902,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every task type's cost config, active or not, by name */
+        /**
+         * Every task type's cost config and display fields, by name
+         * @description ?is_active=true|false keeps the active (or inactive) types only; absent: all of them.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    is_active?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -5188,6 +6042,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/task-costs/{task_type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One task type: its cost config, display name, tool type, visibility and progress support
+         * @description 404 for a name the registry does not have (a malformed name is not one).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_type: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskCostConfigView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -5195,14 +6117,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * The caller's tasks that the filters keep, newest first
+         * @description Cursor pages (?limit=1..200&cursor=). Filters (all apply): project_id (one or a comma list), status and task_type (comma lists: any of them), exclude_task_type, top_level, parent_task_id, updated_after, processed_after. sort=processed orders finished tasks by their processing time. include_total=true adds total, the exact number of matches. A project that is not the caller's is a 404; a malformed filter a 400 naming it.
+         */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
+                    /** @description Up to 100 comma-separated task types to leave out (the web app's hidden types) */
+                    exclude_task_type?: string;
+                    include_total?: string;
                     limit?: string;
+                    /** @description The sub-tasks of this orchestrator task */
+                    parent_task_id?: string;
+                    /** @description ISO-8601 time: finished processing at or after it (generation_processed_at) */
+                    processed_after?: string;
+                    /** @description A project of the caller, or up to 100 comma-separated (any of them); absent: every project */
                     project_id?: string;
+                    sort?: string;
+                    /** @description Comma-separated statuses (any of them): Queued, In Progress, Complete, Failed, Cancelled */
                     status?: string;
+                    /** @description Up to 50 comma-separated task types (any of them) */
+                    task_type?: string;
+                    /** @description true: tasks without a parent task (no sub-tasks); false: sub-tasks only */
+                    top_level?: string;
+                    /** @description ISO-8601 time: updated at or after it (e.g. failed in the last hour) */
+                    updated_after?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5334,11 +6275,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts */
+        /**
+         * How many of the caller's tasks the filters keep, per status, and their total
+         * @description The filters of the list (e.g. status=Complete&processed_after=<an hour ago> counts what finished in the last hour); without project_id, every project of the caller.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description Up to 100 comma-separated task types to leave out (the web app's hidden types) */
+                    exclude_task_type?: string;
+                    /** @description The sub-tasks of this orchestrator task */
+                    parent_task_id?: string;
+                    /** @description ISO-8601 time: finished processing at or after it (generation_processed_at) */
+                    processed_after?: string;
+                    /** @description A project of the caller, or up to 100 comma-separated (any of them); absent: every project */
                     project_id?: string;
+                    /** @description Comma-separated statuses (any of them): Queued, In Progress, Complete, Failed, Cancelled */
+                    status?: string;
+                    /** @description Up to 50 comma-separated task types (any of them) */
+                    task_type?: string;
+                    /** @description true: tasks without a parent task (no sub-tasks); false: sub-tasks only */
+                    top_level?: string;
+                    /** @description ISO-8601 time: updated at or after it (e.g. failed in the last hour) */
+                    updated_after?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5757,7 +6716,63 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a batch or change its description
+         * @description {name?, description? (≤ 2000 characters, null clears)}; absent fields keep their value.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TrainingDataBatchPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataBatchView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/training-data/batches/{id}/videos": {
@@ -5890,6 +6905,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/training-data/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every segment of the caller's videos, newest first
+         * @description Cursor pages; ?video_id= keeps one video (another user's video matches nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: string;
+                    video_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageTrainingSegmentView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/training-data/segments/{id}": {
         parameters: {
             query?: never;
@@ -5950,6 +7035,132 @@ export interface paths {
         };
         options?: never;
         head?: never;
+        /**
+         * Change a segment's times or description
+         * @description {start_time?, end_time? (seconds, 3 decimals), description? (null clears)}; the resulting range must satisfy 0 <= start_time < end_time (400 naming the field otherwise).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TrainingSegmentPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingSegmentView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/training-data/videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every training video of the caller, newest first, across batches
+         * @description Cursor pages; ?batch_id= keeps one batch (another user's batch matches nothing).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    batch_id?: string;
+                    cursor?: string;
+                    limit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageTrainingVideoView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -5960,7 +7171,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One training video (with its duration in whole seconds) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingVideoView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Delete Video */
@@ -6013,7 +7273,63 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a video's file name, description or duration
+         * @description {filename?, description? (null clears), duration? (whole seconds 0..1000000, null clears)}; the object is fixed (add a new video for another file).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TrainingVideoPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingVideoView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/training-data/videos/{id}/segments": {
@@ -6723,6 +8039,35 @@ export interface components {
             expires_at?: components["schemas"]["Instant"];
             revoked_at?: components["schemas"]["Instant"];
         };
+        ApiKeyList: {
+            items?: components["schemas"]["ApiKeyView"][];
+        };
+        ApiKeyPut: {
+            key?: string;
+            metadata?: components["schemas"]["JsonValue"];
+        };
+        ApiKeyView: {
+            service?: string;
+            masked?: string;
+            metadata?: components["schemas"]["JsonValue"];
+            created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
+        };
+        AutoTopUpRequest: {
+            enabled: boolean;
+            /** Format: int32 */
+            amount_cents?: number;
+            threshold_credits?: number;
+        };
+        AutoTopUpView: {
+            enabled?: boolean;
+            /** Format: int32 */
+            amount_cents?: number;
+            threshold_credits?: number;
+            setup_completed?: boolean;
+            setup_completed_at?: components["schemas"]["Instant"];
+            last_charge?: components["schemas"]["LastCharge"];
+        };
         BalanceView: {
             total_credits?: number;
         };
@@ -6738,6 +8083,20 @@ export interface components {
             /** Format: int64 */
             max_object_bytes?: number;
             allowed_content_types?: string[];
+        };
+        CheckoutRequest: {
+            /** Format: int32 */
+            amount_cents: number;
+            idempotency_key?: string;
+        };
+        CheckoutView: {
+            id?: components["schemas"]["UUID"];
+            mode?: string;
+            /** Format: int32 */
+            amount_cents?: number;
+            checkout_session_id?: string;
+            url?: string;
+            created_at?: components["schemas"]["Instant"];
         };
         ChildTaskRequest: {
             parent_task_id: components["schemas"]["UUID"];
@@ -6910,6 +8269,17 @@ export interface components {
         };
         /** @description Any JSON value */
         JsonValue: unknown;
+        LastCharge: {
+            id?: components["schemas"]["UUID"];
+            status?: string;
+            /** Format: int32 */
+            amount_cents?: number;
+            balance_at_decision?: number;
+            decided_at?: components["schemas"]["Instant"];
+            settled_at?: components["schemas"]["Instant"];
+            error?: string;
+            ledger_entry_id?: components["schemas"]["UUID"];
+        };
         LeaseRef: {
             task_id: components["schemas"]["UUID"];
             lease_token: components["schemas"]["UUID"];
@@ -7125,9 +8495,12 @@ export interface components {
             reason: string;
             amount?: number;
         };
+        ResourceBatchGet: {
+            ids: string[];
+        };
         ResourceCreate: {
             type: string;
-            name: string;
+            name?: string;
             url?: string;
             object_id?: components["schemas"]["UUID"];
             metadata?: components["schemas"]["JsonValue"];
@@ -7149,6 +8522,9 @@ export interface components {
             metadata?: components["schemas"]["JsonValue"];
             is_public?: boolean;
             created_at?: components["schemas"]["Instant"];
+        };
+        SettingsReplacement: {
+            settings?: components["schemas"]["JsonValue"];
         };
         ShotCreate: {
             name: string;
@@ -7235,6 +8611,9 @@ export interface components {
             content_type?: string;
             display_name?: string;
             is_active?: boolean;
+            tool_type?: string;
+            is_visible?: boolean;
+            supports_progress?: boolean;
         };
         TaskCostConfigView: {
             task_type?: string;
@@ -7250,6 +8629,9 @@ export interface components {
             /** Format: int32 */
             version?: number;
             updated_at?: components["schemas"]["Instant"];
+            tool_type?: string;
+            is_visible?: boolean;
+            supports_progress?: boolean;
         };
         TaskCounts: {
             /** Format: int64 */
@@ -7262,6 +8644,8 @@ export interface components {
             failed?: number;
             /** Format: int64 */
             cancelled?: number;
+            /** Format: int64 */
+            total?: number;
         };
         TaskView: {
             id?: components["schemas"]["UUID"];
@@ -7316,27 +8700,50 @@ export interface components {
         };
         TrainingDataBatchCreate: {
             name: string;
+            description?: string;
+        };
+        TrainingDataBatchPatch: {
+            name?: string;
+            description?: components["schemas"]["JsonValue"];
         };
         TrainingDataBatchView: {
             id?: components["schemas"]["UUID"];
             user_id?: components["schemas"]["UUID"];
             name?: string;
+            description?: string;
             created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
         };
         TrainingSegmentCreate: {
             start_time: number;
             end_time: number;
+            description?: string;
+        };
+        TrainingSegmentPatch: {
+            start_time?: number;
+            end_time?: number;
+            description?: components["schemas"]["JsonValue"];
         };
         TrainingSegmentView: {
             id?: components["schemas"]["UUID"];
             video_id?: components["schemas"]["UUID"];
             start_time?: number;
             end_time?: number;
+            description?: string;
             created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
         };
         TrainingVideoCreate: {
             object_id: components["schemas"]["UUID"];
             filename: string;
+            description?: string;
+            /** Format: int32 */
+            duration?: number;
+        };
+        TrainingVideoPatch: {
+            filename?: string;
+            description?: components["schemas"]["JsonValue"];
+            duration?: components["schemas"]["JsonValue"];
         };
         TrainingVideoView: {
             id?: components["schemas"]["UUID"];
@@ -7344,7 +8751,11 @@ export interface components {
             filename?: string;
             url?: string;
             object_id?: components["schemas"]["UUID"];
+            description?: string;
+            /** Format: int32 */
+            duration?: number;
             created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
         };
         /** Format: uuid */
         UUID: string;
@@ -7368,12 +8779,18 @@ export interface components {
         };
         UserPatch: {
             name?: string;
+            username?: string;
+            avatar_url?: components["schemas"]["JsonValue"];
+            onboarding_completed?: boolean;
             settings?: components["schemas"]["JsonValue"];
         };
         UserView: {
             id?: components["schemas"]["UUID"];
             email?: string;
             name?: string;
+            username?: string;
+            avatar_url?: string;
+            onboarding_completed?: boolean;
             settings?: components["schemas"]["JsonValue"];
             total_credits?: number;
             created_at?: components["schemas"]["Instant"];
