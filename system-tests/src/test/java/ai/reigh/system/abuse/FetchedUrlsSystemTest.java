@@ -1,6 +1,7 @@
 package ai.reigh.system.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,8 +60,9 @@ class FetchedUrlsSystemTest {
     void thePlatformNeverFetchesAUrlItIsGiven() throws Exception {
         Api.as(alice.token()).body(Map.of("type", "image", "url", listenerUrl("/generation.png")))
                 .post("/v1/projects/" + alice.project() + "/generations").then().statusCode(201);
+        // A resource's URL is fetched by GPU workers: one on a private network is refused outright.
         Api.as(alice.token()).body(Map.of("type", "lora", "name", "probe", "url", listenerUrl("/lora.safetensors")))
-                .post("/v1/resources").then().statusCode(201);
+                .post("/v1/resources").then().statusCode(400).body("errors.field", hasItem("url"));
         Api.as(alice.workerToken()).body(Map.of("lease_token", alice.lease(), "output_location",
                 listenerUrl("/output.png"), "thumbnail_url", listenerUrl("/thumbnail.png")))
                 .post("/v1/workers/tasks/" + alice.claimedTask() + "/complete").then().statusCode(200);
