@@ -51,6 +51,9 @@ generic_secret reigh-pg-backup-s3 --from-literal=ACCESS_KEY_ID=reigh-pg-backup -
 # A random webhook secret: replace it with the one `stripe listen` (or the dashboard's endpoint) shows to
 # receive real test-mode deliveries.
 generic_secret reigh-stripe-webhook --from-literal=webhook-secret="whsec_$(random)"
+# No reigh-stripe-api: a Stripe key cannot be made up (create it with your test-mode sk_test_... to try
+# Checkout); until then the Checkout and auto top-up routes answer 503.
+generic_secret reigh-api-keys-encryption --from-literal=key="$(openssl rand -base64 32)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -59,25 +59,54 @@ class ConfigurationTest {
     }
 
     /**
-     * Stripe's webhook signing secret reaches credits-service, and nothing else, from the Secret
-     * reigh-stripe-webhook, under the variable of the property the service reads; optionally, so a
-     * missing Secret stops the webhook (503) and never the service; and no manifest lets the service
-     * accept the public development secret.
+     * Each application secret reaches its one service, and nothing else, from its Secret, under the
+     * variable of the property the service reads; optionally, so a missing Secret stops only the routes
+     * that need it (503) and never the service: Stripe's webhook signing secret and API key
+     * (credits-service), the key encrypting users' provider API keys and its predecessors during a
+     * rotation (projects-service). And no manifest lets credits-service accept the public development
+     * webhook secret.
      */
     @ParameterizedTest
     @FieldSource("OVERLAYS")
-    void theStripeWebhookSecretComesFromItsSecretToCreditsServiceOnly(String overlay) {
+    void eachApplicationSecretComesFromItsSecretToItsServiceOnly(String overlay) {
         Manifests manifests = Manifests.of(overlay);
-        String variable = ai.reigh.common.testing.ServiceProcess.environmentName("reigh.credits.stripe.webhook-secret");
-        Container credits = WorkloadPolicyTest.app(manifests.one(Deployment.class, "credits-service"));
-        Environment.Value secret = Environment.of(manifests, credits).get(variable);
-        assertThat(secret).as(overlay + ": credits-service gets " + variable).isNotNull();
-        assertThat(secret.secretName()).isEqualTo("reigh-stripe-webhook");
-        assertThat(secret.secretKey()).isEqualTo("webhook-secret");
-        assertThat(credits.getEnv()).filteredOn(e -> e.getName().equals(variable)).singleElement()
-                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getOptional())
-                        .as("optional: without it only the webhook stops").isTrue());
+        assertOptionalSecretOnlyIn(manifests, overlay, "reigh.credits.stripe.webhook-secret", "credits-service",
+                "reigh-stripe-webhook", "webhook-secret");
+        assertOptionalSecretOnlyIn(manifests, overlay, "reigh.credits.stripe.secret-key", "credits-service",
+                "reigh-stripe-api", "secret-key");
+        assertOptionalSecretOnlyIn(manifests, overlay, "reigh.projects.api-keys.encryption-key", "projects-service",
+                "reigh-api-keys-encryption", "key");
+        assertOptionalSecretOnlyIn(manifests, overlay, "reigh.projects.api-keys.previous-encryption-keys",
+                "projects-service", "reigh-api-keys-encryption", "previous-keys");
         String allowDev = ai.reigh.common.testing.ServiceProcess.environmentName("reigh.credits.stripe.allow-dev-secret");
+        forEachContainer(manifests, (where, environment) ->
+                assertThat(environment).as(overlay + ": " + where + " never allows the public development secret")
+                        .doesNotContainKey(allowDev));
+    }
+
+    private static void assertOptionalSecretOnlyIn(Manifests manifests, String overlay, String property, String service,
+            String secretName, String key) {
+        String variable = ai.reigh.common.testing.ServiceProcess.environmentName(property);
+        Container app = WorkloadPolicyTest.app(manifests.one(Deployment.class, service));
+        Environment.Value secret = Environment.of(manifests, app).get(variable);
+        assertThat(secret).as(overlay + ": " + service + " gets " + variable).isNotNull();
+        assertThat(secret.secretName()).as(variable).isEqualTo(secretName);
+        assertThat(secret.secretKey()).as(variable).isEqualTo(key);
+        assertThat(app.getEnv()).filteredOn(e -> e.getName().equals(variable)).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getOptional())
+                        .as(variable + " optional: without it only the routes that need it stop").isTrue());
+        String owner = service + "/" + app.getName();
+        forEachContainer(manifests, (where, environment) -> {
+            if (!where.equals(owner)) {
+                assertThat(environment).as(overlay + ": " + where + " has no business with " + variable)
+                        .doesNotContainKey(variable);
+            }
+        });
+    }
+
+    /** Every container of every workload (init containers too), named workload/container, with its environment. */
+    private static void forEachContainer(Manifests manifests,
+            java.util.function.BiConsumer<String, Map<String, Environment.Value>> check) {
         for (Manifests.Workload workload : manifests.workloads().values()) {
             var spec = workload.template().getSpec();
             var all = new java.util.ArrayList<Container>(spec.getContainers());
@@ -85,12 +114,7 @@ class ConfigurationTest {
                 all.addAll(spec.getInitContainers());
             }
             for (Container container : all) {
-                Map<String, Environment.Value> environment = Environment.of(manifests, container);
-                String where = overlay + ": " + workload.name() + "/" + container.getName();
-                assertThat(environment).as(where + " never allows the public development secret").doesNotContainKey(allowDev);
-                if (!(workload.name().equals("credits-service") && container.getName().equals(credits.getName()))) {
-                    assertThat(environment).as(where + " has no business with Stripe").doesNotContainKey(variable);
-                }
+                check.accept(workload.name() + "/" + container.getName(), Environment.of(manifests, container));
             }
         }
     }
