@@ -26,6 +26,21 @@ class WorkerOptionsTest {
     }
 
     @Test
+    void theFleetsProtocolTakesOneTokenPerWorker() {
+        WorkerOptions reigh = WorkerOptions.parse(new String[] { "--token", "t", "--workers", "3" });
+        assertThat(reigh.protocol()).isEqualTo("reigh");
+        assertThat(reigh.speaksFleetProtocol()).isFalse();
+        WorkerOptions fleet = WorkerOptions.parse(new String[] { "--protocol", "supabase", "--workers", "2", "--token",
+                "a", "--token", "b" });
+        assertThat(fleet.speaksFleetProtocol()).isTrue();
+        assertThat(fleet.tokens()).containsExactly("a", "b");
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] { "--protocol", "supabase", "--workers", "2",
+                "--token", "a" })).hasMessageContaining("one token per worker");
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] { "--protocol", "grpc", "--token", "a" }))
+                .hasMessageContaining("reigh or supabase");
+    }
+
+    @Test
     void badFlagsAreRefusedWithAReason() {
         assertThatThrownBy(() -> WorkerOptions.parse(new String[] { "--token", "t", "--limit", "51" }))
                 .hasMessageContaining("--limit must be between 1 and 50");

@@ -13,11 +13,15 @@ import ai.reigh.common.error.ProblemException;
  * {@code subject} is the token's {@code sub} (for a personal access token, its owner's id);
  * {@code userId} is the subject when it is a user id; {@code workerOwnerId} is set for local workers
  * (a personal access token, or a worker token bound to one user), which may touch only that user's
- * tasks; {@code expiresAt} is when the credential stops being valid (a JWT's {@code exp}), empty for a
- * personal access token, whose expiry the database checks on every request.
+ * tasks; {@code workerId} is the one worker a worker token speaks for ({@code reigh_worker_id}: the
+ * deployed fleet's protocol fences by credential); {@code personalAccessTokenHash} is set when a personal
+ * access token authenticated the call (the key of its binding to one worker); {@code expiresAt} is when
+ * the credential stops being valid (a JWT's {@code exp}), empty for a personal access token, whose
+ * expiry the database checks on every request.
  */
 public record Caller(String subject, UUID userId, Optional<String> email, Set<String> roles,
-        Optional<UUID> workerOwnerId, Optional<Instant> expiresAt) {
+        Optional<UUID> workerOwnerId, Optional<String> workerId, Optional<String> personalAccessTokenHash,
+        Optional<Instant> expiresAt) {
 
     public boolean has(String role) {
         return roles.contains(role);

@@ -46,7 +46,7 @@ public class PatIdentityProvider implements IdentityProvider<PatAuthenticationRe
                     }
                     // No expiry here: the token's own (expires_at) is checked by the lookup on every request.
                     Caller caller = new Caller(owner.toString(), owner, Optional.empty(), Set.of(Roles.WORKER),
-                            Optional.of(owner), Optional.empty());
+                            Optional.of(owner), Optional.empty(), Optional.of(hash), Optional.empty());
                     return (SecurityIdentity) QuarkusSecurityIdentity.builder()
                             .setPrincipal(new QuarkusPrincipal(owner.toString()))
                             .addRole(Roles.WORKER)

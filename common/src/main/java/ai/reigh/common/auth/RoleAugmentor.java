@@ -52,9 +52,11 @@ public class RoleAugmentor implements SecurityIdentityAugmentor {
         if (roles.contains(Roles.USER) && userId == null) {
             throw new AuthenticationFailedException("the token's sub is not a user id");
         }
-        Optional<UUID> workerOwner = roles.contains(Roles.WORKER) ? claims.workerOwner() : Optional.empty();
-        Caller caller = new Caller(claims.subject(), userId, claims.email(), Set.copyOf(roles), workerOwner,
-                Optional.of(claims.expiresAt()));
+        boolean worker = roles.contains(Roles.WORKER);
+        Optional<UUID> workerOwner = worker ? claims.workerOwner() : Optional.empty();
+        Optional<String> workerId = worker ? claims.workerId() : Optional.empty();
+        Caller caller = new Caller(claims.subject(), userId, claims.email(), Set.copyOf(roles), workerOwner, workerId,
+                Optional.empty(), Optional.of(claims.expiresAt()));
         return QuarkusSecurityIdentity.builder(identity).addRoles(roles).addAttribute(TokenAttributes.CALLER, caller)
                 .build();
     }

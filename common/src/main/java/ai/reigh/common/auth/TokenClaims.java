@@ -44,7 +44,9 @@ import io.quarkus.security.AuthenticationFailedException;
  * </ul>
  */
 public record TokenClaims(String subject, List<String> groups, Optional<String> email, Optional<UUID> workerOwner,
-        Instant expiresAt) {
+        Optional<String> workerId, Instant expiresAt) {
+    /** A worker id's bound, as the worker protocol's. */
+    public static final int MAX_WORKER_ID_LENGTH = 128;
     public static final int MAX_SUBJECT_LENGTH = 255;
     /** {@code users.email}'s bound. */
     public static final int MAX_EMAIL_LENGTH = 320;
@@ -64,8 +66,11 @@ public record TokenClaims(String subject, List<String> groups, Optional<String> 
         Optional<UUID> owner = payload.has(TokenAttributes.WORKER_OWNER_CLAIM)
                 ? Optional.of(owner(payload.get(TokenAttributes.WORKER_OWNER_CLAIM)))
                 : Optional.empty();
+        Optional<String> workerId = payload.has(TokenAttributes.WORKER_ID_CLAIM)
+                ? Optional.of(workerId(payload.get(TokenAttributes.WORKER_ID_CLAIM)))
+                : Optional.empty();
         // exp is required and checked by the library (smallrye.jwt.required.claims); read here as it verified it.
-        return new TokenClaims(subject, groups, email, owner, Instant.ofEpochSecond(jwt.getExpirationTime()));
+        return new TokenClaims(subject, groups, email, owner, workerId, Instant.ofEpochSecond(jwt.getExpirationTime()));
     }
 
     private static JsonNode payload(String rawToken) {
@@ -148,6 +153,16 @@ public record TokenClaims(String subject, List<String> groups, Optional<String> 
             throw refused(TokenAttributes.WORKER_OWNER_CLAIM + " must be a user id");
         }
         return owner;
+    }
+
+    private static String workerId(JsonNode value) {
+        String id = value.isTextual() ? value.textValue() : "";
+        if (id.isBlank() || id.length() > MAX_WORKER_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)
+                || StorableJson.textProblem(id) != null) {
+            throw refused(TokenAttributes.WORKER_ID_CLAIM + " must be a worker id of 1 to " + MAX_WORKER_ID_LENGTH
+                    + " printable characters");
+        }
+        return id;
     }
 
     /** A UUID in its canonical 36-character form, or null. */

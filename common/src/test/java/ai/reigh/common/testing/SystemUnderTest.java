@@ -47,6 +47,10 @@ public final class SystemUnderTest {
         config.put("reigh.tasks.reaper.interval", "1s");
         config.put("reigh.tasks.retry-backoff-base", "1s");
         config.put("reigh.tasks.relay.backoff-max", "2s");
+        // The deployed fleet's protocol (docs/worker-compat.md): a short lease for its frozen-worker
+        // scenario too, and an empty claim that waits 2 s rather than 10.
+        config.put("reigh.tasks.compat.lease-duration", "6s");
+        config.put("reigh.tasks.compat.claim-wait", "2s");
         SystemUnderTest system = new SystemUnderTest(Map.copyOf(config));
         List<Thread> starting = new ArrayList<>();
         for (String service : SERVICES) {

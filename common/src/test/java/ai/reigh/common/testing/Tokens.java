@@ -48,6 +48,20 @@ public final class Tokens {
         return builder().subject(ownerId.toString()).groups("worker").claim("reigh_owner", ownerId.toString()).sign();
     }
 
+    /**
+     * A cloud worker of the deployed fleet's protocol: its token names its one worker
+     * ({@code reigh_worker_id}), as {@code ./reigh token --worker --worker-id <id>} mints it.
+     */
+    public static String fleetWorker(String workerId) {
+        return builder().subject("worker-" + workerId).groups("worker").claim("reigh_worker_id", workerId).sign();
+    }
+
+    /** A local worker of the fleet's protocol: bound to one owner's tasks, and naming its worker. */
+    public static String localFleetWorker(UUID ownerId, String workerId) {
+        return builder().subject(ownerId.toString()).groups("worker").claim("reigh_owner", ownerId.toString())
+                .claim("reigh_worker_id", workerId).sign();
+    }
+
     public static String service() {
         return builder().subject("service:test").groups("service").sign();
     }

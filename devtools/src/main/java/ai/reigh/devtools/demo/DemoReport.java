@@ -10,16 +10,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ai.reigh.devtools.http.PlatformClient;
 
 /**
- * What the demo did, read back through the public API: tasks per status, generations and how they
- * were linked to shots, credits charged per user, and whether each user's balance equals the sum of
- * their ledger entries (it must).
+ * What the demo did, read back through the public API: tasks per status, which kind of worker
+ * completed them (the platform's protocol or the deployed fleet's, told apart by the fleet workers' id
+ * prefix), generations and how they were linked to shots, credits charged per user, and whether each
+ * user's balance equals the sum of their ledger entries (it must).
  */
 public final class DemoReport {
     private final PrintStream out;
+    private final String fleetWorkerPrefix;
     private boolean balanced = true;
+    private long byPlatformProtocol;
+    private long byFleetProtocol;
 
     public DemoReport(PrintStream out) {
+        this(out, null);
+    }
+
+    /** {@code fleetWorkerPrefix}: the id prefix of the workers that speak the fleet's protocol (null: none ran). */
+    public DemoReport(PrintStream out, String fleetWorkerPrefix) {
         this.out = out;
+        this.fleetWorkerPrefix = fleetWorkerPrefix;
+    }
+
+    /** Tasks completed by workers of the platform's protocol, over the whole report. */
+    public long completedByPlatformProtocol() {
+        return byPlatformProtocol;
+    }
+
+    /** Tasks completed by workers of the deployed fleet's protocol, over the whole report. */
+    public long completedByFleetProtocol() {
+        return byFleetProtocol;
     }
 
     /** Prints the report; answers whether every ledger balanced. */
@@ -36,6 +56,7 @@ public final class DemoReport {
                 out.printf("  project \"%s\": tasks queued %d, in progress %d, complete %d, failed %d, cancelled %d%n",
                         project.get("name").asText(), counts.path("queued").asLong(), counts.path("in_progress").asLong(),
                         counts.path("complete").asLong(), counts.path("failed").asLong(), counts.path("cancelled").asLong());
+                protocols(api, id);
                 long fromTasks = items(api, "/v1/projects/" + id + "/generations?limit=200").stream()
                         .filter(g -> g.hasNonNull("task_id")).count();
                 out.printf("    generations made by tasks: %d%n", fromTasks);
@@ -56,6 +77,24 @@ public final class DemoReport {
         out.println();
         out.println(balanced ? "Every balance equals the sum of its ledger entries." : "LEDGER MISMATCH: see above.");
         return balanced;
+    }
+
+    /** Who completed the project's tasks: workers of the platform's protocol, or of the fleet's. */
+    private void protocols(PlatformClient api, String projectId) {
+        long fleet = 0;
+        long platform = 0;
+        for (JsonNode task : items(api, "/v1/tasks?project_id=" + projectId + "&status=Complete&limit=200")) {
+            String worker = task.path("worker_id").asText("");
+            if (fleetWorkerPrefix != null && worker.startsWith(fleetWorkerPrefix)) {
+                fleet++;
+            } else if (!worker.isEmpty()) {
+                platform++;
+            }
+        }
+        byFleetProtocol += fleet;
+        byPlatformProtocol += platform;
+        out.printf("    completed by workers of the platform's protocol: %d, of the deployed fleet's protocol: %d%n",
+                platform, fleet);
     }
 
     private void ledger(PlatformClient api) {

@@ -15,7 +15,8 @@ public final class DemoReportMain {
         Map<String, PlatformClient> users = new LinkedHashMap<>();
         users.put("alice", new PlatformClient(gateway, System.getenv("REIGH_ALICE_TOKEN")));
         users.put("bob", new PlatformClient(gateway, System.getenv("REIGH_BOB_TOKEN")));
-        boolean balanced = new DemoReport(System.out).print(users);
+        // ./reigh demo runs workers of both protocols; the fleet's ids start with REIGH_FLEET_PREFIX.
+        boolean balanced = new DemoReport(System.out, System.getenv("REIGH_FLEET_PREFIX")).print(users);
         System.exit(balanced ? 0 : 1);
     }
 }

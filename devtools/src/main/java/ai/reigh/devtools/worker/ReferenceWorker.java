@@ -5,21 +5,20 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import ai.reigh.devtools.http.ApiResponse;
+import ai.reigh.devtools.http.EdgeClient;
 import ai.reigh.devtools.http.PlatformClient;
 
 /**
  * Runs {@code --workers} simulated workers with their heartbeats and a live progress line until a
- * stop condition (max tasks, idle time, duration) or Ctrl-C, then prints a summary.
+ * stop condition (max tasks, idle time, duration) or Ctrl-C, then prints a summary. They speak the
+ * platform's worker protocol, or ({@code --protocol supabase}) the deployed GPU fleet's, each with its own
+ * credential (one per worker).
  */
 public final class ReferenceWorker {
     private final WorkerOptions options;
@@ -33,18 +32,25 @@ public final class ReferenceWorker {
     }
 
     public WorkerStats run() throws InterruptedException {
-        PlatformClient platform = new PlatformClient(options.gatewayUrl(), options.token());
         String host = hostName();
-        List<SimulatedWorker> workers = new ArrayList<>();
+        List<GpuWorker> workers = new ArrayList<>();
         for (int i = 0; i < options.workers(); i++) {
-            workers.add(new SimulatedWorker(options, platform, stats, stopping,
-                    options.workerIdPrefix() + "-" + host + "-" + ProcessHandle.current().pid() + "-" + i));
+            String workerId = options.workerIdPrefix() + "-" + host + "-" + ProcessHandle.current().pid() + "-" + i;
+            if (options.speaksFleetProtocol()) {
+                // One credential per worker: worker i speaks with token i, as the worker that token names.
+                String token = options.tokens().get(i);
+                workers.add(new FleetProtocolWorker(options, new EdgeClient(options.gatewayUrl(), token), stats,
+                        stopping, FleetProtocolWorker.workerIdOf(token, workerId)));
+            } else {
+                workers.add(new SimulatedWorker(options, new PlatformClient(options.gatewayUrl(), options.token()), stats,
+                        stopping, workerId));
+            }
         }
         ExecutorService running = Executors.newFixedThreadPool(options.workers(), daemon("worker"));
         ScheduledExecutorService background = Executors.newScheduledThreadPool(2, daemon("heartbeat"));
         workers.forEach(running::submit);
         long heartbeatMillis = options.heartbeatInterval().toMillis();
-        background.scheduleWithFixedDelay(() -> heartbeatAll(platform, workers), heartbeatMillis, heartbeatMillis,
+        background.scheduleWithFixedDelay(() -> workers.forEach(GpuWorker::beat), heartbeatMillis, heartbeatMillis,
                 TimeUnit.MILLISECONDS);
         Progress progress = new Progress(stats, out, options.quiet());
         background.scheduleAtFixedRate(progress::tick, 1, 1, TimeUnit.SECONDS);
@@ -67,7 +73,7 @@ public final class ReferenceWorker {
         } catch (IllegalStateException shuttingDown) {
             // Ctrl-C: the JVM is already exiting.
         }
-        out.println("reference worker: " + stats.summary());
+        out.println("reference worker (" + options.protocol() + " protocol): " + stats.summary());
         return stats;
     }
 
@@ -80,37 +86,12 @@ public final class ReferenceWorker {
         return stats;
     }
 
-    private boolean allIdle(List<SimulatedWorker> workers) {
+    private boolean allIdle(List<GpuWorker> workers) {
         if (options.untilIdle() == null) {
             return false;
         }
         long idle = options.untilIdle().toNanos();
         return workers.stream().allMatch(worker -> worker.idleNanos() >= idle);
-    }
-
-    private void heartbeatAll(PlatformClient platform, List<SimulatedWorker> workers) {
-        for (SimulatedWorker worker : workers) {
-            Map<String, Object> beat = worker.heartbeat();
-            if (beat == null || stopping.get()) {
-                continue;
-            }
-            try {
-                ApiResponse answer = platform.post("/v1/workers/heartbeat", beat, Duration.ofSeconds(10));
-                if (answer.ok() && answer.body() != null) {
-                    // Cancelled tasks and tasks whose lease is no longer ours are both dropped: finishing
-                    // them would only earn a 409.
-                    for (String field : new String[] { "cancel_task_ids", "lost_task_ids" }) {
-                        for (JsonNode id : answer.body().path(field)) {
-                            worker.cancel(id.asText());
-                        }
-                    }
-                } else if (!answer.ok()) {
-                    stats.errors.incrementAndGet();
-                }
-            } catch (RuntimeException unreachable) {
-                stats.errors.incrementAndGet();
-            }
-        }
     }
 
     private static String hostName() {

@@ -23,7 +23,7 @@ import ai.reigh.devtools.http.PlatformClient;
  * through a presigned URL → complete with the lease token (or fail). Heartbeats run beside it (see
  * {@link ReferenceWorker}), renewing the leases of the tasks it holds and delivering cancellations.
  */
-final class SimulatedWorker implements Runnable {
+final class SimulatedWorker implements GpuWorker {
     private static final Duration SLICE = Duration.ofMillis(100);
 
     private final WorkerOptions options;
@@ -201,6 +201,32 @@ final class SimulatedWorker implements Runnable {
         down = false;
     }
 
+    /**
+     * Its heartbeat: renews the leases of the tasks it holds; cancelled tasks and tasks whose lease is no
+     * longer ours are both dropped (finishing them would only earn a 409).
+     */
+    @Override
+    public void beat() {
+        Map<String, Object> beat = heartbeat();
+        if (beat == null || stopping.get()) {
+            return;
+        }
+        try {
+            ApiResponse answer = platform.post("/v1/workers/heartbeat", beat, Duration.ofSeconds(10));
+            if (answer.ok() && answer.body() != null) {
+                for (String field : new String[] { "cancel_task_ids", "lost_task_ids" }) {
+                    for (JsonNode id : answer.body().path(field)) {
+                        cancel(id.asText());
+                    }
+                }
+            } else if (!answer.ok()) {
+                stats.errors.incrementAndGet();
+            }
+        } catch (RuntimeException unreachable) {
+            stats.errors.incrementAndGet();
+        }
+    }
+
     /** What this worker's next heartbeat carries, or null while it is down. */
     Map<String, Object> heartbeat() {
         if (down) {
@@ -222,7 +248,8 @@ final class SimulatedWorker implements Runnable {
         }
     }
 
-    long idleNanos() {
+    @Override
+    public long idleNanos() {
         return held.isEmpty() ? System.nanoTime() - lastWorkNanos : 0;
     }
 

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The reference worker's flags (./reigh worker --help). */
+/**
+ * The reference worker's flags (./reigh worker --help). {@code tokens}: one per worker with the fleet's
+ * protocol (one credential per worker); the platform's protocol uses the first for all its workers.
+ */
 public record WorkerOptions(
         String gatewayUrl,
-        String token,
+        List<String> tokens,
+        String protocol,
         int workers,
         String model,
         String runType,
@@ -29,7 +33,11 @@ public record WorkerOptions(
     static final String USAGE = """
             Usage: ./reigh worker [options]   (a reference GPU worker, simulated: no GPU needed)
               --gateway <url>           platform origin (default http://localhost:8080)
-              --token <token>           a worker JWT, or a personal access token (reigh_pat_…) for local-worker mode
+              --token <token>           a worker JWT, or a personal access token (reigh_pat_…) for local-worker mode;
+                                        repeat it (or set REIGH_WORKER_TOKENS=t1,t2,…) for one token per worker
+              --protocol reigh|supabase the platform's worker protocol (default), or the deployed GPU fleet's
+                                        (docs/worker-compat.md): each worker then needs its own token, naming its
+                                        worker (./reigh token --worker --worker-id <id>) or a personal access token
               --workers <n>             concurrent simulated workers (default 1, max 256)
               --model <name>            the model each worker has loaded (default wan-2.2)
               --run-type gpu|api        which tasks to claim (default gpu)
@@ -52,7 +60,8 @@ public record WorkerOptions(
 
     public static WorkerOptions parse(String[] args) {
         String gateway = "http://localhost:8080";
-        String token = System.getenv("REIGH_WORKER_TOKEN");
+        List<String> tokens = new ArrayList<>();
+        String protocol = REIGH;
         int workers = 1;
         String model = "wan-2.2";
         String runType = "gpu";
@@ -75,7 +84,8 @@ public record WorkerOptions(
             String flag = rest.remove(0);
             switch (flag) {
                 case "--gateway" -> gateway = value(rest, flag);
-                case "--token" -> token = value(rest, flag);
+                case "--token" -> tokens.add(value(rest, flag));
+                case "--protocol" -> protocol = value(rest, flag);
                 case "--workers" -> workers = bounded(Integer.parseInt(value(rest, flag)), 1, 256, flag);
                 case "--model" -> model = value(rest, flag);
                 case "--run-type" -> runType = value(rest, flag);
@@ -97,15 +107,50 @@ public record WorkerOptions(
                 default -> throw new UsageException("unknown option " + flag + "\n" + USAGE);
             }
         }
-        if (token == null || token.isBlank()) {
+        if (tokens.isEmpty()) {
+            tokens.addAll(fromEnvironment());
+        }
+        if (tokens.isEmpty() || tokens.stream().anyMatch(String::isBlank)) {
             throw new UsageException("a worker token is required (--token, or REIGH_WORKER_TOKEN)\n" + USAGE);
+        }
+        if (!protocol.equals(REIGH) && !protocol.equals(SUPABASE)) {
+            throw new UsageException("--protocol is reigh or supabase");
+        }
+        if (protocol.equals(SUPABASE) && tokens.size() < workers) {
+            throw new UsageException("--protocol supabase: one token per worker (" + workers + " workers, " + tokens.size()
+                    + " tokens): the fleet's protocol is fenced by credential");
         }
         if (!runType.equals("gpu") && !runType.equals("api")) {
             throw new UsageException("--run-type is gpu or api");
         }
-        return new WorkerOptions(gateway, token, workers, model, runType, sameModel, limit, wait, taskSeconds,
+        return new WorkerOptions(gateway, List.copyOf(tokens), protocol, workers, model, runType, sameModel, limit, wait, taskSeconds,
                 outputBytes, failRate, crashRate, seconds(heartbeat), seconds(reboot), maxTasks, untilIdle, duration,
                 prefix, quiet);
+    }
+
+    public static final String REIGH = "reigh";
+    public static final String SUPABASE = "supabase";
+
+    /** The first token: the one the platform's protocol uses for all its workers. */
+    public String token() {
+        return tokens.get(0);
+    }
+
+    public boolean speaksFleetProtocol() {
+        return SUPABASE.equals(protocol);
+    }
+
+    private static List<String> fromEnvironment() {
+        List<String> tokens = new ArrayList<>();
+        String many = System.getenv("REIGH_WORKER_TOKENS");
+        if (many != null && !many.isBlank()) {
+            for (String token : many.split(",")) {
+                tokens.add(token.trim());
+            }
+        } else if (System.getenv("REIGH_WORKER_TOKEN") != null) {
+            tokens.add(System.getenv("REIGH_WORKER_TOKEN"));
+        }
+        return tokens;
     }
 
     private static String value(List<String> rest, String flag) {

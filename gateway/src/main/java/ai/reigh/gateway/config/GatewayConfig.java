@@ -42,6 +42,16 @@ public interface GatewayConfig {
     @WithName("max-json-body-bytes")
     long maxJsonBodyBytes();
 
+    /**
+     * The routes whose JSON bodies may be larger (a regular expression on the path: the fleet's
+     * complete_task, which carries inline outputs), and their limit when sent chunked.
+     */
+    @WithName("large-json-body-paths")
+    String largeJsonBodyPaths();
+
+    @WithName("max-large-json-body-bytes")
+    long maxLargeJsonBodyBytes();
+
     /** Longest request target (path and query) passed on; longer ones are a 414 problem. */
     @WithName("max-uri-length")
     int maxUriLength();

@@ -55,12 +55,14 @@ public class ReverseProxy {
 
     private final Vertx vertx;
     private final GatewayConfig config;
+    private final Pattern largeJsonBodyPaths;
     private final Map<Service, URI> upstreams = new EnumMap<>(Service.class);
     private final HttpClient client;
 
     public ReverseProxy(Vertx vertx, GatewayConfig config, UpstreamsConfig services) {
         this.vertx = vertx;
         this.config = config;
+        this.largeJsonBodyPaths = Pattern.compile(config.largeJsonBodyPaths());
         upstreams.put(Service.PROJECTS, services.projects().url());
         upstreams.put(Service.TASKS, services.tasks().url());
         upstreams.put(Service.CREDITS, services.credits().url());
@@ -126,7 +128,9 @@ public class ReverseProxy {
                 .setConnectTimeout(config.connectTimeout().toMillis())
                 .setIdleTimeout(config.upstreamIdleTimeout().toMillis());
         if (isChunkedJson(request)) {
-            bufferThenForward(context, options, name, requestId);
+            long limit = largeJsonBodyPaths.matcher(path).matches() ? config.maxLargeJsonBodyBytes()
+                    : config.maxJsonBodyBytes();
+            bufferThenForward(context, options, name, requestId, limit);
             return;
         }
         request.pause();
@@ -160,11 +164,11 @@ public class ReverseProxy {
      * A JSON body without a declared length: read it (up to the JSON limit) and forward it with its
      * length. Past the limit the client gets a 413 problem here and the connection is closed.
      */
-    private void bufferThenForward(RoutingContext context, RequestOptions options, String name, String requestId) {
+    private void bufferThenForward(RoutingContext context, RequestOptions options, String name, String requestId,
+            long limit) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
         Buffer body = Buffer.buffer();
-        long limit = config.maxJsonBodyBytes();
         PacedBody paced = pacedBody(request, response, requestId, () -> { });
         response.closeHandler(closed -> paced.cancel());
         paced.handler(chunk -> {

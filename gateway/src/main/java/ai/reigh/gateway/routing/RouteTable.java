@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * API.md's routing table: the longest matching path prefix wins, prefixes match whole segments
- * ({@code /v1/me} routes {@code /v1/me/tokens}, not {@code /v1/meow}). {@code /internal/**} is never
- * routed: those calls are between services only.
+ * API.md's routing table, and the deployed GPU fleet's paths: the longest matching path prefix wins,
+ * prefixes match whole segments ({@code /v1/me} routes {@code /v1/me/tokens}, not {@code /v1/meow}).
+ * {@code /internal/**} is never routed: those calls are between services only.
  */
 public final class RouteTable {
     private static final List<Map.Entry<String, Service>> PREFIXES = List.<Map.Entry<String, Service>>of(
@@ -30,7 +30,11 @@ public final class RouteTable {
             Map.entry("/v1/admin/task-costs", Service.CREDITS),
             Map.entry("/v1/storage", Service.STORAGE),
             Map.entry("/storage/v1", Service.STORAGE),
-            Map.entry("/v1/workers/uploads", Service.STORAGE))
+            Map.entry("/v1/workers/uploads", Service.STORAGE),
+            // The deployed GPU fleet's protocol (docs/worker-compat.md): its edge functions and its one
+            // PostgREST call, the heartbeat RPC. Nothing else of PostgREST's namespace is routed.
+            Map.entry("/functions/v1", Service.TASKS),
+            Map.entry("/rest/v1/rpc/func_worker_heartbeat_with_logs", Service.TASKS))
             .stream().sorted(Comparator.comparingInt((Map.Entry<String, Service> e) -> e.getKey().length()).reversed())
             .toList();
 

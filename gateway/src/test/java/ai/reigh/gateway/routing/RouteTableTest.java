@@ -20,14 +20,22 @@ class RouteTableTest {
             "/v1/credits/balance, CREDITS", "/v1/credits/stripe/webhook, CREDITS", "/v1/task-costs, CREDITS",
             "/v1/task-costs/estimate, CREDITS", "/v1/admin/credits/grants, CREDITS", "/v1/admin/task-costs/x, CREDITS",
             "/v1/storage/uploads, STORAGE", "/v1/storage/objects/x, STORAGE",
-            "/storage/v1/object/public/public/a/b.png, STORAGE", "/v1/workers/uploads, STORAGE" })
+            "/storage/v1/object/public/public/a/b.png, STORAGE", "/v1/workers/uploads, STORAGE",
+            // The deployed GPU fleet's protocol (docs/worker-compat.md): its edge functions, its heartbeat
+            // RPC, and the public URLs it builds.
+            "/functions/v1/claim-next-task, TASKS", "/functions/v1/complete_task, TASKS",
+            "/functions/v1/update-task-status, TASKS", "/rest/v1/rpc/func_worker_heartbeat_with_logs, TASKS",
+            "/storage/v1/object/public/image_uploads/a/tasks/b/c.mp4, STORAGE" })
     void routesByTheLongestWholeSegmentPrefix(String path, Service expected) {
         assertThat(RouteTable.route(path)).contains(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "/internal", "/internal/v1/charges", "/internal/v1/generations", "/v1/meow",
-            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/users", "/v1/admin/outboxes", "/storage" })
+            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/users", "/v1/admin/outboxes", "/storage",
+            // Only the fleet's one RPC: PostgREST's tables and other functions are not ours to answer.
+            "/rest/v1/tasks", "/rest/v1/workers", "/rest/v1/rpc/claim_next_task", "/rest/v1/rpc", "/functions/v2/x",
+            "/functions" })
     void internalAndUnknownPathsAreNotRouted(String path) {
         assertThat(RouteTable.route(path)).isEmpty();
     }

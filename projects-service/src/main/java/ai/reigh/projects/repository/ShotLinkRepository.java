@@ -89,6 +89,41 @@ public class ShotLinkRepository {
             + " ORDER BY sg.created_at DESC, sg.id DESC LIMIT $7";
     static final String COUNT_IN_PROJECT = "SELECT count(*)" + FILTERS;
 
+    /**
+     * The deployed fleet's enhanced pair prompts: prompt i (1-based) into {@code metadata.enhanced_prompt}
+     * of the shot's i-th positioned image link, in timeline order (frame, then id); empty prompts are
+     * skipped. One statement; the caller holds the shot's lock.
+     */
+    static final String WRITE_PAIR_PROMPTS = """
+            WITH eligible AS (
+              SELECT sg.id, row_number() OVER (ORDER BY sg.position, sg.id) AS ordinal
+              FROM shot_generations sg JOIN generations g ON g.id = sg.generation_id
+              WHERE sg.shot_id = $1 AND sg.position IS NOT NULL AND g.type = 'image' AND g.url IS NOT NULL
+            ), prompts AS (
+              SELECT prompt, ordinal FROM unnest($2::text[]) WITH ORDINALITY AS p(prompt, ordinal)
+            ), updated AS (
+              UPDATE shot_generations sg
+              SET metadata = coalesce(sg.metadata, '{}'::jsonb) || jsonb_build_object('enhanced_prompt', p.prompt)
+              FROM eligible e JOIN prompts p ON p.ordinal = e.ordinal
+              WHERE sg.id = e.id AND p.prompt <> ''
+              RETURNING sg.id
+            )
+            SELECT (SELECT count(*) FROM eligible) AS eligible, (SELECT count(*) FROM updated) AS updated
+            """;
+
+    /** How many positioned image links there were, and how many got a prompt. */
+    public record PairPrompts(long eligible, long updated) {
+    }
+
+    public Uni<PairPrompts> writePairPrompts(SqlConnection connection, UUID shotId, List<String> prompts) {
+        return connection.preparedQuery(WRITE_PAIR_PROMPTS)
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(shotId, prompts.toArray(String[]::new)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new PairPrompts(row.getLong("eligible"), row.getLong("updated"));
+                });
+    }
+
     public Uni<ShotLinkRow> insert(SqlConnection connection, UUID shotId, UUID generationId, Integer position) {
         return insert(connection, shotId, generationId, position, null);
     }

@@ -10,9 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.common.auth.Caller;
+import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.PgErrors;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.internal.ShotPairPromptsResult;
 import ai.reigh.common.json.JsonMergePatch;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
@@ -61,6 +63,18 @@ public class ShotLinkService {
 
     /** A page of links across a project and, when asked for, their generations by id. */
     public record LinkedPage(Page<ShotLinkRow> page, Map<UUID, GenerationRow> generations) {
+    }
+
+    /**
+     * tasks-service, for the deployed fleet's update-shot-pair-prompts: acting as the shot's owner (a
+     * shot that is not {@code ownerId}'s is a 404), under the shot's lock, one statement.
+     */
+    public Uni<ShotPairPromptsResult> writePairPrompts(UUID ownerId, UUID shotId, List<String> prompts) {
+        return db.inTransaction(Actor.user(ownerId), connection -> shots.lockOwned(connection, shotId, ownerId)
+                .map(ShotService::found)
+                .chain(shot -> links.writePairPrompts(connection, shotId, prompts)))
+                .map(written -> new ShotPairPromptsResult((int) written.updated(),
+                        (int) (written.eligible() - written.updated())));
     }
 
     /** The generation must be the caller's (else 404) and in the shot's project (else 422). */

@@ -124,18 +124,31 @@ public class ObjectStore {
      * both out, so the request is signed here with its SigV4 signer.
      */
     public Uni<String> presignUpload(String bucket, String key, String contentType, long sizeBytes, Duration expiry) {
-        return run("presign", config.operationTimeout(), () -> {
-            HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();
-            boolean defaultPort = url.port() == HttpUrl.defaultPort(url.scheme());
-            Request unsigned = new Request.Builder().url(url).put(RequestBody.create(new byte[0], null))
-                    .header("Host", defaultPort ? url.host() : url.host() + ":" + url.port())
-                    .header("X-Amz-Date", ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE))
-                    .header("Content-Type", contentType)
-                    .header("Content-Length", Long.toString(sizeBytes))
-                    .build();
-            return Signer.presignV4(unsigned, config.region(), config.accessKey(), config.secretKey(),
-                    (int) presignSeconds(expiry)).toString();
-        });
+        return run("presign", config.operationTimeout(), () -> signedPut(bucket, key, contentType, sizeBytes, expiry));
+    }
+
+    /**
+     * A PUT URL that signs the {@code Content-Type} but not the length, for a client that cannot say its
+     * size in advance (the deployed GPU fleet's uploads): it may only go to a staging key, whose bytes
+     * are checked against the bucket's limit when confirmed and swept when never confirmed.
+     */
+    public Uni<String> presignUnsizedUpload(String bucket, String key, String contentType, Duration expiry) {
+        return run("presign", config.operationTimeout(), () -> signedPut(bucket, key, contentType, null, expiry));
+    }
+
+    private String signedPut(String bucket, String key, String contentType, Long sizeBytes, Duration expiry)
+            throws Exception {
+        HttpUrl url = publicEndpoint.newBuilder().addPathSegment(bucket).addPathSegments(key).build();
+        boolean defaultPort = url.port() == HttpUrl.defaultPort(url.scheme());
+        Request.Builder unsigned = new Request.Builder().url(url).put(RequestBody.create(new byte[0], null))
+                .header("Host", defaultPort ? url.host() : url.host() + ":" + url.port())
+                .header("X-Amz-Date", ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE))
+                .header("Content-Type", contentType);
+        if (sizeBytes != null) {
+            unsigned.header("Content-Length", Long.toString(sizeBytes));
+        }
+        return Signer.presignV4(unsigned.build(), config.region(), config.accessKey(), config.secretKey(),
+                (int) presignSeconds(expiry)).toString();
     }
 
     /**
@@ -258,6 +271,24 @@ public class ObjectStore {
                     args.length(length);
                 }
                 return Optional.of(client.getObject(args.build()));
+            } catch (ErrorResponseException e) {
+                if (isMissingObject(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * The first {@code bytes} bytes of an object (fewer if it is shorter), read and closed on the store's
+     * pool; empty when the object is not there. For recognising a file by its signature.
+     */
+    public Uni<Optional<byte[]>> readHead(String bucket, String key, int bytes) {
+        return run("get", config.operationTimeout(), () -> {
+            try (GetObjectResponse object = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key)
+                    .offset(0L).length((long) bytes).build())) {
+                return Optional.of(object.readNBytes(bytes));
             } catch (ErrorResponseException e) {
                 if (isMissingObject(e)) {
                     return Optional.empty();

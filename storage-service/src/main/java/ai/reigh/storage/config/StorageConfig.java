@@ -71,6 +71,17 @@ public interface StorageConfig {
     @WithDefault("public")
     String taskOutputBucket();
 
+    /**
+     * Another name of the task-output bucket on the public route: the one the deployed GPU fleet builds
+     * its public URLs with ({@code /storage/v1/object/public/image_uploads/{storage_path}}).
+     */
+    @WithDefault("image_uploads")
+    String taskOutputAlias();
+
+    /** Largest inline task output tasks-service may store through the internal route (the fleet's inline files). */
+    @WithDefault("4194304")
+    long maxInlineTaskOutputBytes();
+
     /** Logical bucket name (the API's: {@code public}, {@code training-data}, {@code lora_files}) → settings. */
     Map<String, Bucket> buckets();
 

@@ -44,6 +44,9 @@ public class StorageObjectRepository {
             + " WHERE owner_id = $1 AND status <> 'deleting' AND ($2::text IS NULL OR bucket = $2)"
             + " AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))"
             + " ORDER BY created_at DESC, id DESC LIMIT $5";
+    /** An object of a bucket by its key, unless it is being deleted (task outputs named by the fleet's storage_path). */
+    static final String FIND_BY_KEY = "SELECT " + COLUMNS + " FROM storage_objects"
+            + " WHERE bucket = $1 AND key = $2 AND status <> 'deleting'";
     static final String FIND_SERVABLE = "SELECT " + COLUMNS + " FROM storage_objects"
             + " WHERE bucket = $1 AND key = $2 AND status = 'ready'";
     /** Serialises the quota checks of one owner: two confirms cannot both pass a sum of quota - 1. */
@@ -109,6 +112,11 @@ public class StorageObjectRepository {
         return connection.preparedQuery(LIST_OWNED)
                 .execute(params(ownerId, bucket, page.afterCreatedAt(), page.afterId(), page.fetchSize()))
                 .map(rows -> Rows.map(rows, StorageObjectRepository::map));
+    }
+
+    public Uni<StorageObjectRow> findByKey(SqlConnection connection, String bucket, String key) {
+        return connection.preparedQuery(FIND_BY_KEY).execute(Tuple.of(bucket, key))
+                .map(rows -> Rows.first(rows, StorageObjectRepository::map));
     }
 
     public Uni<StorageObjectRow> findServable(SqlConnection connection, String bucket, String key) {

@@ -15,7 +15,8 @@ import io.vertx.ext.web.Router;
 /**
  * The service's body limit ({@code quarkus.http.limits.max-body-size}) is sized for direct uploads;
  * every other route takes small JSON bodies, so a declared body over {@code reigh.storage.max-json-body-bytes}
- * is refused there before anything reads it. A direct upload answered with an error may not have been
+ * is refused there before anything reads it (tasks-service's inline task outputs take up to
+ * {@code reigh.storage.max-inline-task-output-bytes}). A direct upload answered with an error may not have been
  * read to its end: that connection is closed rather than reused.
  */
 @ApplicationScoped
@@ -23,9 +24,11 @@ public class RequestLimits {
     private static final Pattern DIRECT_UPLOAD = Pattern.compile(DirectUploadResource.PATH_PATTERN);
 
     private final long maxJsonBodyBytes;
+    private final long maxInlineTaskOutputBytes;
 
     public RequestLimits(StorageConfig config) {
         this.maxJsonBodyBytes = config.maxJsonBodyBytes();
+        this.maxInlineTaskOutputBytes = config.maxInlineTaskOutputBytes();
     }
 
     void install(@Observes Router router) {
@@ -40,9 +43,12 @@ public class RequestLimits {
                 ctx.next();
                 return;
             }
-            if (declaredLength(ctx.request().getHeader("Content-Length")) > maxJsonBodyBytes) {
+            // tasks-service's inline task outputs (the fleet's files under 2 MB) are the other large bodies.
+            long limit = InternalTaskOutputResource.PATH.equals(ctx.normalizedPath()) ? maxInlineTaskOutputBytes
+                    : maxJsonBodyBytes;
+            if (declaredLength(ctx.request().getHeader("Content-Length")) > limit) {
                 Problem problem = Problem.of(413, ErrorCode.PAYLOAD_TOO_LARGE, "Payload too large",
-                        "The request body is larger than " + maxJsonBodyBytes + " bytes.", null)
+                        "The request body is larger than " + limit + " bytes.", null)
                         .withRequestId(ctx.request().getHeader(RequestIds.HEADER));
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .putHeader("Connection", "close").end(Json.encode(problem));

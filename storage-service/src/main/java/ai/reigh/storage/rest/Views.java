@@ -18,7 +18,7 @@ final class Views {
 
     static StorageObjectView internal(StorageObjectRow row, String url) {
         return new StorageObjectView(row.id(), row.bucket(), row.key(), row.ownerId(), row.sizeBytes(),
-                row.contentType(), row.status(), url, row.createdAt());
+                row.contentType(), row.status(), url, row.createdAt(), row.taskId());
     }
 
     static UploadTicketView ticket(UploadService.UploadTicket ticket) {

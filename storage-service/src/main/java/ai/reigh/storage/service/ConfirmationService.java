@@ -40,6 +40,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class ConfirmationService {
     private static final Logger LOG = Logger.getLogger(ConfirmationService.class);
 
+    /** The size of a pending upload whose size was not declared (learned at confirmation). */
+    public static final long UNSIZED = 0;
     private final Db db;
     private final StorageObjectRepository objects;
     private final ObjectStore store;
@@ -103,6 +105,15 @@ public class ConfirmationService {
                 connection -> markReady(connection, row, storedBytes, true)));
     }
 
+    /**
+     * A task output the platform itself just wrote to the final key (a worker's inline file): the same
+     * checks as a confirmation; like every task output, never refused for quota.
+     */
+    Uni<StorageObjectRow> confirmStoredTaskOutput(StorageObjectRow row, long storedBytes) {
+        return verify(bucketOf(row), row.key(), row, storedBytes).chain(stored -> db.inTransaction(Actor.service(),
+                connection -> markReady(connection, row, storedBytes, false)));
+    }
+
     /** The presigned upload of {@code seen}: staging checked, copied, final checked, marked ready, all under its lock. */
     private Uni<StorageObjectRow> confirmUpload(Actor actor, StorageObjectRow seen, boolean enforceQuota) {
         Buckets.Bucket bucket = bucketOf(seen);
@@ -142,11 +153,22 @@ public class ConfirmationService {
         });
     }
 
-    /** What the store holds under {@code key}, if it is the declared size and type; a 409 otherwise. */
+    /**
+     * What the store holds under {@code key}, if it is the declared size and type; a 409 otherwise.
+     * {@code expectedBytes} {@link #UNSIZED}: an upload whose size nobody declared (the deployed fleet's
+     * generate-upload-url); its size is learned here, bounded by the bucket's limit.
+     */
     private Uni<StoredObject> verify(Buckets.Bucket bucket, String key, StorageObjectRow row, long expectedBytes) {
         return store.head(bucket.physicalName(), key).map(found -> {
             StoredObject stored = found.orElseThrow(ConfirmationService::nothingUploaded);
-            if (stored.sizeBytes() != expectedBytes) {
+            if (expectedBytes == UNSIZED) {
+                if (stored.sizeBytes() > bucket.maxObjectBytes()) {
+                    throw StorageErrors.tooLarge(bucket.maxObjectBytes());
+                }
+                if (stored.sizeBytes() < 1) {
+                    throw StorageErrors.uploadMismatch("The stored object is empty: upload it again, then confirm.");
+                }
+            } else if (stored.sizeBytes() != expectedBytes) {
                 throw StorageErrors.uploadMismatch("The stored object has " + stored.sizeBytes()
                         + " bytes but " + expectedBytes + " were declared: upload it again, then confirm.");
             }

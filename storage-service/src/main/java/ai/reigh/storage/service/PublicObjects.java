@@ -11,6 +11,7 @@ import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.storage.client.ObjectStore;
 import ai.reigh.storage.config.Buckets;
+import ai.reigh.storage.config.StorageConfig;
 import ai.reigh.storage.repository.StorageObjectRepository;
 import ai.reigh.storage.repository.StorageObjectRow;
 import io.minio.GetObjectResponse;
@@ -18,7 +19,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The public route's reads: only ready objects of public-read buckets exist here. A private bucket's
- * object, a pending upload or a key this service never built is a 404, whoever asks.
+ * object, a pending upload or a key this service never built is a 404, whoever asks. The task-output
+ * bucket is also reachable under the name the deployed GPU fleet builds its URLs with
+ * ({@code reigh.storage.task-output-alias}, {@code image_uploads}); a pending task output found there
+ * may be confirmed on this first read ({@link TaskOutputs#confirmOnRead}: the fleet's intermediate files).
  */
 @ApplicationScoped
 public class PublicObjects {
@@ -28,22 +32,28 @@ public class PublicObjects {
     private final StorageObjectRepository objects;
     private final ObjectStore store;
     private final Buckets buckets;
+    private final TaskOutputs taskOutputs;
+    private final String taskOutputAlias;
 
-    public PublicObjects(Db db, StorageObjectRepository objects, ObjectStore store, Buckets buckets) {
+    public PublicObjects(Db db, StorageObjectRepository objects, ObjectStore store, Buckets buckets,
+            TaskOutputs taskOutputs, StorageConfig config) {
         this.db = db;
         this.objects = objects;
         this.store = store;
         this.buckets = buckets;
+        this.taskOutputs = taskOutputs;
+        this.taskOutputAlias = config.taskOutputAlias();
     }
 
     /** The servable object's row (HEAD, and the first step of a GET). */
-    public Uni<StorageObjectRow> find(String bucketName, String key) {
+    public Uni<StorageObjectRow> find(String requestedBucket, String key) {
+        String bucketName = taskOutputAlias.equals(requestedBucket) ? buckets.taskOutputs().name() : requestedBucket;
         Optional<Buckets.Bucket> bucket = buckets.find(bucketName).filter(Buckets.Bucket::publicRead);
         if (bucket.isEmpty() || !ObjectKeys.isWellFormed(key)) {
             return Uni.createFrom().failure(StorageErrors.objectNotFound());
         }
         return db.inTransaction(Actor.service(), connection -> objects.findServable(connection, bucketName, key))
-                .onItem().ifNull().failWith(StorageErrors::objectNotFound);
+                .onItem().ifNull().switchTo(() -> taskOutputs.confirmOnRead(bucketName, key));
     }
 
     /**

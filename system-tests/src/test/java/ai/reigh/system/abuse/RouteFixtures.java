@@ -62,6 +62,7 @@ public final class RouteFixtures {
         IDS.put("/v1/workers/tasks/{id}", TenantWorld::claimedTask);
         IDS.put("/internal/v1/tasks/{id}", TenantWorld::claimedTask);
         IDS.put("/internal/v1/storage/objects/{id}", TenantWorld::object);
+        IDS.put("/internal/v1/shots/{id}", TenantWorld::shot);
 
         body("POST /v1/tasks", w -> map("project_id", w.project(), "task_type", "single_image", "params",
                 map("prompt", "fixture")));
@@ -133,6 +134,34 @@ public final class RouteFixtures {
         body("PATCH /v1/training-data/segments/{id}", w -> map("description", "renamed"));
         body("POST /v1/credits/checkout", w -> map("amount_cents", 1000));
         body("PUT /v1/credits/auto-top-up", w -> map("enabled", false));
+        // The deployed GPU fleet's protocol (docs/worker-compat.md).
+        body("POST /rest/v1/rpc/func_worker_heartbeat_with_logs", w -> map("worker_id_param", "abuse-fleet-" + w.user(),
+                "status_param", "active", "logs_param", List.of()));
+        body("POST /functions/v1/task-counts", w -> map("run_type", "gpu", "include_active", true));
+        body("POST /functions/v1/claim-next-task", w -> map("worker_id", "abuse-fleet-" + w.user(), "run_type", "gpu"));
+        body("POST /functions/v1/update-worker-model", w -> map("worker_id", "abuse-fleet-" + w.user(),
+                "current_model", "wan-2.2"));
+        body("POST /functions/v1/update-task-status", w -> map("task_id", w.claimedTask(), "status", "In Progress",
+                "reset_generation_started_at", true));
+        body("POST /functions/v1/complete_task", w -> map("task_id", w.claimedTask(), "output_location",
+                "https://cdn.example.com/out.png"));
+        body("POST /functions/v1/generate-upload-url", w -> map("task_id", w.claimedTask(), "filename", "out.mp4",
+                "content_type", "video/mp4"));
+        body("POST /functions/v1/create-task", w -> map("family", "travel_segment", "project_id", w.project(), "input",
+                map("task_id", UUID.randomUUID().toString(), "orchestrator_task_id_ref", w.claimedTask())));
+        body("POST /functions/v1/get-task-status", w -> map("task_id", w.task()));
+        body("POST /functions/v1/get-task-output", w -> map("task_id", w.task()));
+        body("POST /functions/v1/get-orchestrator-children", w -> map("orchestrator_task_id", w.task()));
+        body("POST /functions/v1/get-predecessor-output", w -> map("task_id", w.task()));
+        body("POST /functions/v1/get-completed-segments", w -> map("run_id", "abuse-run", "project_id", w.project()));
+        body("POST /functions/v1/update-shot-pair-prompts", w -> map("shot_id", w.shot(), "task_id", w.task(),
+                "enhanced_prompts", List.of()));
+        body("POST /internal/v1/storage/task-outputs/uploads", w -> map("task_id", w.claimedTask(), "owner_id",
+                w.user().toString(), "filename", "out.png", "content_type", "image/png"));
+        body("POST /internal/v1/storage/task-outputs/confirm", w -> map("task_id", w.claimedTask(), "owner_id",
+                w.user().toString(), "key", w.user() + "/tasks/" + w.claimedTask() + "/" + UUID.randomUUID() + ".png"));
+        body("POST /internal/v1/shots/{id}/pair-prompts", w -> map("owner_id", w.user().toString(), "enhanced_prompts",
+                List.of()));
     }
 
     private RouteFixtures() {

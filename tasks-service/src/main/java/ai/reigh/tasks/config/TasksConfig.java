@@ -70,6 +70,9 @@ public interface TasksConfig {
 
     Creation creation();
 
+    /** The deployed fleet's protocol (docs/worker-compat.md). */
+    Compat compat();
+
     interface Claim {
         /** Parked long polls per instance; beyond it a claim that would wait is answered 429. */
         @WithDefault("2000")
@@ -162,6 +165,34 @@ public interface TasksConfig {
         /** The fallback poll of the feed (notifications make it immediate). */
         @WithDefault("2s")
         Duration pollInterval();
+    }
+
+    interface Compat {
+        /**
+         * The lease of a task claimed through the fleet's protocol, and of each renewal: its heartbeats
+         * come every 20 s and name no task, so the lease must outlast a few of them comfortably.
+         */
+        @WithDefault("90s")
+        Duration leaseDuration();
+
+        /**
+         * How long claim-next-task waits for work before its 204 (the fleet's claim times out at 15 s and
+         * then polls every 10 s): a task queued meanwhile is handed out at once.
+         */
+        @WithDefault("10s")
+        Duration claimWait();
+
+        /** Largest body of complete_task (inline outputs: about 4/3 of the file); every other route keeps 1 MiB. */
+        @WithDefault("5242880")
+        long maxBodyBytes();
+
+        /** Largest inline file, decoded (the fleet sends files under 2 MB inline). */
+        @WithDefault("3145728")
+        long maxInlineFileBytes();
+
+        /** Inline completions decoded at once per instance (each holds its body and file); beyond: 503. */
+        @WithDefault("16")
+        int maxConcurrentInlineCompletions();
     }
 
     interface Creation {

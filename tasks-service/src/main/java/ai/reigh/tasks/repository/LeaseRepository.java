@@ -30,52 +30,62 @@ public class LeaseRepository {
 
     /**
      * The completing transaction in one statement: the task becomes Complete and its outbox rows are
-     * written — the generation (unless the type is an orchestration, produces nothing, or the params
-     * say {@code skip_generation: true}) and the charge, for every task: work is billed where it
-     * happens, so a sub-task is charged on its own whatever becomes of its parent (credits-service prices
-     * an orchestrator's own time at zero). ON CONFLICT keeps a row per (task, kind) whatever happens.
+     * written — the generation (unless the type is an orchestration, produces nothing, the params say
+     * {@code skip_generation: true}, or the output is not a URL: a JSON result) and the charge, for every
+     * task: work is billed where it happens, so a sub-task is charged on its own whatever becomes of its
+     * parent (credits-service prices an orchestrator's own time at zero). ON CONFLICT keeps a row per
+     * (task, kind) whatever happens. {@code fence} says which In Progress task may complete: the one whose
+     * lease is $2 (a worker), or a waiting orchestrator (the platform, {@link OrchestratorRepository}).
      */
-    static final String COMPLETE = """
-            WITH done AS (
-              UPDATE tasks SET status = 'Complete', output_location = $3, result_data = $4,
-                               generation_processed_at = now(), lease_token = NULL, lease_expires_at = NULL,
-                               completion_hash = $5, error_message = NULL
-              WHERE id = $1 AND status = 'In Progress' AND lease_token = $2
-              RETURNING %1$s
-            ), kind AS (
-              SELECT c.category, c.content_type FROM task_cost_configs c JOIN done d ON c.task_type = d.task_type
-            ), generation AS (
-              INSERT INTO task_outbox (task_id, kind, payload)
-              SELECT d.id, 'generation', jsonb_build_object(
-                       'task_id', d.id, 'project_id', d.project_id, 'type', k.content_type, 'url', d.output_location,
-                       'thumbnail_url', $6::text, 'object_id', $7::uuid, 'metadata', d.params,
-                       'shot_id', d.params -> 'shot_id', 'add_in_position', d.params -> 'add_in_position')
-              FROM done d, kind k
-              WHERE k.category <> 'orchestration' AND k.content_type IS NOT NULL
-                AND (d.params -> 'skip_generation') IS DISTINCT FROM 'true'::jsonb
-              ON CONFLICT (task_id, kind) DO NOTHING
-              RETURNING 1
-            ), charge AS (
-              INSERT INTO task_outbox (task_id, kind, payload)
-              SELECT d.id, 'charge', jsonb_build_object(
-                       'task_id', d.id, 'user_id', d.user_id, 'task_type', d.task_type, 'params', d.params,
-                       'started_at', %2$s, 'processed_at', %3$s)
-              FROM done d
-              ON CONFLICT (task_id, kind) DO NOTHING
-              RETURNING 1
-            )
-            SELECT d.*, (SELECT count(*) FROM generation) + (SELECT count(*) FROM charge) AS outbox_rows FROM done d
-            """.formatted(TaskColumns.PLAIN, UTC_TIMESTAMP.formatted("coalesce(d.generation_started_at, d.created_at)"),
-            UTC_TIMESTAMP.formatted("d.generation_processed_at"));
+    static String completing(String fence) {
+        return """
+                WITH done AS (
+                  UPDATE tasks SET status = 'Complete', output_location = $3, result_data = $4,
+                                   generation_processed_at = now(), lease_token = NULL, lease_expires_at = NULL,
+                                   completion_hash = $5, error_message = NULL
+                  WHERE id = $1 AND status = 'In Progress' AND %4$s
+                  RETURNING %1$s
+                ), kind AS (
+                  SELECT c.category, c.content_type FROM task_cost_configs c JOIN done d ON c.task_type = d.task_type
+                ), generation AS (
+                  INSERT INTO task_outbox (task_id, kind, payload)
+                  SELECT d.id, 'generation', jsonb_build_object(
+                           'task_id', d.id, 'project_id', d.project_id, 'type', k.content_type, 'url', d.output_location,
+                           'thumbnail_url', $6::text, 'object_id', $7::uuid, 'metadata', d.params,
+                           'shot_id', d.params -> 'shot_id', 'add_in_position', d.params -> 'add_in_position')
+                  FROM done d, kind k
+                  WHERE k.category <> 'orchestration' AND k.content_type IS NOT NULL
+                    AND (d.params -> 'skip_generation') IS DISTINCT FROM 'true'::jsonb
+                    AND d.output_location ~* '^https?://'
+                  ON CONFLICT (task_id, kind) DO NOTHING
+                  RETURNING 1
+                ), charge AS (
+                  INSERT INTO task_outbox (task_id, kind, payload)
+                  SELECT d.id, 'charge', jsonb_build_object(
+                           'task_id', d.id, 'user_id', d.user_id, 'task_type', d.task_type, 'params', d.params,
+                           'started_at', %2$s, 'processed_at', %3$s)
+                  FROM done d
+                  ON CONFLICT (task_id, kind) DO NOTHING
+                  RETURNING 1
+                )
+                SELECT d.*, (SELECT count(*) FROM generation) + (SELECT count(*) FROM charge) AS outbox_rows FROM done d
+                """.formatted(TaskColumns.PLAIN, UTC_TIMESTAMP.formatted("coalesce(d.generation_started_at, d.created_at)"),
+                UTC_TIMESTAMP.formatted("d.generation_processed_at"), fence);
+    }
+
+    static final String COMPLETE = completing("lease_token = $2");
 
     /**
      * A reported failure: requeued with exponential backoff (and ±25 % jitter) while attempts remain
-     * and the worker says it is worth retrying, else Failed with the error kept.
+     * and the worker says it is worth retrying (naming no worker any more), else Failed with the error
+     * and the worker of its last attempt kept.
      */
     static final String FAIL = """
             UPDATE tasks SET
               status = CASE WHEN $3 AND attempts < max_attempts THEN 'Queued' ELSE 'Failed' END,
               error_message = $4, lease_token = NULL, lease_expires_at = NULL,
+              worker_id = CASE WHEN $3 AND attempts < max_attempts THEN NULL ELSE worker_id END,
+              worker_user_id = CASE WHEN $3 AND attempts < max_attempts THEN NULL ELSE worker_user_id END,
               run_after = CASE WHEN $3 AND attempts < max_attempts
                                THEN now() + make_interval(secs => least($6::float8, $5::float8 * power(2, attempts - 1))
                                                                   * (0.75 + random() * 0.5)) END,
@@ -86,9 +96,10 @@ public class LeaseRepository {
     /**
      * A heartbeat in one statement: upsert the worker ($2, $1) — its id in its owner's namespace, $2
      * null for cloud workers — renew the leases of the named tasks it still holds (by worker, and by
-     * token where one is given), and report which named tasks were cancelled while it held them. A
-     * task is this worker's only when both worker_id and worker_user_id match: a cloud gpu-1 never
-     * renews a local gpu-1's lease, nor the reverse.
+     * token where one is given) — or, with $11 (the fleet's heartbeats, which name no task), of every
+     * task it holds — and report which named tasks were cancelled while it held them. A task is this
+     * worker's only when both worker_id and worker_user_id match: a cloud gpu-1 never renews a local
+     * gpu-1's lease, nor the reverse.
      */
     static final String HEARTBEAT = """
             WITH worker AS (
@@ -104,10 +115,9 @@ public class LeaseRepository {
               SELECT * FROM unnest($7::uuid[], $8::uuid[])
             ), renewed AS (
               UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => $9::float8)
-              FROM named n
-              WHERE t.id = n.id AND t.status = 'In Progress' AND t.worker_id = $1
-                AND t.worker_user_id IS NOT DISTINCT FROM $2::uuid
-                AND (n.token IS NULL OR t.lease_token = n.token)
+              WHERE t.status = 'In Progress' AND t.worker_id = $1 AND t.worker_user_id IS NOT DISTINCT FROM $2::uuid
+                AND t.lease_token IS NOT NULL
+                AND ($11 OR EXISTS (SELECT 1 FROM named n WHERE n.id = t.id AND (n.token IS NULL OR t.lease_token = n.token)))
                 AND NOT $10
               RETURNING t.id
             )
@@ -119,13 +129,16 @@ public class LeaseRepository {
             """;
 
     /**
-     * A worker ($2, $1) that says it crashed gives its tasks back (Failed where that was the last
-     * attempt): its own only, never those of a worker of the same id in another namespace.
+     * A worker ($2, $1) that says it crashed (or terminated) gives its tasks back (Failed where that was
+     * the last attempt): its own only, never those of a worker of the same id in another namespace. A
+     * requeued task names no worker any more; a Failed one keeps the worker of its last attempt.
      */
     static final String RELEASE_WORKER_TASKS = """
             UPDATE tasks SET status = CASE WHEN attempts < max_attempts THEN 'Queued' ELSE 'Failed' END,
                              error_message = format('worker %s crashed on attempt %s of %s', worker_id, attempts, max_attempts),
                              lease_token = NULL, lease_expires_at = NULL,
+                             worker_id = CASE WHEN attempts < max_attempts THEN NULL ELSE worker_id END,
+                             worker_user_id = CASE WHEN attempts < max_attempts THEN NULL ELSE worker_user_id END,
                              generation_processed_at = CASE WHEN attempts < max_attempts THEN generation_processed_at
                                                             ELSE now() END
             WHERE worker_id = $1 AND worker_user_id IS NOT DISTINCT FROM $2::uuid AND status = 'In Progress'
@@ -147,10 +160,14 @@ public class LeaseRepository {
      * one statement), or null when the lease is not (or no longer) the presented one.
      */
     public Uni<TaskRow> complete(Db db, Actor actor, Completion completion) {
-        Tuple args = Tuple.tuple().addValue(completion.taskId()).addValue(completion.leaseToken())
+        return db.inOneStatement(actor, COMPLETE, completionArguments(completion))
+                .map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    static Tuple completionArguments(Completion completion) {
+        return Tuple.tuple().addValue(completion.taskId()).addValue(completion.leaseToken())
                 .addValue(completion.outputLocation()).addValue(Rows.jsonb(completion.resultData()))
                 .addValue(completion.completionHash()).addValue(completion.thumbnailUrl()).addValue(completion.objectId());
-        return db.inOneStatement(actor, COMPLETE, args).map(rows -> Rows.first(rows, TaskColumns::map));
     }
 
     public Uni<TaskRow> fail(SqlConnection connection, UUID taskId, UUID leaseToken, String error, boolean retryable,
@@ -173,7 +190,7 @@ public class LeaseRepository {
         return Tuple.tuple().addValue(beat.workerId()).addValue(beat.ownerId()).addValue(beat.status())
                 .addValue(beat.currentModel()).addValue(beat.vramTotalMb()).addValue(beat.vramUsedMb())
                 .addValue(beat.taskIds().toArray(UUID[]::new)).addValue(beat.leaseTokens().toArray(UUID[]::new))
-                .addValue(seconds(beat.leaseDuration())).addValue(beat.crashed());
+                .addValue(seconds(beat.leaseDuration())).addValue(beat.releases()).addValue(beat.renewAllHeld());
     }
 
     private static HeartbeatOutcome heartbeatOutcome(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {

@@ -25,13 +25,16 @@ public class ReaperRepository {
 
     /**
      * Compare-and-set on the lease that was seen: a task completed, failed, renewed or reclaimed since
-     * the read no longer matches and is left alone, so the reaper can never undo a completion.
+     * the read no longer matches and is left alone, so the reaper can never undo a completion. A
+     * requeued task names no worker any more; a Failed one keeps the worker of its last attempt.
      */
     static final String TAKE_BACK = """
             UPDATE tasks t SET
               status = CASE WHEN t.attempts < t.max_attempts THEN 'Queued' ELSE 'Failed' END,
               error_message = format('lease expired on attempt %s of %s (worker %s)', t.attempts, t.max_attempts, t.worker_id),
               lease_token = NULL, lease_expires_at = NULL,
+              worker_id = CASE WHEN t.attempts < t.max_attempts THEN NULL ELSE t.worker_id END,
+              worker_user_id = CASE WHEN t.attempts < t.max_attempts THEN NULL ELSE t.worker_user_id END,
               generation_processed_at = CASE WHEN t.attempts < t.max_attempts THEN t.generation_processed_at ELSE now() END
             FROM unnest($1::uuid[], $2::uuid[]) AS seen(id, token)
             WHERE t.id = seen.id AND t.status = 'In Progress' AND t.lease_token = seen.token

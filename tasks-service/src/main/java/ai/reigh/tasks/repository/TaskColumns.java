@@ -11,7 +11,8 @@ final class TaskColumns {
     static final List<String> NAMES = List.of("id", "project_id", "user_id", "task_type", "status", "params",
             "dependant_on", "parent_task_id", "output_location", "result_data", "error_message", "worker_id",
             "attempts", "max_attempts", "lease_token", "lease_expires_at", "run_after", "generation_started_at",
-            "generation_processed_at", "request_hash", "completion_hash", "created_at", "updated_at");
+            "generation_processed_at", "request_hash", "completion_hash", "created_at", "updated_at", "is_orchestrator",
+            "awaiting_children_since");
 
     /** {@code id, project_id, …} */
     static final String PLAIN = String.join(", ", NAMES);
@@ -34,6 +35,7 @@ final class TaskColumns {
                 row.getUUID("lease_token"), Rows.instant(row, "lease_expires_at"), Rows.instant(row, "run_after"),
                 Rows.instant(row, "generation_started_at"), Rows.instant(row, "generation_processed_at"),
                 row.getString("request_hash"), row.getString("completion_hash"), Rows.instant(row, "created_at"),
-                Rows.instant(row, "updated_at"));
+                Rows.instant(row, "updated_at"), Boolean.TRUE.equals(row.getBoolean("is_orchestrator")),
+                Rows.instant(row, "awaiting_children_since"));
     }
 }

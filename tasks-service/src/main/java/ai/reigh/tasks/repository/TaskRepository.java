@@ -41,9 +41,10 @@ public class TaskRepository {
             ), deps AS (
               SELECT d.id, d.status FROM tasks d WHERE d.id = ANY ($5::uuid[]) AND d.project_id = $1 FOR SHARE
             ), inserted AS (
-              INSERT INTO tasks (project_id, user_id, task_type, params, dependant_on, parent_task_id, run_type,
+              INSERT INTO tasks (id, project_id, user_id, task_type, params, dependant_on, parent_task_id, run_type,
                                  is_orchestrator, max_attempts, idempotency_key, request_hash)
-              SELECT p.id, p.user_id, tt.task_type, $4, $5, $6, tt.run_type, tt.is_orchestrator, $7, $8, $9
+              SELECT coalesce($10::uuid, gen_random_uuid()), p.id, p.user_id, tt.task_type, $4, $5, $6, tt.run_type,
+                     tt.is_orchestrator, $7, $8, $9
               FROM project p, task_type tt
               WHERE NOT EXISTS (SELECT 1 FROM existing)
                 AND (SELECT count(*) FROM deps) = cardinality($5::uuid[])
@@ -75,6 +76,18 @@ public class TaskRepository {
     static final String CANCEL = """
             UPDATE tasks SET status = 'Cancelled', lease_token = NULL, lease_expires_at = NULL
             WHERE id = $1 AND status IN ('Queued', 'In Progress')
+            RETURNING\s""" + TaskColumns.PLAIN;
+
+    /**
+     * A worker cancels a task it holds, or a child of the orchestrator it holds: $2 is the lease token of
+     * the one or the other, compared in the statement (the fleet's protocol: an orchestrator cancelling
+     * its children).
+     */
+    static final String CANCEL_AS_HOLDER = """
+            UPDATE tasks t SET status = 'Cancelled', lease_token = NULL, lease_expires_at = NULL, error_message = $3
+            WHERE t.id = $1 AND t.status IN ('Queued', 'In Progress')
+              AND (t.lease_token = $2 OR EXISTS (SELECT 1 FROM tasks p WHERE p.id = t.parent_task_id
+                                                  AND p.status = 'In Progress' AND p.lease_token = $2))
             RETURNING\s""" + TaskColumns.PLAIN;
 
     /** The sub-tasks (and theirs) of cancelled orchestrators are cancelled with them. */
@@ -157,7 +170,7 @@ public class TaskRepository {
         return Tuple.tuple(List.of(task.projectId(), task.userId(), task.taskType(), Rows.jsonb(task.params()),
                 task.dependantOn().toArray(UUID[]::new)))
                 .addValue(task.parentTaskId()).addValue(task.maxAttempts()).addValue(task.idempotencyKey())
-                .addValue(task.requestHash());
+                .addValue(task.requestHash()).addValue(task.id());
     }
 
     private static CreateOutcome createOutcome(RowSet<Row> rows) {
@@ -225,6 +238,12 @@ public class TaskRepository {
 
     public Uni<TaskRow> cancel(SqlConnection connection, UUID id) {
         return connection.preparedQuery(CANCEL).execute(Tuple.of(id)).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    /** Null when the task is terminal or the caller holds neither its lease nor its parent's. */
+    public Uni<TaskRow> cancelAsHolder(SqlConnection connection, UUID id, UUID leaseToken, String reason) {
+        return connection.preparedQuery(CANCEL_AS_HOLDER).execute(Tuple.of(id, leaseToken, reason))
+                .map(rows -> Rows.first(rows, TaskColumns::map));
     }
 
     /** Cancels the sub-tasks of {@code parents}; returns the ids it cancelled. */

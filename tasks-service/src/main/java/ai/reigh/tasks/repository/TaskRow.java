@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** A task as the service reads it (the lease token stays inside the service: it is the worker's secret). */
+/**
+ * A task as the service reads it (the lease token stays inside the service: it is the worker's secret).
+ * {@code awaitingChildrenSince}: an orchestrator handed to the platform to wait for its children.
+ */
 public record TaskRow(
         UUID id,
         UUID projectId,
@@ -30,7 +33,9 @@ public record TaskRow(
         String requestHash,
         String completionHash,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean isOrchestrator,
+        Instant awaitingChildrenSince) {
 
     public boolean isTerminal() {
         return TaskStatus.isTerminal(status);

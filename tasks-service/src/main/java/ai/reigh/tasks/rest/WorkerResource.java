@@ -60,7 +60,8 @@ public class WorkerResource {
         var claim = new ClaimService.Claim(request.workerId(), request.runType() == null ? "gpu" : request.runType(),
                 Boolean.TRUE.equals(request.sameModelOnly()),
                 request.maxTaskWaitMinutes() == null ? DEFAULT_MAX_TASK_WAIT_MINUTES : request.maxTaskWaitMinutes(),
-                request.limit() == null ? 1 : request.limit(), request.waitSeconds() == null ? 0 : request.waitSeconds());
+                request.limit() == null ? 1 : request.limit(), request.waitSeconds() == null ? 0 : request.waitSeconds(),
+                config.leaseDuration());
         return claims.claim(caller.get(), claim).map(tasks -> tasks.isEmpty() ? Response.noContent().build()
                 : Response.ok(new ClaimResponse(tasks.stream().map(task -> new ClaimResponse.Claimed(task.id(),
                         task.taskType(), task.params(), task.projectId(), task.parentTaskId(), task.attempt(),
@@ -84,7 +85,8 @@ public class WorkerResource {
         }
         var beat = new WorkerService.Beat(request.workerId(), request.status() == null ? "active" : request.status(),
                 request.currentModel(), request.vramTotalMb(), request.vramUsedMb(),
-                request.taskIds() == null ? List.of() : request.taskIds(), leaseTaskIds, leaseTokens);
+                request.taskIds() == null ? List.of() : request.taskIds(), leaseTaskIds, leaseTokens, false,
+                config.leaseDuration());
         return workers.heartbeat(caller.get(), beat).map(answer -> new HeartbeatResponse(answer.cancelled(),
                 answer.lost(), answer.leaseExpiresAt(), config.heartbeatInterval().toSeconds()));
     }
@@ -103,7 +105,7 @@ public class WorkerResource {
             throw ProblemException.validation("output_location", "give exactly one of output_location and object_id");
         }
         var finish = new WorkerService.Finish(request.leaseToken(), request.outputLocation(), request.objectId(),
-                request.thumbnailUrl(), request.resultData());
+                request.thumbnailUrl(), request.resultData(), null, true);
         return workers.complete(caller.get(), id, finish).map(TaskView::of);
     }
 
@@ -132,7 +134,7 @@ public class WorkerResource {
     public Uni<Response> createChild(@Valid @NotNull ChildTaskRequest request, @HeaderParam("Idempotency-Key") String key) {
         var child = new WorkerService.Child(request.parentTaskId(), request.leaseToken(), request.taskType(),
                 request.params() == null ? JsonNodeFactory.instance.objectNode() : request.params(),
-                request.dependantOn(), Params.idempotencyKey(key, request.idempotencyKey()));
+                request.dependantOn(), Params.idempotencyKey(key, request.idempotencyKey()), null);
         return workers.createChild(caller.get(), child).map(created -> Response
                 .status(created.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(TaskView.of(created.task())).build());

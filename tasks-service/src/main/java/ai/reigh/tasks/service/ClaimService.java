@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import ai.reigh.common.auth.Caller;
 import ai.reigh.common.db.Db;
+import ai.reigh.common.error.ErrorCode;
+import ai.reigh.common.error.ProblemException;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.ClaimRepository;
 import ai.reigh.tasks.repository.ClaimRequestRow;
@@ -25,25 +27,23 @@ public class ClaimService {
     private final ClaimRepository claims;
     private final ClaimWaiters waiters;
     private final TaskMetrics metrics;
-    private final TasksConfig config;
 
-    public ClaimService(Db db, ClaimRepository claims, ClaimWaiters waiters, TaskMetrics metrics, TasksConfig config) {
+    public ClaimService(Db db, ClaimRepository claims, ClaimWaiters waiters, TaskMetrics metrics) {
         this.db = db;
         this.claims = claims;
         this.waiters = waiters;
         this.metrics = metrics;
-        this.config = config;
     }
 
-    /** What a worker asks for; validated by the resource. */
+    /** What a worker asks for, validated by the resource; {@code leaseDuration}: each claimed task's lease. */
     public record Claim(String workerId, String runType, boolean sameModelOnly, BigDecimal maxTaskWaitMinutes, int limit,
-            int waitSeconds) {
+            int waitSeconds, Duration leaseDuration) {
     }
 
     public Uni<List<ClaimedTask>> claim(Caller caller, Claim claim) {
         ClaimRequestRow request = new ClaimRequestRow(claim.workerId(), caller.workerOwnerId().orElse(null),
                 claim.runType(), claim.sameModelOnly(), claim.maxTaskWaitMinutes(), claim.limit(),
-                config.leaseDuration());
+                claim.leaseDuration());
         String lane = ClaimWaiters.lane(claim.runType(), request.ownerId());
         long deadline = System.nanoTime() + Duration.ofSeconds(claim.waitSeconds()).toNanos();
         return attemptUntil(caller, request, lane, deadline);

@@ -43,11 +43,13 @@ public class Reaper {
     private final OutboxRepository outbox;
     private final EndingCascade cascade;
     private final ReaperHooks hooks;
+    private final Orchestrations orchestrations;
     private final TaskMetrics metrics;
     private final TasksConfig config;
 
     public Reaper(Db db, ReaperRepository reaper, WorkerRepository workers, RealtimeEventRepository events,
-            OutboxRepository outbox, EndingCascade cascade, ReaperHooks hooks, TaskMetrics metrics, TasksConfig config) {
+            OutboxRepository outbox, EndingCascade cascade, ReaperHooks hooks, Orchestrations orchestrations,
+            TaskMetrics metrics, TasksConfig config) {
         this.db = db;
         this.reaper = reaper;
         this.workers = workers;
@@ -55,12 +57,18 @@ public class Reaper {
         this.outbox = outbox;
         this.cascade = cascade;
         this.hooks = hooks;
+        this.orchestrations = orchestrations;
         this.metrics = metrics;
         this.config = config;
     }
 
-    /** What a run did; {@code leading} false: another replica was running it, nothing done. */
-    public record Run(boolean leading, int expired, int requeued, int failed, int cascaded, int workersInactive) {
+    /**
+     * What a run did; {@code leading} false: another replica was running it, nothing done.
+     * {@code orchestratorsSettled}: waiting orchestrators whose children had all ended, and that no
+     * settlement had ended yet (one lost with an instance), completed or failed now.
+     */
+    public record Run(boolean leading, int expired, int requeued, int failed, int cascaded, int workersInactive,
+            int orchestratorsSettled) {
     }
 
     @Scheduled(every = "${reigh.tasks.reaper.interval:5s}", delayed = "2s",
@@ -75,7 +83,7 @@ public class Reaper {
     public Uni<Run> runOnce() {
         return db.inTransaction(Actor.service(), connection -> reaper.lead(connection, REAPER_LOCK).chain(leading -> {
             if (!leading) {
-                return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0));
+                return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0, 0));
             }
             return reaper.expired(connection, config.reaper().batchSize())
                     .call(hooks::runBefore)
@@ -86,10 +94,15 @@ public class Reaper {
                                 .map(Ended::id).toList();
                         return cascade.afterFailure(connection, failed)
                                 .chain(cascaded -> workers.markInactive(connection, config.reaper().workerInactiveAfter())
-                                        .map(inactive -> new Run(true, ended.size(), ended.size() - failed.size(),
-                                                failed.size(), cascaded.size(), inactive)));
+                                        .chain(inactive -> orchestrations.settleStalled(connection,
+                                                config.reaper().batchSize()).map(settled -> new Run(true, ended.size(),
+                                                        ended.size() - failed.size(), failed.size(), cascaded.size(),
+                                                        inactive, settled))));
                     });
         })).invoke(run -> {
+            if (run.orchestratorsSettled() > 0) {
+                LOG.infof("reaper: %d waiting orchestrators settled", run.orchestratorsSettled());
+            }
             if (run.expired() > 0) {
                 metrics.leasesExpired(run.expired());
                 metrics.requeued(run.requeued());

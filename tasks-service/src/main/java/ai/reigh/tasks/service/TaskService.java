@@ -61,7 +61,7 @@ public class TaskService {
         List<UUID> dependencies = TaskInput.distinct(creation.dependantOn());
         rateLimiter.acquire(userId);
         String hash = requestHash(creation.projectId(), creation.taskType(), creation.params(), dependencies, null);
-        NewTask task = new NewTask(creation.projectId(), userId, creation.taskType(), creation.params(), dependencies,
+        NewTask task = new NewTask(null, creation.projectId(), userId, creation.taskType(), creation.params(), dependencies,
                 null, config.maxAttempts(), creation.idempotencyKey(), hash);
         return tasks.create(db, caller.asUser(), task)
                 .chain(outcome -> resolve(outcome, task,

@@ -1,5 +1,6 @@
 package ai.reigh.tasks.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,13 +53,14 @@ public class WorkerService {
     private final EndingCascade cascade;
     private final StorageConfirmations storage;
     private final OutboxRelay relay;
+    private final Orchestrations orchestrations;
     private final TaskMetrics metrics;
     private final SubTaskRules subTaskRules;
     private final TasksConfig config;
 
     public WorkerService(Db db, LeaseRepository leases, TaskRepository tasks, TaskService taskService,
-            EndingCascade cascade, StorageConfirmations storage, OutboxRelay relay, TaskMetrics metrics,
-            SubTaskRules subTaskRules, TasksConfig config) {
+            EndingCascade cascade, StorageConfirmations storage, OutboxRelay relay, Orchestrations orchestrations,
+            TaskMetrics metrics, SubTaskRules subTaskRules, TasksConfig config) {
         this.db = db;
         this.leases = leases;
         this.tasks = tasks;
@@ -66,6 +68,7 @@ public class WorkerService {
         this.cascade = cascade;
         this.storage = storage;
         this.relay = relay;
+        this.orchestrations = orchestrations;
         this.metrics = metrics;
         this.subTaskRules = subTaskRules;
         this.config = config;
@@ -73,16 +76,21 @@ public class WorkerService {
 
     // ---- heartbeat -----------------------------------------------------------------------------------
 
-    /** A heartbeat as the resource validated it. */
+    /**
+     * A heartbeat as the resource validated it: the tasks it names ({@code taskIds}, or {@code leaseTaskIds}
+     * with their tokens), or every task the worker holds ({@code renewAllHeld}: the fleet's heartbeats name
+     * none); each renewal gives {@code leaseDuration}.
+     */
     public record Beat(String workerId, String status, String currentModel, Integer vramTotalMb, Integer vramUsedMb,
-            List<UUID> taskIds, List<UUID> leaseTaskIds, List<UUID> leaseTokens) {
+            List<UUID> taskIds, List<UUID> leaseTaskIds, List<UUID> leaseTokens, boolean renewAllHeld,
+            Duration leaseDuration) {
     }
 
     /**
      * {@code lost}: named tasks whose lease the worker no longer holds (taken back, reassigned,
-     * finished); nothing was written for them.
+     * finished); nothing was written for them. {@code renewed}: the tasks whose lease this beat renewed.
      */
-    public record BeatAnswer(List<UUID> cancelled, List<UUID> lost, Instant leaseExpiresAt) {
+    public record BeatAnswer(List<UUID> cancelled, List<UUID> lost, List<UUID> renewed, Instant leaseExpiresAt) {
     }
 
     public Uni<BeatAnswer> heartbeat(Caller caller, Beat beat) {
@@ -102,8 +110,9 @@ public class WorkerService {
             }
         }
         Heartbeat heartbeat = new Heartbeat(beat.workerId(), caller.workerOwnerId().orElse(null), beat.status(),
-                beat.currentModel(), beat.vramTotalMb(), beat.vramUsedMb(), ids, tokens, config.leaseDuration());
-        if (!heartbeat.crashed()) {
+                beat.currentModel(), beat.vramTotalMb(), beat.vramUsedMb(), ids, tokens, beat.leaseDuration(),
+                beat.renewAllHeld());
+        if (!heartbeat.releases()) {
             // The common case is one statement: one round trip.
             return leases.heartbeat(db, caller.asWorker(), heartbeat).map(outcome -> answer(seen, outcome));
         }
@@ -116,7 +125,7 @@ public class WorkerService {
         List<UUID> lost = new ArrayList<>(named);
         lost.removeAll(outcome.renewed());
         lost.removeAll(outcome.cancelled());
-        return new BeatAnswer(outcome.cancelled(), lost, outcome.leaseExpiresAt());
+        return new BeatAnswer(outcome.cancelled(), lost, outcome.renewed(), outcome.leaseExpiresAt());
     }
 
     /** The crashed worker's own tasks: its id in its owner's namespace ({@code ownerId} null: a cloud worker). */
@@ -133,7 +142,12 @@ public class WorkerService {
 
     /** Billing starts now (the model is loaded); the lease is renewed too. */
     public Uni<TaskRow> start(Caller caller, UUID taskId, UUID leaseToken) {
-        return leases.start(db, caller.asWorker(), taskId, leaseToken, config.leaseDuration())
+        return start(caller, taskId, leaseToken, config.leaseDuration());
+    }
+
+    /** The same, renewing the lease for {@code lease} (the fleet's protocol has its own lease length). */
+    public Uni<TaskRow> start(Caller caller, UUID taskId, UUID leaseToken, Duration lease) {
+        return leases.start(db, caller.asWorker(), taskId, leaseToken, lease)
                 .chain(started -> started != null ? Uni.createFrom().item(started)
                         : tasks.find(db, caller.asWorker(), taskId).map(WorkerService::refuse));
     }
@@ -157,13 +171,22 @@ public class WorkerService {
 
     // ---- complete ------------------------------------------------------------------------------------
 
-    /** A completion as the resource validated it: exactly one of {@code outputLocation}, {@code objectId}. */
-    public record Finish(UUID leaseToken, String outputLocation, UUID objectId, String thumbnailUrl, JsonNode resultData) {
+    /**
+     * A completion as the resource validated it: exactly one of {@code outputLocation}, {@code objectId}.
+     * {@code replayKey} names what the completion says when its body is not the whole story (the fleet's
+     * inline file is stored under a new object for every attempt): a replay is recognised by it; null:
+     * by the body itself. {@code mediaOutput} false: {@code outputLocation} is a result, not a URL (the
+     * fleet's JSON outputs), and makes no generation.
+     */
+    public record Finish(UUID leaseToken, String outputLocation, UUID objectId, String thumbnailUrl, JsonNode resultData,
+            String replayKey, boolean mediaOutput) {
     }
 
     public Uni<TaskRow> complete(Caller caller, UUID taskId, Finish finish) {
         TaskInput.validateResult(finish.resultData(), config.maxResultBytes());
-        TaskInput.requireMediaUrl("output_location", finish.outputLocation());
+        if (finish.mediaOutput()) {
+            TaskInput.requireMediaUrl("output_location", finish.outputLocation());
+        }
         TaskInput.requireMediaUrl("thumbnail_url", finish.thumbnailUrl());
         String hash = completionHash(finish);
         if (finish.objectId() == null) {
@@ -222,7 +245,9 @@ public class WorkerService {
                         relay.wake();
                     }
                     return recorded.task();
-                });
+                }).call(done -> done.parentTaskId() == null ? Uni.createFrom().voidItem()
+                        // A child completed: its orchestrator may be waiting for exactly this one (never fails).
+                        : orchestrations.settleAfterChild(done.parentTaskId()).replaceWithVoid());
     }
 
     /** {@code now}: this request completed the task (false: it replayed an earlier completion). */
@@ -255,6 +280,9 @@ public class WorkerService {
 
     /** The lease, then a hash of what the completion says: a replay must say the same thing. */
     static String completionHash(Finish finish) {
+        if (finish.replayKey() != null) {
+            return finish.leaseToken() + ":" + finish.replayKey();
+        }
         ObjectNode body = CanonicalJson.object();
         body.put("output_location", finish.outputLocation());
         body.put("object_id", finish.objectId() == null ? null : finish.objectId().toString());
@@ -265,9 +293,9 @@ public class WorkerService {
 
     // ---- sub-tasks -----------------------------------------------------------------------------------
 
-    /** A sub-task as the resource validated it. */
+    /** A sub-task as the resource validated it; {@code id}: the id the worker chose (the fleet's protocol), or null. */
     public record Child(UUID parentTaskId, UUID leaseToken, String taskType, JsonNode params, List<UUID> dependantOn,
-            String idempotencyKey) {
+            String idempotencyKey, UUID id) {
     }
 
     /**
@@ -296,9 +324,9 @@ public class WorkerService {
                                 subTaskRules.checkChildren(children);
                                 String hash = TaskService.requestHash(parent.projectId(), child.taskType(),
                                         child.params(), dependencies, child.parentTaskId());
-                                return taskService.insert(connection, new NewTask(parent.projectId(), parent.userId(),
-                                        child.taskType(), child.params(), dependencies, child.parentTaskId(),
-                                        config.maxAttempts(), key, hash));
+                                return taskService.insert(connection, new NewTask(child.id(), parent.projectId(),
+                                        parent.userId(), child.taskType(), child.params(), dependencies,
+                                        child.parentTaskId(), config.maxAttempts(), key, hash));
                             });
                 }));
     }

@@ -39,7 +39,7 @@ class RealtimeFeedTest {
             sql.update("INSERT INTO projects (id, user_id, name) VALUES (?, ?, 'feed')", projectId, userId);
         }
         return new Caller(userId.toString(), userId, Optional.empty(), Set.of("user"), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test
