@@ -128,6 +128,21 @@ class ClaimTest {
         Fixtures.claim(pat, body("worker_id", "pat-revoked")).then().statusCode(401);
     }
 
+    /**
+     * A worker that has not reported a model yet (the deployed fleet's first claims, which always ask for
+     * {@code same_model_only}) takes a task that names no model: "no model" is not a model to match,
+     * so nothing goes first and everything younger than the wait limit is simply oldest first. (The
+     * statement once compared the two absences, found them not distinct, and skipped such tasks.)
+     */
+    @Test
+    void aWorkerWithoutAModelYetTakesATaskThatNamesNoModel() {
+        Fixtures.drainQueue();
+        Fixtures.Owner owner = Fixtures.owner();
+        UUID noModel = Fixtures.createTask(owner, "single_image");
+        assertThat(claimedIds(Fixtures.claim(Tokens.worker(), body("worker_id", "fresh-no-model", "same_model_only", true,
+                "max_task_wait_minutes", new BigDecimal("5"))))).containsExactly(noModel.toString());
+    }
+
     @Test
     void sameModelTasksGoFirstUnlessAnOlderOneHasWaitedTooLong() {
         Fixtures.drainQueue();

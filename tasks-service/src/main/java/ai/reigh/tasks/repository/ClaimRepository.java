@@ -25,7 +25,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@code same_model_only}; otherwise they are simply the head of the oldest-first branch);</li>
  * <li>{@code same_model}: younger tasks whose {@code model_name} is the worker's current model
  * ({@code tasks_claimable_by_model});</li>
- * <li>{@code oldest}: everything else, oldest first ({@code tasks_claimable}).</li>
+ * <li>{@code oldest}: everything else, oldest first ({@code tasks_claimable}): with no current model
+ * (a worker that has not loaded one yet) {@code same_model} is empty and this is every younger task,
+ * those without a {@code model_name} included.</li>
  * </ol>
  * The branches are disjoint by construction. The per-owner cap of five non-orchestrator tasks In
  * Progress is pre-filtered here (owners already at the cap are skipped, so that they do not use up
@@ -100,7 +102,8 @@ public class ClaimRepository {
                 ), oldest AS (
                   SELECT t.id FROM tasks t
                   WHERE (NOT $4 OR (t.created_at >= %2$s
-                                    AND t.model_name IS DISTINCT FROM (SELECT current_model FROM worker)))
+                                    AND (t.model_name IS DISTINCT FROM (SELECT current_model FROM worker)
+                                         OR (SELECT current_model FROM worker) IS NULL)))
                     AND %1$s
                   ORDER BY t.created_at, t.id LIMIT $6 FOR UPDATE OF t SKIP LOCKED
                 ), picked AS (
