@@ -2,6 +2,1070 @@
 // with openapi-typescript. Do not edit: change the services and regenerate.
 
 export interface paths {
+    "/functions/v1/claim-next-task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claims one task for the credential's worker (long-polls briefly); 204 when none */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClaimNextTask"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/complete_task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes the task the credential's worker holds: inline file, storage_path or output_location */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompleteTask"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Completed"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/create-task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A child of the orchestrator the worker holds, with the id the worker chose (200, idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTask"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Created"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/generate-upload-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A presigned PUT for an output (or an intermediate file) of a task the worker holds */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UploadUrl"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadUrl1"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/get-completed-segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A run's Complete travel segments, by segment index (a bare array; owner-scoped) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompletedSegments"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"][];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/get-orchestrator-children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An orchestrator's children, oldest first (owner-scoped) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrchestratorRef"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Children"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/get-predecessor-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The outputs of a task's dependencies (owner-scoped) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PredecessorOutput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Predecessors"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/get-task-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A task's status, output, params and dependencies (owner-scoped) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskOutput"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/get-task-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A task's status (owner-scoped) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskRef"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskStatus"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/task-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue counts for the worker's run type (bounded; a local worker: its owner's tasks) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskCounts"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskCounts1"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/update-shot-pair-prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Writes enhanced pair prompts into the shot's positioned links' metadata */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ShotPairPrompts"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShotPairPrompts1"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/update-task-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Billing start, orchestrating, requeue, failure or a child's cancellation, fenced by the credential's worker */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTaskStatus"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatusUpdated"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/v1/update-worker-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records the worker's loaded model (model affinity of claims) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WorkerModel"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkerModel1"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/v1/rpc/func_worker_heartbeat_with_logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registers the worker's state and renews every lease it holds; crashed/terminated hand its tasks back */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Heartbeat"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Heartbeat1"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/storage/v1/object/public/{bucket}/{key}": {
         parameters: {
             query?: never;
@@ -6311,7 +7375,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["TaskCounts"];
+                        "application/json": components["schemas"]["TaskCounts2"];
                     };
                 };
                 /** @description Not Authorized */
@@ -8098,6 +9162,13 @@ export interface components {
             url?: string;
             created_at?: components["schemas"]["Instant"];
         };
+        Child: {
+            id?: components["schemas"]["UUID"];
+            task_type?: string;
+            status?: string;
+            params?: components["schemas"]["JsonValue"];
+            output_location?: string;
+        };
         ChildTaskRequest: {
             parent_task_id: components["schemas"]["UUID"];
             lease_token: components["schemas"]["UUID"];
@@ -8105,6 +9176,15 @@ export interface components {
             params?: components["schemas"]["JsonValue"];
             dependant_on?: string[];
             idempotency_key?: string;
+        };
+        Children: {
+            tasks?: components["schemas"]["Child"][];
+        };
+        ClaimNextTask: {
+            worker_id: string;
+            run_type?: string;
+            same_model_only?: boolean;
+            max_task_wait_minutes?: number;
         };
         ClaimRequest: {
             worker_id: string;
@@ -8137,12 +9217,42 @@ export interface components {
             thumbnail_url?: string;
             result_data?: components["schemas"]["JsonValue"];
         };
+        CompleteTask: {
+            task_id: components["schemas"]["UUID"];
+            file_data?: string;
+            filename?: string;
+            first_frame_data?: string;
+            first_frame_filename?: string;
+            storage_path?: string;
+            thumbnail_storage_path?: string;
+            output_location?: string;
+        };
+        Completed: {
+            success?: boolean;
+            task_id?: components["schemas"]["UUID"];
+            public_url?: string;
+            thumbnail_url?: string;
+        };
+        CompletedSegments: {
+            run_id: string;
+            project_id?: components["schemas"]["UUID"];
+        };
+        CreateTask: {
+            family: string;
+            project_id?: components["schemas"]["UUID"];
+            input?: components["schemas"]["JsonValue"];
+        };
         CreateTaskRequest: {
             project_id: components["schemas"]["UUID"];
             task_type: string;
             params?: components["schemas"]["JsonValue"];
             dependant_on?: string[];
             idempotency_key?: string;
+        };
+        Created: {
+            success?: boolean;
+            task_id?: components["schemas"]["UUID"];
+            status?: string;
         };
         CreatedAccessTokenView: {
             id?: components["schemas"]["UUID"];
@@ -8241,6 +9351,23 @@ export interface components {
             reason: string;
             idempotency_key?: string;
         };
+        Heartbeat: {
+            worker_id_param: string;
+            /** Format: int32 */
+            vram_total_mb_param?: number;
+            /** Format: int32 */
+            vram_used_mb_param?: number;
+            logs_param?: components["schemas"]["JsonValue"][];
+            status_param?: string;
+        };
+        Heartbeat1: {
+            success?: boolean;
+            worker_id?: string;
+            status?: string;
+            /** Format: int32 */
+            leases_renewed?: number;
+            lease_expires_at?: components["schemas"]["Instant"];
+        };
         HeartbeatRequest: {
             worker_id: string;
             status?: string;
@@ -8313,6 +9440,9 @@ export interface components {
             url?: string;
             filename?: string;
             created_at?: components["schemas"]["Instant"];
+        };
+        OrchestratorRef: {
+            orchestrator_task_id: components["schemas"]["UUID"];
         };
         OutboxView: {
             /** Format: int64 */
@@ -8440,6 +9570,24 @@ export interface components {
             position?: components["schemas"]["JsonValue"];
             metadata?: components["schemas"]["JsonValue"];
         };
+        PredecessorEntry: {
+            predecessor_id?: components["schemas"]["UUID"];
+            output_location?: string;
+            status?: string;
+        };
+        PredecessorOutput: {
+            task_id: components["schemas"]["UUID"];
+            parent_generation_id?: components["schemas"]["UUID"];
+            /** Format: int32 */
+            child_order?: number;
+        };
+        Predecessors: {
+            predecessor_id?: components["schemas"]["UUID"];
+            output_location?: string;
+            status?: string;
+            predecessors?: components["schemas"]["PredecessorEntry"][];
+            all_complete?: boolean;
+        };
         /** @description An RFC 9457 problem: the body of every failure (application/problem+json) */
         Problem: {
             /**
@@ -8523,6 +9671,10 @@ export interface components {
             is_public?: boolean;
             created_at?: components["schemas"]["Instant"];
         };
+        Segment: {
+            segment_index?: components["schemas"]["JsonValue"];
+            output_location?: string;
+        };
         SettingsReplacement: {
             settings?: components["schemas"]["JsonValue"];
         };
@@ -8561,6 +9713,19 @@ export interface components {
         ShotOrder: {
             shot_ids: string[];
         };
+        ShotPairPrompts: {
+            shot_id: components["schemas"]["UUID"];
+            task_id?: components["schemas"]["UUID"];
+            enhanced_prompts: string[];
+        };
+        ShotPairPrompts1: {
+            success?: boolean;
+            shot_id?: components["schemas"]["UUID"];
+            /** Format: int32 */
+            updated_count?: number;
+            /** Format: int32 */
+            skipped_count?: number;
+        };
         ShotPatch: {
             name?: string;
             settings?: components["schemas"]["JsonValue"];
@@ -8591,6 +9756,12 @@ export interface components {
             parent_generation_id?: components["schemas"]["UUID"];
             created_at?: components["schemas"]["Instant"];
             generations?: components["schemas"]["ShotGenerationView"][];
+        };
+        StatusUpdated: {
+            success?: boolean;
+            task_id?: components["schemas"]["UUID"];
+            status?: string;
+            message?: string;
         };
         StripeWebhookAck: {
             received?: boolean;
@@ -8634,6 +9805,14 @@ export interface components {
             supports_progress?: boolean;
         };
         TaskCounts: {
+            run_type?: string;
+            include_active?: boolean;
+        };
+        TaskCounts1: {
+            run_type?: string;
+            totals?: components["schemas"]["Totals"];
+        };
+        TaskCounts2: {
             /** Format: int64 */
             queued?: number;
             /** Format: int64 */
@@ -8646,6 +9825,18 @@ export interface components {
             cancelled?: number;
             /** Format: int64 */
             total?: number;
+        };
+        TaskOutput: {
+            status?: string;
+            output_location?: string;
+            params?: components["schemas"]["JsonValue"];
+            dependant_on?: string[];
+        };
+        TaskRef: {
+            task_id: components["schemas"]["UUID"];
+        };
+        TaskStatus: {
+            status?: string;
         };
         TaskView: {
             id?: components["schemas"]["UUID"];
@@ -8697,6 +9888,18 @@ export interface components {
             items?: components["schemas"]["ShotGenerationView"][];
             next_cursor?: string;
             added?: components["schemas"]["ShotGenerationView"][];
+        };
+        Totals: {
+            /** Format: int64 */
+            queued_only?: number;
+            /** Format: int64 */
+            eligible_queued?: number;
+            /** Format: int64 */
+            active_only?: number;
+            /** Format: int64 */
+            orchestrators_queued?: number;
+            /** Format: int64 */
+            counts_capped_at?: number;
         };
         TrainingDataBatchCreate: {
             name: string;
@@ -8759,6 +9962,17 @@ export interface components {
         };
         /** Format: uuid */
         UUID: string;
+        UpdateTaskStatus: {
+            task_id: components["schemas"]["UUID"];
+            status: string;
+            output_location?: string;
+            thumbnail_url?: string;
+            /** Format: int32 */
+            attempts?: number;
+            error_details?: string;
+            clear_worker?: boolean;
+            reset_generation_started_at?: boolean;
+        };
         UploadRequest: {
             bucket: string;
             content_type: string;
@@ -8775,6 +9989,19 @@ export interface components {
             upload_headers?: {
                 [key: string]: string;
             };
+            expires_at?: components["schemas"]["Instant"];
+        };
+        UploadUrl: {
+            task_id: components["schemas"]["UUID"];
+            filename: string;
+            content_type: string;
+            generate_thumbnail_url?: boolean;
+        };
+        UploadUrl1: {
+            upload_url?: string;
+            storage_path?: string;
+            thumbnail_upload_url?: string;
+            thumbnail_storage_path?: string;
             expires_at?: components["schemas"]["Instant"];
         };
         UserPatch: {
@@ -8833,6 +10060,15 @@ export interface components {
             task_id?: components["schemas"]["UUID"];
             created_at?: components["schemas"]["Instant"];
             updated_at?: components["schemas"]["Instant"];
+        };
+        WorkerModel: {
+            worker_id: string;
+            current_model?: string;
+        };
+        WorkerModel1: {
+            success?: boolean;
+            worker_id?: string;
+            current_model?: string;
         };
         WorkerUploadRequest: {
             task_id: components["schemas"]["UUID"];
