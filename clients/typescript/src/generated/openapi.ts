@@ -25,14 +25,21 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description The claimed task */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": components["schemas"]["Claimed"];
                     };
+                };
+                /** @description Nothing became claimable within the compatibility long poll */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Bad Request */
                 400: {
@@ -9197,9 +9204,17 @@ export interface components {
             wait_seconds?: number;
         };
         ClaimResponse: {
-            tasks?: components["schemas"]["Claimed"][];
+            tasks?: components["schemas"]["Claimed1"][];
         };
         Claimed: {
+            task_id?: components["schemas"]["UUID"];
+            params?: components["schemas"]["JsonValue"];
+            task_type?: string;
+            project_id?: components["schemas"]["UUID"];
+            /** Format: int32 */
+            attempts?: number;
+        };
+        Claimed1: {
             id?: components["schemas"]["UUID"];
             task_type?: string;
             params?: components["schemas"]["JsonValue"];

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -93,6 +94,9 @@ public class EdgeFunctionResource {
     @POST
     @Path("/claim-next-task")
     @Operation(summary = "Claims one task for the credential's worker (long-polls briefly); 204 when none")
+    @APIResponse(responseCode = "200", description = "The claimed task", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = EdgeAnswers.Claimed.class)))
+    @APIResponse(responseCode = "204", description = "Nothing became claimable within the compatibility long poll")
     public Uni<Response> claimNextTask(@Valid @NotNull EdgeRequests.ClaimNextTask request) {
         return work.claim(caller.get(), request).map(claimed -> claimed
                 .map(task -> Response.ok(new EdgeAnswers.Claimed(task.id(), task.params(), task.taskType(),
