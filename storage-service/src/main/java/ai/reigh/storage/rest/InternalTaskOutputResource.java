@@ -40,9 +40,13 @@ public class InternalTaskOutputResource {
         this.urls = urls;
     }
 
-    /** An inline output's bytes (up to {@code reigh.storage.max-inline-task-output-bytes}): a ready object. */
+    /**
+     * An inline output's bytes (up to {@code reigh.storage.max-inline-task-output-bytes}): a ready object.
+     * Any declared type: the body is the file whatever its header says (its type comes from its name and
+     * first bytes), and a caller without the service role meets its 401/403 rather than a 415.
+     */
     @POST
-    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Consumes(MediaType.WILDCARD)
     public Uni<StorageObjectView> store(@QueryParam("task_id") UUID taskId, @QueryParam("owner_id") UUID ownerId,
             @QueryParam("filename") String filename, byte[] bytes) {
         if (taskId == null || ownerId == null) {
