@@ -122,7 +122,7 @@ class EdgeTest {
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
-    void theApiHostReachesTheGatewayOnlyUnderV1AndStorageV1(String overlay) {
+    void theApiHostReachesTheGatewayOnlyUnderItsPublicPrefixes(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<Route> routes = routes(manifests);
         String api = apiHost(manifests);
@@ -134,13 +134,17 @@ class EdgeTest {
             assertThat(r.port()).as(r.via()).isEqualTo(8080);
         });
         assertThat(apiRoutes.stream().map(Route::prefix).collect(Collectors.toSet()))
-                .as(overlay + ": path prefixes of the API host").isEqualTo(Set.of("/v1", "/storage/v1"));
+                .as(overlay + ": path prefixes of the API host").isEqualTo(Set.of("/v1", "/storage/v1", "/functions/v1",
+                        "/rest/v1/rpc/func_worker_heartbeat_with_logs"));
 
-        for (String path : List.of("/v1/me", "/v1/workers/claim", "/v1/events", "/storage/v1/object/public/public/a.png")) {
+        for (String path : List.of("/v1/me", "/v1/workers/claim", "/v1/events", "/storage/v1/object/public/public/a.png",
+                "/functions/v1/claim-next-task", "/rest/v1/rpc/func_worker_heartbeat_with_logs",
+                "/storage/v1/object/public/image_uploads/a.png")) {
             assertThat(routeFor(routes, api, path)).as(overlay + ": " + path).map(Route::service).contains("gateway");
         }
         for (String path : List.of("/internal/v1/generations", "/internal/v1/charges", "/q/metrics", "/q/health/ready",
-                "/q/swagger-ui", "/v1x", "/")) {
+                "/q/swagger-ui", "/v1x", "/", "/rest/v1/tasks", "/rest/v1/rpc/claim_next_task", "/functions/v2/x",
+                "/functions")) {
             assertThat(routeFor(routes, api, path)).as(overlay + ": " + path + " must not be routed in").isEmpty();
         }
     }
