@@ -182,12 +182,25 @@ class EdgeTest {
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
-    void theObjectsHostReachesMinioForPresignedUrls(String overlay) {
+    void theObjectsHostReachesMinioOnlyUnderThePlatformsBuckets(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<Route> routes = routes(manifests);
         String objects = objectsHost(manifests);
+        Set<String> buckets = RepositoryConfig.applicationProperties("storage-service").stringPropertyNames().stream()
+                .filter(key -> key.matches("reigh\\.storage\\.buckets\\.[^.]+\\.physical-name"))
+                .map(key -> RepositoryConfig.required("storage-service", key)).collect(Collectors.toSet());
+        assertThat(buckets).as("storage-service's buckets").contains("reigh-public", "reigh-training-data");
+        assertThat(routes.stream().filter(r -> r.host().equals(objects)).map(Route::prefix).collect(Collectors.toSet()))
+                .as(overlay + ": path prefixes of the objects host: the buckets, nothing else")
+                .isEqualTo(buckets.stream().map(bucket -> "/" + bucket).collect(Collectors.toSet()));
         assertThat(routeFor(routes, objects, "/reigh-public/00000000-0000-4000-8000-00000000a11c/tasks/x.png"))
                 .as(overlay + ": presigned object URLs").map(Route::service).contains("minio");
+        assertThat(routeFor(routes, objects, "/reigh-public/staging/00000000-0000-4000-8000-00000000a11c/x"))
+                .as(overlay + ": presigned uploads to staging keys").map(Route::service).contains("minio");
+        for (String inside : List.of("/", "/minio/admin/v3/info", "/minio/v2/metrics/cluster", "/minio/health/live",
+                "/reigh-publicx/a", "/other-bucket/a")) {
+            assertThat(routeFor(routes, objects, inside)).as(overlay + ": " + inside + " must not be routed in").isEmpty();
+        }
         assertThat(routes.stream().filter(r -> r.service().equals("minio")).map(Route::host).collect(Collectors.toSet()))
                 .as(overlay + ": MinIO is reachable through the objects host only").isEqualTo(Set.of(objects));
         assertThat(objects).as(overlay).isNotEqualTo(apiHost(manifests));
