@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import ai.reigh.common.testing.Processes;
 import ai.reigh.k8s.crd.BarmanObjectStore;
 import ai.reigh.k8s.crd.CnpgCluster;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 
 /**
  * components/restore on top of the prod overlay (docs/deploy.md, "Restore from backup") renders a
@@ -80,5 +87,48 @@ class RestoreTest {
                 .isNotBlank().isNotEqualTo(source);
         // Everything else is the prod overlay unchanged.
         assertThat(restored.documents.size()).isEqualTo(prod.documents.size());
+    }
+
+    /**
+     * The runbook's procedure brings back every Deployment it scales to zero. A Deployment an HPA owns
+     * has no {@code replicas} in the manifests (so that the apply does not fight the HPA), and an HPA
+     * does not scale up from zero: without an explicit scale back to at least the HPA's minimum, the
+     * apply would leave tasks-service stopped for good. (The procedure once did exactly that.)
+     */
+    @Test
+    void theRestoreProcedureBringsBackEveryDeploymentItStops() throws IOException {
+        String runbook = Files.readString(Processes.repositoryRoot().resolve("docs/deploy.md"));
+        String section = runbook.substring(runbook.indexOf("## Restore from backup"));
+        section = section.substring(0, section.indexOf("\n## ", 1));
+        Map<String, Integer> scaled = new HashMap<>();
+        List<String> stopped = new java.util.ArrayList<>();
+        Matcher scale = Pattern.compile("kubectl -n \\S+ scale ((?:deploy/\\S+ ?)+) --replicas=(\\d+)").matcher(section);
+        while (scale.find()) {
+            int replicas = Integer.parseInt(scale.group(2));
+            for (String target : scale.group(1).trim().split(" ")) {
+                String name = target.substring("deploy/".length());
+                if (replicas == 0) {
+                    stopped.add(name);
+                } else {
+                    scaled.put(name, replicas);
+                }
+            }
+        }
+        assertThat(stopped).as("the procedure stops the services before it deletes the cluster")
+                .contains("projects-service", "tasks-service", "credits-service", "storage-service");
+        for (String name : stopped) {
+            Deployment deployment = restored.one(Deployment.class, name);
+            Integer declared = deployment.getSpec().getReplicas();
+            HorizontalPodAutoscaler autoscaler = restored.all(HorizontalPodAutoscaler.class).stream()
+                    .filter(hpa -> hpa.getSpec().getScaleTargetRef().getName().equals(name)).findFirst().orElse(null);
+            if (autoscaler == null) {
+                assertThat(declared).as(name + ": the apply brings it back (replicas in the manifests)").isNotNull()
+                        .isPositive();
+            } else {
+                assertThat(declared).as(name + ": owned by its HPA, so the manifests do not set replicas").isNull();
+                assertThat(scaled.get(name)).as(name + ": an HPA does not scale up from zero, the runbook must")
+                        .isNotNull().isGreaterThanOrEqualTo(autoscaler.getSpec().getMinReplicas());
+            }
+        }
     }
 }
