@@ -229,6 +229,13 @@ class OverlayPolicyTest {
         assertThat(spec.affinity().topologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(spec.walStorage()).as("WAL on its own volume").isNotNull();
         assertThat(spec.resources().getRequests()).as("guaranteed QoS").isEqualTo(spec.resources().getLimits());
+        // A pod is Guaranteed only if every container is: the Barman Cloud plugin's sidecar too.
+        BarmanObjectStore.InstanceSidecarConfiguration sidecar = prod().one(BarmanObjectStore.class, "reigh-backups")
+                .spec().instanceSidecarConfiguration();
+        assertThat(sidecar).as("the backup sidecar's resources").isNotNull();
+        assertThat(sidecar.resources().getLimits()).as("the backup sidecar's limits").containsKeys("cpu", "memory");
+        assertThat(sidecar.resources().getRequests()).as("the backup sidecar: guaranteed QoS")
+                .isEqualTo(sidecar.resources().getLimits());
     }
 
     @Test

@@ -10,7 +10,12 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  */
 public record BarmanObjectStore(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
 
-    public record Spec(String retentionPolicy, Configuration configuration) {
+    public record Spec(String retentionPolicy, Configuration configuration,
+            InstanceSidecarConfiguration instanceSidecarConfiguration) {
+    }
+
+    /** The plugin's sidecar in every PostgreSQL pod (it runs barman-cloud): its resources. */
+    public record InstanceSidecarConfiguration(io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
     }
 
     public record Configuration(String destinationPath, @JsonProperty("endpointURL") String endpointUrl,
