@@ -206,6 +206,23 @@ class EdgeTest {
         assertThat(objects).as(overlay).isNotEqualTo(apiHost(manifests));
     }
 
+    /**
+     * HTTPRoute {@code timeouts} is in Gateway API's standard channel from v1.2: where a route sets it, the
+     * deployment guide must require at least those CRDs (older ones drop or refuse the field, silently
+     * giving streams the implementation's default timeout).
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void routesWithTimeoutsRequireGatewayApiOneTwo(String overlay) throws java.io.IOException {
+        boolean timeouts = Manifests.of(overlay).all(HTTPRoute.class).stream()
+                .flatMap(route -> route.getSpec().getRules().stream()).anyMatch(rule -> rule.getTimeouts() != null);
+        if (timeouts) {
+            String guide = java.nio.file.Files.readString(ai.reigh.common.testing.Processes.repositoryRoot()
+                    .resolve("docs/deploy.md"));
+            assertThat(guide).as(overlay + ": docs/deploy.md's prerequisites").contains("Gateway API implementation (v1.2+ CRDs");
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void everyEdgeHostHasTlsFromCertManager(String overlay) {
