@@ -24,12 +24,20 @@ public record Page<T>(List<T> items, String nextCursor, @JsonInclude(JsonInclude
      */
     public static <T> Page<T> of(List<T> rows, PageRequest request, Function<T, Instant> createdAt,
             Function<T, UUID> id) {
-        if (rows.size() <= request.limit()) {
+        return ofRows(rows, request.limit(), last -> new Cursor(createdAt.apply(last), id.apply(last)).encode());
+    }
+
+    /**
+     * Builds a page from up to {@code limit + 1} rows in keyset order, for lists whose cursor is not
+     * (created_at, id): the extra row, if any, only says that there is more, and {@code cursorAfter}
+     * encodes the page's last item as the next page's cursor.
+     */
+    public static <T> Page<T> ofRows(List<T> rows, int limit, Function<T, String> cursorAfter) {
+        if (rows.size() <= limit) {
             return new Page<>(List.copyOf(rows), null);
         }
-        List<T> items = List.copyOf(rows.subList(0, request.limit()));
-        T last = items.get(items.size() - 1);
-        return new Page<>(items, new Cursor(createdAt.apply(last), id.apply(last)).encode());
+        List<T> items = List.copyOf(rows.subList(0, limit));
+        return new Page<>(items, cursorAfter.apply(items.get(items.size() - 1)));
     }
 
     public Page<T> withTotal(long count) {

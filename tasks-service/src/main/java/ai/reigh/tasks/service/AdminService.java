@@ -40,15 +40,8 @@ public class AdminService {
         return db.inTransaction(Actor.admin(adminId), connection -> workers.list(connection, status,
                 after == null ? null : after.at(), afterWorker == null ? null : afterWorker.workerId(),
                 afterWorker == null ? null : afterWorker.ownerId(), limit + 1))
-                .map(rows -> {
-                    if (rows.size() <= limit) {
-                        return new Page<>(rows, null);
-                    }
-                    var items = rows.subList(0, limit);
-                    WorkerRow last = items.get(items.size() - 1);
-                    return new Page<>(java.util.List.copyOf(items), new KeysetCursor(last.lastHeartbeat(),
-                            new WorkerKey(last.userId(), last.id()).text()).encode());
-                });
+                .map(rows -> Page.ofRows(rows, limit, last -> new KeysetCursor(last.lastHeartbeat(),
+                        new WorkerKey(last.userId(), last.id()).text()).encode()));
     }
 
     public Uni<QueueDepth> queue(UUID adminId) {

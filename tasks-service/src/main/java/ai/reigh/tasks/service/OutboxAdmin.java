@@ -1,6 +1,5 @@
 package ai.reigh.tasks.service;
 
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,14 +46,8 @@ public class OutboxAdmin {
                 : KeysetCursor.decode(cursor, OutboxAdmin::isRowNumber);
         return db.inTransaction(Actor.admin(adminId), connection -> outbox.list(connection, parked, kind,
                 after == null ? null : after.at(), after == null ? null : Long.valueOf(after.key()), limit + 1))
-                .map(rows -> {
-                    if (rows.size() <= limit) {
-                        return new Page<>(rows, null);
-                    }
-                    List<OutboxEntry> items = List.copyOf(rows.subList(0, limit));
-                    OutboxEntry last = items.get(items.size() - 1);
-                    return new Page<>(items, new KeysetCursor(last.createdAt(), Long.toString(last.id())).encode());
-                });
+                .map(rows -> Page.ofRows(rows, limit,
+                        last -> new KeysetCursor(last.createdAt(), Long.toString(last.id())).encode()));
     }
 
     /** The row, due again now; 404 when there is none, 409 {@link #NOT_PARKED} when it is not parked. */
