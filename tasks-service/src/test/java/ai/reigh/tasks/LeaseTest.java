@@ -98,8 +98,9 @@ class LeaseTest {
         assertThat(renewed).isAfter(expiry);
         assertThat(Instant.parse(beat.path("lease_expires_at"))).isAfterOrEqualTo(renewed.minusMillis(1000));
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            // Worker ids live in their owner's namespace: other tests' "beater" workers are other rows.
             assertThat(sql.query("SELECT user_id, status, current_model, vram_total_mb, vram_used_mb FROM workers"
-                    + " WHERE id = 'beater'").get(0)).containsExactly(owner.userId(), "active", "wan-2.2", 24576, 18000);
+                    + " WHERE id = 'beater' AND user_id = ?", owner.userId()).get(0)).containsExactly(owner.userId(), "active", "wan-2.2", 24576, 18000);
         }
         // A heartbeat needs no claim first, and may come from a cloud worker.
         Api.as(Tokens.worker()).body(body("worker_id", "fresh-cloud-worker")).post("/v1/workers/heartbeat").then()
