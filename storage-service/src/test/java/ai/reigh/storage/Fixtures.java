@@ -18,6 +18,7 @@ import java.util.UUID;
 import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.EmbeddedPostgres;
 import ai.reigh.common.testing.EmbeddedS3;
+import ai.reigh.common.testing.PresignedPut;
 import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
 import ai.reigh.storage.client.ObjectStore;
@@ -69,32 +70,8 @@ final class Fixtures {
         return put(ticket.getString("upload_url"), headers, data);
     }
 
-    /**
-     * A PUT on a connection of its own: the store closes the connection of a PUT it refuses without reading
-     * the body, and a pooled connection would then fail the next request.
-     */
     static int put(String url, Map<String, String> headers, byte[] data) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(data));
-        headers.forEach(request::header);
-        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        int[] answered = { 0 };
-        try {
-            return fresh.send(request.build(), info -> {
-                answered[0] = info.statusCode();
-                return HttpResponse.BodySubscribers.discarding();
-            }).statusCode();
-        } catch (IOException e) {
-            if (answered[0] != 0) {
-                // A refusing store may close the connection before the body of its answer is complete
-                // (it stops reading the upload): the status line, already received, is the answer.
-                return answered[0];
-            }
-            throw new IllegalStateException("HTTP PUT " + url + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return PresignedPut.put(url, headers, data);
     }
 
     static HttpResponse<byte[]> get(String url) {

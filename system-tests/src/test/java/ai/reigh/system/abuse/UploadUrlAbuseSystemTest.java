@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import ai.reigh.common.testing.Api;
 import ai.reigh.common.testing.EmbeddedPostgres;
 import ai.reigh.common.testing.EmbeddedS3;
+import ai.reigh.common.testing.PresignedPut;
 import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.SystemUnderTest;
 import ai.reigh.common.testing.Tokens;
@@ -171,18 +172,14 @@ class UploadUrlAbuseSystemTest {
         return Api.as(user.token()).body(body).post("/v1/storage/uploads").then().statusCode(201).extract().jsonPath();
     }
 
-    private static int put(JsonPath ticket, byte[] body) throws IOException, InterruptedException {
+    private static int put(JsonPath ticket, byte[] body) {
         Map<String, String> headers = new HashMap<>();
         ticket.getMap("upload_headers").forEach((name, value) -> headers.put(name.toString(), value.toString()));
         return put(ticket.getString("upload_url"), headers, body);
     }
 
-    /** On a connection of its own: the store closes the connection of a PUT it refuses without reading it. */
-    private static int put(String url, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        return fresh().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    private static int put(String url, Map<String, String> headers, byte[] body) {
+        return PresignedPut.put(url, headers, body);
     }
 
     private static HttpClient fresh() {
