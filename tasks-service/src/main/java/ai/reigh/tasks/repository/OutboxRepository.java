@@ -106,6 +106,9 @@ public class OutboxRepository {
 
     static final String FIND = "SELECT " + ENTRY_COLUMNS + " FROM task_outbox WHERE id = $1";
 
+    /** A task's effects (at most one per kind), for the operator's task page. */
+    static final String OF_TASK = "SELECT " + ENTRY_COLUMNS + " FROM task_outbox WHERE task_id = $1 ORDER BY id";
+
     public Uni<List<OutboxRow>> reserve(SqlConnection connection, int limit, Duration inFlightTimeout) {
         return connection.preparedQuery(RESERVE).execute(Tuple.of((long) limit, LeaseRepository.seconds(inFlightTimeout)))
                 .map(rows -> Rows.map(rows, OutboxRepository::map));
@@ -159,6 +162,10 @@ public class OutboxRepository {
     public Uni<OutboxEntry> replay(SqlConnection connection, long id, UUID adminId) {
         return connection.preparedQuery(REPLAY).execute(Tuple.of(id, adminId))
                 .map(rows -> Rows.first(rows, OutboxRepository::entry));
+    }
+
+    public Uni<List<OutboxEntry>> ofTask(SqlConnection connection, UUID taskId) {
+        return connection.preparedQuery(OF_TASK).execute(Tuple.of(taskId)).map(rows -> Rows.map(rows, OutboxRepository::entry));
     }
 
     public Uni<OutboxEntry> find(SqlConnection connection, long id) {

@@ -17,6 +17,12 @@ public class QueueRepository {
             SELECT status, task_type, count(*) AS count FROM tasks GROUP BY status, task_type ORDER BY status, task_type
             """;
 
+    /** The live states only: what is waiting or running now, per type (the console's overview, every few seconds). */
+    static final String LIVE_BY_STATUS_AND_TYPE = """
+            SELECT status, task_type, count(*) AS count FROM tasks WHERE status IN ('Queued', 'In Progress')
+            GROUP BY status, task_type ORDER BY status, task_type
+            """;
+
     /** Served by the partial indexes of the live states: cheap enough to sample every few seconds. */
     static final String LIVE = """
             SELECT (SELECT count(*) FROM tasks WHERE status = 'Queued') AS queued,
@@ -25,11 +31,16 @@ public class QueueRepository {
                      AS oldest_queued_age_seconds
             """;
 
-    public Uni<QueueDepth> depth(SqlConnection connection, boolean withBreakdown) {
-        Uni<List<QueueDepth.Bucket>> breakdown = withBreakdown
-                ? connection.preparedQuery(BY_STATUS_AND_TYPE).execute().map(rows -> Rows.map(rows,
-                        row -> new QueueDepth.Bucket(row.getString("status"), row.getString("task_type"), row.getLong("count"))))
-                : Uni.createFrom().item(List.of());
+    /** What the breakdown per status and type covers. */
+    public enum Breakdown {
+        NONE, LIVE_STATES, ALL_STATES
+    }
+
+    public Uni<QueueDepth> depth(SqlConnection connection, Breakdown of) {
+        Uni<List<QueueDepth.Bucket>> breakdown = of == Breakdown.NONE ? Uni.createFrom().item(List.of())
+                : connection.preparedQuery(of == Breakdown.ALL_STATES ? BY_STATUS_AND_TYPE : LIVE_BY_STATUS_AND_TYPE)
+                        .execute().map(rows -> Rows.map(rows, row -> new QueueDepth.Bucket(row.getString("status"),
+                                row.getString("task_type"), row.getLong("count"))));
         return breakdown.chain(buckets -> connection.preparedQuery(LIVE).execute().map(rows -> {
             Row row = rows.iterator().next();
             return new QueueDepth(buckets, row.getLong("queued"), row.getLong("in_progress"),

@@ -13,7 +13,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The statements of task lists and counts, assembled from the filters a request names: each filter
  * is a named fragment, and only the present ones are in the statement. So every shape of filter is
  * its own statement text with its own plan (a catch-all {@code ($n IS NULL OR …)} statement gets one
- * generic plan that suits none of them), and the owner is always the first condition.
+ * generic plan that suits none of them), and the owner is always the first condition. An operator's
+ * list names no owner (null) or any one, and may filter by worker and creation window too.
  */
 final class TaskQueries {
     static final String OWNER = "t.user_id = $%d";
@@ -28,6 +29,9 @@ final class TaskQueries {
     static final String PARENT = "t.parent_task_id = $%d";
     static final String UPDATED_AFTER = "t.updated_at >= $%d";
     static final String PROCESSED_AFTER = "t.generation_processed_at >= $%d";
+    static final String WORKER = "t.worker_id = $%d";
+    static final String CREATED_AFTER = "t.created_at >= $%d";
+    static final String CREATED_BEFORE = "t.created_at < $%d";
 
     static final String NEWEST_FIRST = " AND ($%1$d::timestamptz IS NULL OR (t.created_at, t.id) < ($%1$d, $%2$d))"
             + " ORDER BY t.created_at DESC, t.id DESC LIMIT $%3$d";
@@ -78,7 +82,9 @@ final class TaskQueries {
 
     private static Where where(UUID userId, TaskFilter filter) {
         Where where = new Where();
-        where.add(OWNER, userId);
+        if (userId != null) {
+            where.add(OWNER, userId);
+        }
         List<UUID> projects = filter.projectIds();
         if (projects != null && projects.size() == 1) {
             where.add(ONE_PROJECT, projects.get(0));
@@ -108,6 +114,18 @@ final class TaskQueries {
         }
         if (filter.processedAfter() != null) {
             where.add(PROCESSED_AFTER, OffsetDateTime.ofInstant(filter.processedAfter(), ZoneOffset.UTC));
+        }
+        if (filter.workerId() != null) {
+            where.add(WORKER, filter.workerId());
+        }
+        if (filter.createdAfter() != null) {
+            where.add(CREATED_AFTER, OffsetDateTime.ofInstant(filter.createdAfter(), ZoneOffset.UTC));
+        }
+        if (filter.createdBefore() != null) {
+            where.add(CREATED_BEFORE, OffsetDateTime.ofInstant(filter.createdBefore(), ZoneOffset.UTC));
+        }
+        if (where.sql.isEmpty()) {
+            where.add("true");
         }
         return where;
     }

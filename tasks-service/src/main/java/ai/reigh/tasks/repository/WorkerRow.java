@@ -6,5 +6,5 @@ import java.util.UUID;
 /** A worker as the admin view shows it. */
 public record WorkerRow(String id, UUID userId, String status, String currentModel, Integer vramTotalMb,
         Integer vramUsedMb, Instant lastHeartbeat, double heartbeatAgeSeconds, long tasksInProgress,
-        Instant createdAt) {
+        Instant nextLeaseExpiresAt, Instant createdAt) {
 }

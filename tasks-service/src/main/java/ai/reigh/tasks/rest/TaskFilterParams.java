@@ -69,7 +69,7 @@ public class TaskFilterParams {
                 taskTypes("task_type", taskType, MAX_TASK_TYPES),
                 taskTypes("exclude_task_type", excludeTaskType, MAX_EXCLUDED_TASK_TYPES), bool("top_level", topLevel),
                 Params.uuid("parent_task_id", parentTaskId, false), instant("updated_after", updatedAfter),
-                instant("processed_after", processedAfter), byProcessing);
+                instant("processed_after", processedAfter), byProcessing, null, null, null);
     }
 
     /**

@@ -31,7 +31,7 @@ public class QueueSampler {
     @Scheduled(every = "${reigh.tasks.metrics.sample-interval:5s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sample() {
-        return db.inTransaction(Actor.service(), connection -> queue.depth(connection, false)
+        return db.inTransaction(Actor.service(), connection -> queue.depth(connection, QueueRepository.Breakdown.NONE)
                 .invoke(depth -> metrics.queueSampled(depth.queued(), depth.inProgress(), depth.oldestQueuedAgeSeconds()))
                 .chain(() -> outbox.backlog(connection))
                 .invoke(backlog -> metrics.outboxSampled(backlog.lagSeconds(), backlog.pending(),

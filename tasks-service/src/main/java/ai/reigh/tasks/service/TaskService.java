@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ai.reigh.common.auth.Caller;
+import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
@@ -173,7 +174,15 @@ public class TaskService {
 
     /** Queued/In Progress → Cancelled (the worker learns it from its next heartbeat); terminal → 409. */
     public Uni<TaskRow> cancel(Caller caller, UUID id) {
-        return db.inTransaction(caller.asUser(), connection -> tasks.cancel(connection, id).chain(cancelled -> {
+        return cancel(caller.asUser(), id);
+    }
+
+    /**
+     * The same, for whoever {@code actor} is: its owner, or an operator (who sees every task); the
+     * task's history records who it was.
+     */
+    public Uni<TaskRow> cancel(Actor actor, UUID id) {
+        return db.inTransaction(actor, connection -> tasks.cancel(connection, id).chain(cancelled -> {
             if (cancelled == null) {
                 return tasks.find(connection, id).map(current -> {
                     if (current == null) {
