@@ -1,6 +1,7 @@
 package ai.reigh.gateway.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
@@ -59,4 +60,8 @@ public interface GatewayConfig {
     /** Largest total size of a request's headers passed on; larger ones are a 431 problem. */
     @WithName("max-header-bytes")
     int maxHeaderBytes();
+
+    /** Where the console's sign-in sends an operator (an identity provider's login); none in development. */
+    @WithName("console-login-url")
+    Optional<String> consoleLoginUrl();
 }

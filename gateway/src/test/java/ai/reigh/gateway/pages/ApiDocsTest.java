@@ -1,4 +1,4 @@
-package ai.reigh.gateway.docs;
+package ai.reigh.gateway.pages;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

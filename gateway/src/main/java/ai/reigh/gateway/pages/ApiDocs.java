@@ -1,17 +1,12 @@
-package ai.reigh.gateway.docs;
+package ai.reigh.gateway.pages;
 
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import ai.reigh.gateway.proxy.Problems;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -66,57 +61,6 @@ public class ApiDocs {
     }
 
     void serve(RoutingContext context) {
-        StaticAsset asset = routes.get(context.normalizedPath());
-        HttpServerRequest request = context.request();
-        HttpServerResponse response = context.response();
-        response.putHeader(HttpHeaderNames.CACHE_CONTROL, asset.cacheControl())
-                .putHeader(HttpHeaderNames.ETAG, asset.etag())
-                .putHeader(HttpHeaderNames.VARY, "Accept-Encoding")
-                .putHeader("X-Content-Type-Options", "nosniff");
-        if (asset.contentType().startsWith("text/html")) {
-            response.putHeader("Content-Security-Policy", PAGE_POLICY);
-        }
-        if (matches(request.getHeader(HttpHeaderNames.IF_NONE_MATCH), asset.etag())) {
-            response.setStatusCode(304).end();
-            return;
-        }
-        boolean gzip = acceptsGzip(request.getHeader(HttpHeaderNames.ACCEPT_ENCODING));
-        byte[] body = gzip ? asset.gzipped() : asset.bytes();
-        response.putHeader(HttpHeaderNames.CONTENT_TYPE, asset.contentType());
-        if (gzip) {
-            response.putHeader(HttpHeaderNames.CONTENT_ENCODING, "gzip");
-        }
-        if (request.method() == HttpMethod.HEAD) {
-            response.putHeader(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length)).end();
-        } else {
-            response.end(Buffer.buffer(body));
-        }
-    }
-
-    /** {@code If-None-Match}: a list of entity tags, or {@code *}; weak ones compare by their opaque part. */
-    static boolean matches(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String candidate : ifNoneMatch.split(",")) {
-            String tag = candidate.trim();
-            if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String coding : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
-            String[] parts = coding.trim().split(";");
-            if (parts[0].trim().equals("gzip")) {
-                return !(parts.length > 1 && parts[1].trim().replace(" ", "").matches("q=0(\\.0*)?"));
-            }
-        }
-        return false;
+        routes.get(context.normalizedPath()).serve(context, PAGE_POLICY);
     }
 }
