@@ -22,6 +22,7 @@ import ai.reigh.common.testing.SystemUnderTest;
 import ai.reigh.common.testing.Tokens;
 import ai.reigh.devtools.demo.DemoReport;
 import ai.reigh.devtools.http.PlatformClient;
+import ai.reigh.devtools.seed.DemoRound;
 import ai.reigh.devtools.seed.DemoUsers;
 import ai.reigh.devtools.seed.Seeder;
 import ai.reigh.devtools.worker.ReferenceWorker;
@@ -60,7 +61,8 @@ class DemoWithBothProtocolsSystemTest {
         String gateway = SystemUnderTest.shared().gatewayUrl();
         PlatformClient alice = new PlatformClient(gateway, Tokens.user(DemoUsers.ALICE));
         PlatformClient bob = alice.as(Tokens.user(DemoUsers.BOB));
-        new Seeder(alice, bob, alice.as(Tokens.admin(UUID.randomUUID())), System.out).seed();
+        Seeder seeder = new Seeder(alice, bob, alice.as(Tokens.admin(UUID.randomUUID())), System.out);
+        seeder.seed();
         assertThat(unfinished()).as("the demo queue").isGreaterThan(4);
 
         List<ReferenceWorker> workers = new ArrayList<>();
@@ -109,5 +111,17 @@ class DemoWithBothProtocolsSystemTest {
         assertThat(report.completedByPlatformProtocol()).as("tasks done by the platform's protocol").isPositive();
         assertThat(report.completedByFleetProtocol()).as("tasks done by the fleet's protocol").isPositive();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("of the deployed fleet's protocol");
+
+        // A second demo: the seed adds nothing, so each demo queues a round of its own (once per round).
+        List<String> projects = seeder.seed();
+        assertThat(unfinished()).as("the idempotent seed queues nothing the second time").isZero();
+        List<String> round = new DemoRound(alice).queue(projects.get(0), "second-demo");
+        assertThat(round).hasSize(DemoRound.IMAGES + 2).doesNotHaveDuplicates();
+        assertThat(unfinished()).as("a fresh round of demo work").isEqualTo(round.size());
+        assertThat(new DemoRound(alice).queue(projects.get(0), "second-demo")).as("the same round again").isEqualTo(round);
+        assertThat(unfinished()).isEqualTo(round.size());
+        // Left queued, the round would be work for other tests' cloud workers.
+        round.forEach(task -> alice.post("/v1/tasks/" + task + "/cancel", Map.of()).expect(200, 409));
+        assertThat(unfinished()).isZero();
     }
 }
