@@ -17,9 +17,9 @@ import ai.reigh.common.error.ProblemException;
 import ai.reigh.credits.service.TaskCostService;
 import io.smallrye.mutiny.Uni;
 
-/** Task types and their prices, for every signed-in caller. */
+/** Task types and their prices, for every signed-in caller (an operator too: the console's estimate tool). */
 @Path("/v1/task-costs")
-@RolesAllowed({ Roles.USER, Roles.WORKER, Roles.SERVICE })
+@RolesAllowed({ Roles.USER, Roles.WORKER, Roles.SERVICE, Roles.ADMIN })
 @Tag(name = "task costs")
 public class TaskCostsResource {
     private final TaskCostService costs;
