@@ -24,7 +24,7 @@ function h(tag, attributes, ...children) {
 }
 
 function append(element, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -32,7 +32,7 @@ function append(element, children) {
 }
 
 function show(...children) {
-  page.replaceChildren(...children.flat().filter(Boolean));
+  page.replaceChildren(...children.flat(Infinity).filter(Boolean));
 }
 
 function table(columns, rows, rowClass) {
@@ -58,7 +58,7 @@ function notice(text, kind) {
 
 /** A bar chart of one series per minute, as SVG (no canvas: it scales and stays crisp). */
 function bars(points, value, label, kind) {
-  const width = 600, height = 80, max = Math.max(1, ...points.map(value));
+  const width = 600, height = 80, peak = Math.max(0, ...points.map(value)), max = Math.max(1, peak);
   const step = width / Math.max(1, points.length);
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -80,7 +80,7 @@ function bars(points, value, label, kind) {
   });
   const total = points.reduce((sum, point) => sum + Number(value(point)), 0);
   return h('div', { class: 'panel' }, h('strong', {}, label), ' ',
-    h('span', { class: 'muted' }, `${Number.isInteger(total) ? total : total.toFixed(3)} in the last hour, max ${max}/min`), svg);
+    h('span', { class: 'muted' }, `${Number.isInteger(total) ? total : total.toFixed(3)} in the last hour, peak ${peak}/min`), svg);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -245,11 +245,12 @@ async function overviewPage() {
         overview.outbox.parked_generations + overview.outbox.parked_charges ? 'bad' : ''),
       card('Claims this minute', last.claims || 0, 'card-claims'),
       card('Charges this minute', lastCharges.charges, 'card-charges'));
-    charts.replaceChildren(
+    charts.replaceChildren(...[
       bars(overview.activity, point => point.claims, 'Claims per minute', 'claims'),
       bars(overview.activity, point => point.completions, 'Completions per minute', 'completions'),
       bars(overview.activity, point => point.failures, 'Failures per minute', 'failures'),
-      charges.length ? bars(charges, point => Number(point.spent), 'Credits charged per minute', 'charges') : null);
+      charges.length ? bars(charges, point => Number(point.spent), 'Credits charged per minute', 'charges') : null,
+    ].filter(Boolean));
     queue.replaceChildren(table([
       ['Status', row => badge(row.status)],
       ['Task type', row => h('a', { href: `#/tasks?status=${encodeURIComponent(row.status)}&task_type=${row.task_type}` }, row.task_type)],
@@ -558,6 +559,8 @@ async function storagePage() {
 // Routing: #/page[/id][?query]
 
 async function route() {
+  // A sign-in link opened in a tab that shows the console already changes only the fragment.
+  adoptTokenFromFragment();
   leaving();
   leaving = () => {};
   const token = currentToken();
@@ -589,7 +592,6 @@ async function route() {
   }
 }
 
-adoptTokenFromFragment();
 document.getElementById('sign-out').addEventListener('click', signOut);
 window.addEventListener('hashchange', route);
 route();
