@@ -102,6 +102,15 @@ public class LedgerRepository {
      */
     public Uni<List<LedgerEntryRow>> pageOfUser(SqlConnection connection, UUID userId, LedgerFilter filter,
             Instant afterCreatedAt, UUID afterId, int fetchSize) {
+        return page(connection, userId, filter, afterCreatedAt, afterId, fetchSize);
+    }
+
+    /**
+     * An operator's page: of one user, or of everyone ({@code userId} null: the newest entries of the
+     * platform, index {@code credits_ledger_newest_first}), with the same filters.
+     */
+    public Uni<List<LedgerEntryRow>> page(SqlConnection connection, UUID userId, LedgerFilter filter,
+            Instant afterCreatedAt, UUID afterId, int fetchSize) {
         List<Object> arguments = new ArrayList<>();
         String where = where(userId, filter, arguments);
         int at = arguments.size() + 1;
@@ -122,8 +131,12 @@ public class LedgerRepository {
     }
 
     private static String where(UUID userId, LedgerFilter filter, List<Object> arguments) {
-        StringBuilder where = new StringBuilder("user_id = $1");
-        arguments.add(userId);
+        StringBuilder where = new StringBuilder("true");
+        if (userId != null) {
+            arguments.add(userId);
+            where.setLength(0);
+            where.append("user_id = $1");
+        }
         if (filter.types() != null && !filter.types().isEmpty()) {
             arguments.add(filter.types().toArray(String[]::new));
             where.append(" AND ").append(TYPES.formatted(arguments.size()));
@@ -139,6 +152,47 @@ public class LedgerRepository {
             where.append(" AND ").append(TASKS.formatted(arguments.size()));
         }
         return where.toString();
+    }
+
+    /** A user's balance next to the sum of their ledger: equal, or the invariant is broken. */
+    static final String ACCOUNT = """
+            SELECT u.total_credits AS balance, coalesce(sum(l.amount), 0) AS ledger_sum, count(l.id) AS entries
+            FROM users u LEFT JOIN credits_ledger l ON l.user_id = u.id WHERE u.id = $1 GROUP BY u.id, u.total_credits
+            """;
+
+    /** Spends per minute over the last {@code $1} minutes, oldest first, every minute present. */
+    static final String CHARGES_PER_MINUTE = """
+            WITH window_start AS (
+              SELECT date_trunc('minute', now()) - make_interval(mins => $1::int - 1) AS at
+            ), counted AS (
+              SELECT date_trunc('minute', l.created_at) AS minute, count(*) AS charges, -sum(l.amount) AS spent
+              FROM credits_ledger l, window_start w WHERE l.type = 'spend' AND l.created_at >= w.at GROUP BY 1
+            )
+            SELECT m.minute, coalesce(c.charges, 0) AS charges, coalesce(c.spent, 0) AS spent
+            FROM window_start w, generate_series(w.at, date_trunc('minute', now()), interval '1 minute') AS m(minute)
+            LEFT JOIN counted c ON c.minute = m.minute
+            ORDER BY m.minute
+            """;
+
+    /** The user's balance, Σ ledger and entry count; null when there is no such user. */
+    public Uni<AccountCheck> account(SqlConnection connection, UUID userId) {
+        return connection.preparedQuery(ACCOUNT).execute(Tuple.of(userId)).map(rows -> Rows.first(rows,
+                row -> new AccountCheck(row.getBigDecimal("balance"), row.getBigDecimal("ledger_sum"),
+                        row.getLong("entries"))));
+    }
+
+    public Uni<List<ChargesInMinute>> chargesPerMinute(SqlConnection connection, int minutes) {
+        return connection.preparedQuery(CHARGES_PER_MINUTE).execute(Tuple.of(minutes)).map(rows -> Rows.map(rows,
+                row -> new ChargesInMinute(Rows.instant(row, "minute"), row.getLong("charges"), row.getBigDecimal("spent"))));
+    }
+
+    public record AccountCheck(BigDecimal balance, BigDecimal ledgerSum, long entries) {
+        public boolean consistent() {
+            return balance.compareTo(ledgerSum) == 0;
+        }
+    }
+
+    public record ChargesInMinute(Instant minute, long charges, BigDecimal spent) {
     }
 
     private static Uni<LedgerEntryRow> one(SqlConnection connection, String sql, Object key) {

@@ -51,6 +51,20 @@ public class TaskCostConfigRepository {
             + "EXCLUDED.is_visible, EXCLUDED.supports_progress) "
             + "RETURNING " + TYPE_COLUMNS;
 
+    /** A type's versions, newest first (written by the table's trigger on every change). */
+    static final String VERSIONS = "SELECT task_type, version, valid_from, billing_type, base_cost_per_second, unit_cost, "
+            + "cost_factors::text AS cost_factors, run_type, category, content_type, is_active "
+            + "FROM task_cost_config_versions WHERE task_type = $1 ORDER BY version DESC LIMIT " + MAX_CONFIGS;
+
+    public Uni<List<TaskCostConfigRow>> versions(SqlConnection connection, String taskType) {
+        return connection.preparedQuery(VERSIONS).execute(Tuple.of(taskType)).map(rows -> Rows.map(rows,
+                row -> new TaskCostConfigRow(row.getString("task_type"), row.getString("billing_type"),
+                        row.getBigDecimal("base_cost_per_second"), row.getBigDecimal("unit_cost"),
+                        CreditsJson.parse(row.getString("cost_factors")), row.getString("run_type"),
+                        row.getString("category"), row.getString("content_type"), null, row.getBoolean("is_active"),
+                        row.getInteger("version"), Rows.instant(row, "valid_from"))));
+    }
+
     /** Every type ({@code active} null), or the active or inactive ones, by name. */
     public Uni<List<TaskTypeRow>> listTypes(SqlConnection connection, Boolean active) {
         return connection.preparedQuery(LIST_TYPES).execute(Tuple.of(active))

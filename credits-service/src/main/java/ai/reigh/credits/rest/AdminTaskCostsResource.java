@@ -1,6 +1,7 @@
 package ai.reigh.credits.rest;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.FieldError;
@@ -24,6 +28,7 @@ import ai.reigh.common.error.ProblemException;
 import ai.reigh.credits.repository.CreditsJson;
 import ai.reigh.credits.repository.TaskCostConfigRow;
 import ai.reigh.credits.repository.TaskTypeRow;
+import ai.reigh.credits.service.OperatorCredits;
 import ai.reigh.credits.service.TaskCostService;
 import io.smallrye.mutiny.Uni;
 
@@ -34,9 +39,34 @@ public class AdminTaskCostsResource {
     private final TaskCostService costs;
     private final CurrentCaller caller;
 
-    public AdminTaskCostsResource(TaskCostService costs, CurrentCaller caller) {
+    private final OperatorCredits operator;
+
+    public AdminTaskCostsResource(TaskCostService costs, OperatorCredits operator, CurrentCaller caller) {
         this.costs = costs;
+        this.operator = operator;
         this.caller = caller;
+    }
+
+    @GET
+    @Path("/{task_type}/versions")
+    @Operation(summary = "Every version of a task type's price, newest first",
+            description = "Each with valid_from (in force from then until the next version). 404 for an unknown type.")
+    public Uni<VersionsView> versions(
+            @PathParam("task_type") @Pattern(regexp = "[a-z0-9_]{1,64}", message = "must match [a-z0-9_]{1,64}") String taskType) {
+        return operator.versions(caller.get().requireUserId(), taskType)
+                .map(rows -> new VersionsView(rows.stream().map(VersionView::of).toList()));
+    }
+
+    public record VersionsView(List<VersionView> items) {
+    }
+
+    public record VersionView(int version, Instant validFrom, String billingType, BigDecimal baseCostPerSecond,
+            BigDecimal unitCost, JsonNode costFactors, String runType, String category, String contentType, boolean isActive) {
+        static VersionView of(TaskCostConfigRow row) {
+            return new VersionView(row.version(), row.validFrom(), row.billingType(),
+                    CreditsJson.normalized(row.baseCostPerSecond()), CreditsJson.normalized(row.unitCost()),
+                    row.costFactors(), row.runType(), row.category(), row.contentType(), row.isActive());
+        }
     }
 
     @PUT

@@ -44,4 +44,19 @@ final class LedgerQuery {
             throw ProblemException.validation("task_id", "must be comma-separated UUIDs");
         }
     }
+
+    /** {@code ?user_id=}: absent, or one canonical UUID. */
+    static UUID userId(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            if (value.length() == 36) {
+                return UUID.fromString(value);
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ProblemException.validation("user_id", "must be a UUID");
+    }
 }

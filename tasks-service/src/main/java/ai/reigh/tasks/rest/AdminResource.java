@@ -27,6 +27,7 @@ import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
+import ai.reigh.common.time.MinuteWindow;
 import ai.reigh.tasks.repository.QueueDepth;
 import ai.reigh.tasks.repository.TaskHistoryRepository;
 import ai.reigh.tasks.repository.WorkerRow;
@@ -84,7 +85,7 @@ public class AdminResource {
     @Operation(summary = "Tasks created, claimed, completed, failed and requeued per minute",
             description = "The last ?minutes=1..1440 (default 60) minutes, oldest first, every minute present.")
     public Uni<List<TaskHistoryRepository.Minute>> activity(@QueryParam("minutes") String minutes) {
-        return admin.activity(caller.get().requireUserId(), minutes(minutes));
+        return admin.activity(caller.get().requireUserId(), MinuteWindow.fromQuery(minutes));
     }
 
     @GET
@@ -125,21 +126,6 @@ public class AdminResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an overview is always serialisable", e);
         }
-    }
-
-    private static int minutes(String value) {
-        if (value == null || value.isBlank()) {
-            return AdminService.OVERVIEW_MINUTES;
-        }
-        try {
-            int minutes = Integer.parseInt(value.trim());
-            if (minutes >= 1 && minutes <= AdminService.MAX_ACTIVITY_MINUTES) {
-                return minutes;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, as any other value out of range
-        }
-        throw ProblemException.validation("minutes", "must be a whole number from 1 to " + AdminService.MAX_ACTIVITY_MINUTES);
     }
 
     public record WorkerView(String id, UUID userId, String ownerKind, String status, String health,

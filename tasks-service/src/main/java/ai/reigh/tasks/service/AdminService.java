@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.page.Page;
+import ai.reigh.common.time.MinuteWindow;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.OutboxRepository;
 import ai.reigh.tasks.repository.QueueDepth;
@@ -22,9 +23,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AdminService {
     /** The overview's charts: the last hour, minute by minute. */
-    public static final int OVERVIEW_MINUTES = 60;
-    /** The longest activity window a request may ask for: a day. */
-    public static final int MAX_ACTIVITY_MINUTES = 1440;
+    public static final int OVERVIEW_MINUTES = MinuteWindow.DEFAULT_MINUTES;
     private static final int MAX_WORKER_ID_LENGTH = 128;
     private static final int CANONICAL_UUID_LENGTH = 36;
     /** A worker that missed two heartbeats in a row is stale (the reaper marks it inactive later). */
