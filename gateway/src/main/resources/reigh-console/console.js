@@ -436,7 +436,7 @@ async function creditsPage(userId) {
   const estimate = estimateTool();
   show(h('h1', {}, 'Credits'), form, found, account, h('h2', {}, 'Task costs'), costs, h('h2', {}, 'Estimate'), estimate);
   if (userId) await renderAccount(account, userId);
-  const configs = await api('/v1/admin/task-costs');
+  const configs = await api('/v1/task-costs');
   costs.replaceChildren(table([
     ['Task type', c => c.task_type], ['Billing', c => c.billing_type],
     ['Price', c => c.billing_type === 'per_second' ? `${c.base_cost_per_second}/s` : `${c.unit_cost}/unit`],

@@ -17,6 +17,11 @@ class RouteTableTest {
             "/v1/tasks, TASKS", "/v1/tasks/counts, TASKS", "/v1/events, TASKS", "/v1/workers/claim, TASKS",
             "/v1/workers/heartbeat, TASKS", "/v1/workers/tasks/x/complete, TASKS", "/v1/admin/workers, TASKS",
             "/v1/admin/queue, TASKS", "/v1/admin/outbox, TASKS", "/v1/admin/outbox/42/replay, TASKS",
+            // The operator console's reads (docs/console.md).
+            "/v1/admin/tasks, TASKS", "/v1/admin/tasks/x/requeue, TASKS", "/v1/admin/activity, TASKS",
+            "/v1/admin/overview, TASKS", "/v1/admin/overview/stream, TASKS", "/v1/admin/users, PROJECTS",
+            "/v1/admin/credits/users/x, CREDITS", "/v1/admin/credits/activity, CREDITS",
+            "/v1/admin/storage/buckets, STORAGE", "/v1/admin/storage/usage/x, STORAGE",
             "/v1/credits/balance, CREDITS", "/v1/credits/stripe/webhook, CREDITS", "/v1/task-costs, CREDITS",
             "/v1/task-costs/estimate, CREDITS", "/v1/admin/credits/grants, CREDITS", "/v1/admin/task-costs/x, CREDITS",
             "/v1/storage/uploads, STORAGE", "/v1/storage/objects/x, STORAGE",
@@ -32,7 +37,7 @@ class RouteTableTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "/internal", "/internal/v1/charges", "/internal/v1/generations", "/v1/meow",
-            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/users", "/v1/admin/outboxes", "/storage",
+            "/v1/taskss", "/v1", "/", "/v2/projects", "/v1/admin", "/v1/admin/userz", "/v1/admin/outboxes", "/storage",
             // Only the fleet's one RPC: PostgREST's tables and other functions are not ours to answer.
             "/rest/v1/tasks", "/rest/v1/workers", "/rest/v1/rpc/claim_next_task", "/rest/v1/rpc", "/functions/v2/x",
             "/functions" })
