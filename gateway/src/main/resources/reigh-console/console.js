@@ -489,8 +489,11 @@ async function renderAccount(container, userId) {
   grant.addEventListener('submit', async event => {
     event.preventDefault();
     try {
-      await api('/v1/admin/credits/grants', { method: 'POST', body: { user_id: userId, amount: amount.value.trim(),
-        reason: reason.value.trim(), idempotency_key: grantKey } });
+      // A JSON number (the API takes no strings for amounts); what is not a number goes as typed, for the API's 400.
+      const typed = amount.value.trim();
+      const value = typed === '' ? NaN : Number(typed);
+      await api('/v1/admin/credits/grants', { method: 'POST', body: { user_id: userId,
+        amount: Number.isFinite(value) ? value : typed, reason: reason.value.trim(), idempotency_key: grantKey } });
       await renderAccount(container, userId);
       document.getElementById('grant-message').replaceChildren(notice('Granted.', 'ok'));
     } catch (error) {
