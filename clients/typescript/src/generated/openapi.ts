@@ -1173,6 +1173,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks created, claimed, completed, failed and requeued per minute
+         * @description The last ?minutes=1..1440 (default 60) minutes, oldest first, every minute present.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    minutes?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Minute"][];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/credits/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Charges (spend entries) and credits spent per minute
+         * @description The last ?minutes=1..1440 (default 60) minutes, oldest first, every minute present.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    minutes?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargeActivityView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/credits/grants": {
         parameters: {
             query?: never;
@@ -1254,6 +1390,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/credits/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ledger entries of one user or of everyone, newest first
+         * @description Filters (all apply): user_id, task_id (one or a comma list of up to 100), type and exclude_type (comma lists of stripe, manual, spend, refund, auto_topup). Cursor pages (?limit=1..200&cursor=). Each entry names the admin who made it (created_by) and what it refunds.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    exclude_type?: string;
+                    limit?: string;
+                    task_id?: string;
+                    type?: string;
+                    user_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageAdminLedgerEntryView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/credits/refunds": {
         parameters: {
             query?: never;
@@ -1327,6 +1536,74 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/credits/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's balance next to the sum of their ledger, and whether they agree
+         * @description balance = users.total_credits, ledger_sum = Σ of the user's ledger entries (the invariant: equal), entries = how many. 404 for an unknown user.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1472,6 +1749,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue, the fleet, the outbox and the last hour's activity, in one snapshot
+         * @description queue: live tasks per status and type, oldest queued age; fleet: workers online, stale and crashed in the last day; outbox: effects pending and parked; activity: the last 60 minutes.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OverviewView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/overview/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The overview as server-sent events: an `overview` event now and every 2 seconds
+         * @description Each event's data is the JSON of GET /v1/admin/overview. The stream ends when the token that opened it expires; the console reconnects with a fresh one.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/queue": {
         parameters: {
             query?: never;
@@ -1479,7 +1888,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Queue */
+        /** Queue depth per status and task type (every state), live counts and the oldest queued task's age */
         get: {
             parameters: {
                 query?: never;
@@ -1496,6 +1905,203 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["QueueView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/storage/buckets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every bucket with its ready objects (count, bytes) and pending uploads */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BucketsView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/storage/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users by bytes of ready objects, biggest first, with the quota the uploads enforce
+         * @description Cursor pages (?limit=1..200&cursor=).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageUsageView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/storage/usage/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user's ready objects and bytes against the quota (zeros for a user with none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageView"];
                     };
                 };
                 /** @description Not Authorized */
@@ -1616,6 +2222,450 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/task-costs/{task_type}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a task type's price, newest first
+         * @description Each with valid_from (in force from then until the next version). 404 for an unknown type.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_type: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VersionsView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every owner's tasks that the filters keep, newest first
+         * @description The owners' filters (project_id, status, task_type, exclude_task_type, top_level, parent_task_id, updated_after, processed_after) and the operator's: user_id (the owner), worker_id (the worker holding it, or that held its last attempt), created_after (at or after) and created_before (before). Cursor pages (?limit=1..200&cursor=).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    created_after?: string;
+                    created_before?: string;
+                    cursor?: string;
+                    /** @description Up to 100 comma-separated task types to leave out (the web app's hidden types) */
+                    exclude_task_type?: string;
+                    limit?: string;
+                    /** @description The sub-tasks of this orchestrator task */
+                    parent_task_id?: string;
+                    /** @description ISO-8601 time: finished processing at or after it (generation_processed_at) */
+                    processed_after?: string;
+                    /** @description A project of the caller, or up to 100 comma-separated (any of them); absent: every project */
+                    project_id?: string;
+                    /** @description Comma-separated statuses (any of them): Queued, In Progress, Complete, Failed, Cancelled */
+                    status?: string;
+                    /** @description Up to 50 comma-separated task types (any of them) */
+                    task_type?: string;
+                    /** @description true: tasks without a parent task (no sub-tasks); false: sub-tasks only */
+                    top_level?: string;
+                    /** @description ISO-8601 time: updated at or after it (e.g. failed in the last hour) */
+                    updated_after?: string;
+                    user_id?: string;
+                    worker_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageOperatorTaskView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task with its history, children, dependencies and completion effects
+         * @description history: every status change, oldest first (at most 500), with the worker, the attempt, the reason (a requeue's or failure's) and who acted (actor_role, actor_id). effects: the completion's outbox rows (generation, charge) with their delivery state.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Detail"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tasks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel any owner's Queued or In Progress task (its history records the operator)
+         * @description As the owner's cancel: dependants are cancelled with it, the worker learns it from its next heartbeat; a task that has ended is 409 invalid_transition.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorTaskView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tasks/{id}/requeue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a Failed task back in the queue, with a fresh set of attempts and a reason
+         * @description Idempotent: a task already requeued by an operator that has not failed since is answered unchanged. 409 invalid_transition for a task that is not Failed (and was not requeued); 409 dependency_failed when it cannot run again (its parent ended, or a dependency failed or was cancelled). Its dependants that failed with it stay Failed: requeue them after it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["schemas"]["UUID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RequeueRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorTaskView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find users by id, or by the start of their email or username (any case)
+         * @description ?q= (1..200 characters): a full UUID finds that user; any other text is a prefix. In email order; cursor pages (?limit=1..200&cursor=).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageFoundUserView"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/workers": {
         parameters: {
             query?: never;
@@ -1623,7 +2673,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Workers */
+        /**
+         * Workers, most recently heard from first
+         * @description Each with its owner kind (cloud, or personal for a local worker on a personal access token), health (online; stale: active but silent for longer than two heartbeat intervals; crashed; offline), heartbeat age, the tasks it holds and the earliest expiry of their leases. ?status= filters by the worker's reported status; cursor pages (?limit=1..200&cursor=).
+         */
         get: {
             parameters: {
                 query?: {
@@ -9110,6 +10163,25 @@ export interface components {
             expires_at?: components["schemas"]["Instant"];
             revoked_at?: components["schemas"]["Instant"];
         };
+        AccountView: {
+            user_id?: components["schemas"]["UUID"];
+            balance?: number;
+            ledger_sum?: number;
+            consistent?: boolean;
+            /** Format: int64 */
+            entries?: number;
+        };
+        AdminLedgerEntryView: {
+            id?: components["schemas"]["UUID"];
+            user_id?: components["schemas"]["UUID"];
+            amount?: number;
+            type?: string;
+            task_id?: components["schemas"]["UUID"];
+            refund_of?: components["schemas"]["UUID"];
+            created_by?: components["schemas"]["UUID"];
+            metadata?: components["schemas"]["JsonValue"];
+            created_at?: components["schemas"]["Instant"];
+        };
         ApiKeyList: {
             items?: components["schemas"]["ApiKeyView"][];
         };
@@ -9148,12 +10220,33 @@ export interface components {
             /** Format: int64 */
             count?: number;
         };
+        BucketUsage: {
+            bucket?: string;
+            /** Format: int64 */
+            objects?: number;
+            /** Format: int64 */
+            bytes?: number;
+            /** Format: int64 */
+            pending?: number;
+        };
         BucketView: {
             name?: string;
             public?: boolean;
             /** Format: int64 */
             max_object_bytes?: number;
             allowed_content_types?: string[];
+        };
+        BucketsView: {
+            buckets?: components["schemas"]["BucketUsage"][];
+        };
+        ChargeActivityView: {
+            minutes?: components["schemas"]["ChargesInMinute"][];
+        };
+        ChargesInMinute: {
+            minute?: components["schemas"]["Instant"];
+            /** Format: int64 */
+            charges?: number;
+            spent?: number;
         };
         CheckoutRequest: {
             /** Format: int32 */
@@ -9277,6 +10370,12 @@ export interface components {
             created_at?: components["schemas"]["Instant"];
             expires_at?: components["schemas"]["Instant"];
         };
+        Detail: {
+            task?: components["schemas"]["OperatorTaskView"];
+            history?: components["schemas"]["Line"][];
+            relatives?: components["schemas"]["Relative"][];
+            effects?: components["schemas"]["OutboxView"][];
+        };
         EstimateRequest: {
             task_type: string;
             params?: components["schemas"]["JsonValue"];
@@ -9301,6 +10400,22 @@ export interface components {
         FinalVideoView: {
             shot_id?: components["schemas"]["UUID"];
             generation?: components["schemas"]["GenerationView"];
+        };
+        FleetView: {
+            /** Format: int64 */
+            online?: number;
+            /** Format: int64 */
+            stale?: number;
+            /** Format: int64 */
+            crashed_today?: number;
+            /** Format: double */
+            stale_after_seconds?: number;
+        };
+        FoundUserView: {
+            id?: components["schemas"]["UUID"];
+            email?: string;
+            username?: string;
+            created_at?: components["schemas"]["Instant"];
         };
         GenerationBatchGet: {
             ids?: string[];
@@ -9438,10 +10553,36 @@ export interface components {
             metadata?: components["schemas"]["JsonValue"];
             created_at?: components["schemas"]["Instant"];
         };
+        Line: {
+            /** Format: int64 */
+            id?: number;
+            from_status?: string;
+            to_status?: string;
+            worker_id?: string;
+            /** Format: int32 */
+            attempt?: number;
+            reason?: string;
+            actor_role?: string;
+            actor_id?: components["schemas"]["UUID"];
+            at?: components["schemas"]["Instant"];
+        };
         LinkBatchGet: {
             shot_ids?: string[];
             generation_ids?: string[];
             positioned?: boolean;
+        };
+        Minute: {
+            minute?: components["schemas"]["Instant"];
+            /** Format: int64 */
+            created?: number;
+            /** Format: int64 */
+            claims?: number;
+            /** Format: int64 */
+            completions?: number;
+            /** Format: int64 */
+            failures?: number;
+            /** Format: int64 */
+            requeues?: number;
         };
         ObjectView: {
             id?: components["schemas"]["UUID"];
@@ -9456,8 +10597,43 @@ export interface components {
             filename?: string;
             created_at?: components["schemas"]["Instant"];
         };
+        OperatorTaskView: {
+            id?: components["schemas"]["UUID"];
+            user_id?: components["schemas"]["UUID"];
+            project_id?: components["schemas"]["UUID"];
+            task_type?: string;
+            status?: string;
+            params?: components["schemas"]["JsonValue"];
+            dependant_on?: string[];
+            parent_task_id?: components["schemas"]["UUID"];
+            is_orchestrator?: boolean;
+            output_location?: string;
+            worker_id?: string;
+            /** Format: int32 */
+            attempts?: number;
+            /** Format: int32 */
+            max_attempts?: number;
+            error_message?: string;
+            result_data?: components["schemas"]["JsonValue"];
+            lease_expires_at?: components["schemas"]["Instant"];
+            run_after?: components["schemas"]["Instant"];
+            generation_started_at?: components["schemas"]["Instant"];
+            generation_processed_at?: components["schemas"]["Instant"];
+            created_at?: components["schemas"]["Instant"];
+            updated_at?: components["schemas"]["Instant"];
+        };
         OrchestratorRef: {
             orchestrator_task_id: components["schemas"]["UUID"];
+        };
+        OutboxBacklogView: {
+            /** Format: int64 */
+            pending?: number;
+            /** Format: double */
+            lag_seconds?: number;
+            /** Format: int64 */
+            parked_generations?: number;
+            /** Format: int64 */
+            parked_charges?: number;
         };
         OutboxView: {
             /** Format: int64 */
@@ -9478,14 +10654,32 @@ export interface components {
             /** Format: int32 */
             replays?: number;
         };
+        OverviewView: {
+            queue?: components["schemas"]["QueueView"];
+            fleet?: components["schemas"]["FleetView"];
+            outbox?: components["schemas"]["OutboxBacklogView"];
+            activity?: components["schemas"]["Minute"][];
+        };
         PageAccessTokenView: {
             items?: components["schemas"]["AccessTokenView"][];
             next_cursor?: string;
             /** Format: int64 */
             total?: number;
         };
+        PageAdminLedgerEntryView: {
+            items?: components["schemas"]["AdminLedgerEntryView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
         PageFinalVideoView: {
             items?: components["schemas"]["FinalVideoView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageFoundUserView: {
+            items?: components["schemas"]["FoundUserView"][];
             next_cursor?: string;
             /** Format: int64 */
             total?: number;
@@ -9504,6 +10698,12 @@ export interface components {
         };
         PageObjectView: {
             items?: components["schemas"]["ObjectView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageOperatorTaskView: {
+            items?: components["schemas"]["OperatorTaskView"][];
             next_cursor?: string;
             /** Format: int64 */
             total?: number;
@@ -9564,6 +10764,12 @@ export interface components {
         };
         PageTrainingVideoView: {
             items?: components["schemas"]["TrainingVideoView"][];
+            next_cursor?: string;
+            /** Format: int64 */
+            total?: number;
+        };
+        PageUsageView: {
+            items?: components["schemas"]["UsageView"][];
             next_cursor?: string;
             /** Format: int64 */
             total?: number;
@@ -9657,6 +10863,15 @@ export interface components {
             ledger_entry_id: components["schemas"]["UUID"];
             reason: string;
             amount?: number;
+        };
+        Relative: {
+            relation?: string;
+            id?: components["schemas"]["UUID"];
+            task_type?: string;
+            status?: string;
+        };
+        RequeueRequest: {
+            reason: string;
         };
         ResourceBatchGet: {
             ids: string[];
@@ -10019,6 +11234,15 @@ export interface components {
             thumbnail_storage_path?: string;
             expires_at?: components["schemas"]["Instant"];
         };
+        UsageView: {
+            user_id?: components["schemas"]["UUID"];
+            /** Format: int64 */
+            objects?: number;
+            /** Format: int64 */
+            bytes?: number;
+            /** Format: int64 */
+            quota_bytes?: number;
+        };
         UserPatch: {
             name?: string;
             username?: string;
@@ -10076,6 +11300,22 @@ export interface components {
             created_at?: components["schemas"]["Instant"];
             updated_at?: components["schemas"]["Instant"];
         };
+        VersionView: {
+            /** Format: int32 */
+            version?: number;
+            valid_from?: components["schemas"]["Instant"];
+            billing_type?: string;
+            base_cost_per_second?: number;
+            unit_cost?: number;
+            cost_factors?: components["schemas"]["JsonValue"];
+            run_type?: string;
+            category?: string;
+            content_type?: string;
+            is_active?: boolean;
+        };
+        VersionsView: {
+            items?: components["schemas"]["VersionView"][];
+        };
         WorkerModel: {
             worker_id: string;
             current_model?: string;
@@ -10096,7 +11336,9 @@ export interface components {
         WorkerView: {
             id?: string;
             user_id?: components["schemas"]["UUID"];
+            owner_kind?: string;
             status?: string;
+            health?: string;
             current_model?: string;
             /** Format: int32 */
             vram_total_mb?: number;
@@ -10107,6 +11349,7 @@ export interface components {
             heartbeat_age_seconds?: number;
             /** Format: int64 */
             tasks_in_progress?: number;
+            next_lease_expires_at?: components["schemas"]["Instant"];
             created_at?: components["schemas"]["Instant"];
         };
     };
