@@ -224,7 +224,7 @@ async function overviewPage() {
     h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
 
   const refreshCharges = async () => {
-    if (Date.now() - chargesAt < 15000) return;
+    if (Date.now() - chargesAt < 5000) return;
     chargesAt = Date.now();
     charges = (await api('/v1/admin/credits/activity?minutes=60', { signal: controller.signal })).minutes;
   };
