@@ -93,6 +93,21 @@ final class Fixtures {
         Api.as(Tokens.admin(ADMIN)).body(body).post("/v1/admin/credits/grants").then().statusCode(201);
     }
 
+    /**
+     * Moves a balance by {@code delta} without a ledger entry, as only a bug or a hand in the database
+     * could (the table's owner, its guard triggers off for the statement): the invariant broken on purpose.
+     */
+    static void shiftBalanceBehindTheLedger(UUID userId, String delta) {
+        try (SqlSession owner = SqlSession.as("reigh_owner").actingAsService()) {
+            owner.update("ALTER TABLE users DISABLE TRIGGER USER");
+            try {
+                owner.update("UPDATE users SET total_credits = total_credits + ?::numeric WHERE id = ?", delta, userId);
+            } finally {
+                owner.update("ALTER TABLE users ENABLE TRIGGER USER");
+            }
+        }
+    }
+
     static BigDecimal balance(UUID userId) {
         try (SqlSession credits = SqlSession.as("reigh_credits").actingAsService()) {
             Object value = credits.value("SELECT total_credits::text FROM users WHERE id = ?", userId);

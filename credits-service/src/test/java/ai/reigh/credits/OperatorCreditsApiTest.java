@@ -13,7 +13,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.testing.Api;
-import ai.reigh.common.testing.SqlSession;
 import ai.reigh.common.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -38,16 +37,15 @@ class OperatorCreditsApiTest {
         assertThat(account.getBoolean("consistent")).isTrue();
         assertThat(account.getInt("entries")).isEqualTo(3);
 
-        // The invariant broken on purpose, by the table's owner behind the services' back.
-        try (SqlSession owner = SqlSession.as("reigh_owner").actingAsService()) {
-            owner.update("ALTER TABLE users DISABLE TRIGGER USER");
-            try {
-                owner.update("UPDATE users SET total_credits = total_credits + 1 WHERE id = ?", user);
-            } finally {
-                owner.update("ALTER TABLE users ENABLE TRIGGER USER");
-            }
+        // The invariant broken on purpose, by the table's owner behind the services' back (and mended
+        // after: other tests hold every user to it).
+        Fixtures.shiftBalanceBehindTheLedger(user, "1");
+        try {
+            Api.as(ADMIN).get("/v1/admin/credits/users/" + user).then().statusCode(200).body("consistent", equalTo(false));
+        } finally {
+            Fixtures.shiftBalanceBehindTheLedger(user, "-1");
         }
-        Api.as(ADMIN).get("/v1/admin/credits/users/" + user).then().statusCode(200).body("consistent", equalTo(false));
+        Api.as(ADMIN).get("/v1/admin/credits/users/" + user).then().statusCode(200).body("consistent", equalTo(true));
 
         Api.as(ADMIN).get("/v1/admin/credits/users/" + UUID.randomUUID()).then().statusCode(404).body("code", equalTo("not_found"));
         Api.as(ADMIN).get("/v1/admin/credits/users/not-a-uuid").then().statusCode(404);

@@ -174,6 +174,17 @@ public class LedgerRepository {
             ORDER BY m.minute
             """;
 
+    /** Users whose balance is not the sum of their ledger (the invariant every write keeps). */
+    static final String MISMATCHED_USERS = """
+            SELECT count(*) FROM users u
+            LEFT JOIN (SELECT user_id, sum(amount) AS total FROM credits_ledger GROUP BY user_id) l ON l.user_id = u.id
+            WHERE u.total_credits <> coalesce(l.total, 0)
+            """;
+
+    public Uni<Long> mismatchedUsers(SqlConnection connection) {
+        return connection.preparedQuery(MISMATCHED_USERS).execute().map(rows -> rows.iterator().next().getLong(0));
+    }
+
     /** The user's balance, Σ ledger and entry count; null when there is no such user. */
     public Uni<AccountCheck> account(SqlConnection connection, UUID userId) {
         return connection.preparedQuery(ACCOUNT).execute(Tuple.of(userId)).map(rows -> Rows.first(rows,
