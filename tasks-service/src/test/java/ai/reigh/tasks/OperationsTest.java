@@ -97,13 +97,16 @@ class OperationsTest {
         Fixtures.Owner owner = Fixtures.owner();
         Fixtures.createTask(owner, "single_image");
         Fixtures.claimOne(owner.localWorker(), "metrics");
+        String gpuInProgress = "reigh_tasks_queue_depth{run_type=\"gpu\",status=\"In Progress\"}";
         Fixtures.await("the queue gauges to be sampled", Duration.ofSeconds(15), () -> {
             String metrics = Api.management().get("/q/metrics").asString();
-            return metrics.contains("reigh_tasks_queue_depth{status=\"In Progress\"}")
-                    && !metrics.contains("reigh_tasks_queue_depth{status=\"In Progress\"} 0.0");
+            return metrics.contains(gpuInProgress) && !metrics.contains(gpuInProgress + " 0.0")
+                    && !metrics.contains("reigh_tasks_workers{health=\"online\"} 0.0");
         });
         String metrics = Api.management().get("/q/metrics").asString();
         assertThat(metrics).contains("reigh_tasks_claimed_total", "reigh_tasks_completions_total",
-                "reigh_tasks_lease_expiries_total", "reigh_tasks_outbox_lag_seconds", "reigh_tasks_claim_parked");
+                "reigh_tasks_lease_expiries_total", "reigh_tasks_outbox_lag_seconds", "reigh_tasks_claim_parked",
+                "reigh_tasks_queue_depth{run_type=\"api\",status=\"Queued\"}",
+                "reigh_tasks_queue_oldest_age_seconds{run_type=\"gpu\"}", "reigh_tasks_workers{health=\"stale\"}");
     }
 }

@@ -9,7 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
-/** Queue depth: per status and type for the admin view; the live counts alone for the gauges. */
+/** Queue depth: per status and type for the admin views; per run type for the gauges. */
 @ApplicationScoped
 public class QueueRepository {
     /** Scans the table (admin only); terminal counts included so the view adds up. */
@@ -31,16 +31,43 @@ public class QueueRepository {
                      AS oldest_queued_age_seconds
             """;
 
+    /** The run types a task has (the column's CHECK), each with its own workers and so its own queue. */
+    public static final List<String> RUN_TYPES = List.of("gpu", "api");
+
+    /**
+     * The gauges' sample, per run type: counts and the oldest queued task from the partial indexes of the
+     * live states (tasks_claimable is keyed by run type first).
+     */
+    static final String LIVE_BY_RUN_TYPE = """
+            SELECT r.run_type,
+                   (SELECT count(*) FROM tasks WHERE status = 'Queued' AND run_type = r.run_type) AS queued,
+                   (SELECT count(*) FROM tasks WHERE status = 'In Progress' AND run_type = r.run_type) AS in_progress,
+                   coalesce((SELECT extract(epoch FROM now() - min(created_at)) FROM tasks
+                             WHERE status = 'Queued' AND run_type = r.run_type), 0)::float8 AS oldest_queued_age_seconds
+            FROM unnest($1::text[]) AS r(run_type)
+            """;
+
+    /** One run type's live queue. */
+    public record RunTypeDepth(String runType, long queued, long inProgress, double oldestQueuedAgeSeconds) {
+    }
+
+    public Uni<List<RunTypeDepth>> liveByRunType(SqlConnection connection) {
+        return connection.preparedQuery(LIVE_BY_RUN_TYPE).execute(io.vertx.mutiny.sqlclient.Tuple.of(
+                RUN_TYPES.toArray(String[]::new))).map(rows -> Rows.map(rows, row -> new RunTypeDepth(
+                        row.getString("run_type"), row.getLong("queued"), row.getLong("in_progress"),
+                        row.getDouble("oldest_queued_age_seconds"))));
+    }
+
     /** What the breakdown per status and type covers. */
     public enum Breakdown {
-        NONE, LIVE_STATES, ALL_STATES
+        LIVE_STATES, ALL_STATES
     }
 
     public Uni<QueueDepth> depth(SqlConnection connection, Breakdown of) {
-        Uni<List<QueueDepth.Bucket>> breakdown = of == Breakdown.NONE ? Uni.createFrom().item(List.of())
-                : connection.preparedQuery(of == Breakdown.ALL_STATES ? BY_STATUS_AND_TYPE : LIVE_BY_STATUS_AND_TYPE)
-                        .execute().map(rows -> Rows.map(rows, row -> new QueueDepth.Bucket(row.getString("status"),
-                                row.getString("task_type"), row.getLong("count"))));
+        Uni<List<QueueDepth.Bucket>> breakdown = connection.preparedQuery(
+                of == Breakdown.ALL_STATES ? BY_STATUS_AND_TYPE : LIVE_BY_STATUS_AND_TYPE)
+                .execute().map(rows -> Rows.map(rows, row -> new QueueDepth.Bucket(row.getString("status"),
+                        row.getString("task_type"), row.getLong("count"))));
         return breakdown.chain(buckets -> connection.preparedQuery(LIVE).execute().map(rows -> {
             Row row = rows.iterator().next();
             return new QueueDepth(buckets, row.getLong("queued"), row.getLong("in_progress"),

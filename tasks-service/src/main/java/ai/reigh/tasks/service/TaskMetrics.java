@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import ai.reigh.tasks.repository.OutboxRow;
+import ai.reigh.tasks.repository.QueueRepository;
+import ai.reigh.tasks.repository.WorkerRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,9 +32,11 @@ public class TaskMetrics {
     private final Counter redeliveries;
     private final Map<String, Counter> parkings;
     private final Counter replays;
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong inProgress = new AtomicLong();
-    private final AtomicLong oldestQueuedMillis = new AtomicLong();
+    private final Map<String, AtomicLong> queued = perRunType();
+    private final Map<String, AtomicLong> inProgress = perRunType();
+    private final Map<String, AtomicLong> oldestQueuedMillis = perRunType();
+    private final AtomicLong workersOnline = new AtomicLong();
+    private final AtomicLong workersStale = new AtomicLong();
     private final AtomicLong outboxLagMillis = new AtomicLong();
     private final AtomicLong outboxPending = new AtomicLong();
     private final Map<String, AtomicLong> outboxParked = Map.of(OutboxRow.GENERATION, new AtomicLong(),
@@ -59,12 +63,20 @@ public class TaskMetrics {
                 parkingsOf(registry, OutboxRow.CHARGE));
         replays = Counter.builder("reigh.tasks.outbox.replays").description("Parked outbox rows replayed by an admin")
                 .register(registry);
-        Gauge.builder("reigh.tasks.queue.depth", queued, AtomicLong::get).tag("status", "Queued")
-                .description("Tasks per live status (sampled)").register(registry);
-        Gauge.builder("reigh.tasks.queue.depth", inProgress, AtomicLong::get).tag("status", "In Progress")
-                .description("Tasks per live status (sampled)").register(registry);
-        Gauge.builder("reigh.tasks.queue.oldest.age.seconds", oldestQueuedMillis, millis -> millis.get() / 1000.0)
-                .description("Age of the oldest Queued task (sampled)").register(registry);
+        // Per run type: GPU and API work have their own workers, so their own queues and alerts.
+        for (String runType : QueueRepository.RUN_TYPES) {
+            Gauge.builder("reigh.tasks.queue.depth", queued.get(runType), AtomicLong::get).tag("status", "Queued")
+                    .tag("run_type", runType).description("Tasks per live status and run type (sampled)").register(registry);
+            Gauge.builder("reigh.tasks.queue.depth", inProgress.get(runType), AtomicLong::get).tag("status", "In Progress")
+                    .tag("run_type", runType).description("Tasks per live status and run type (sampled)").register(registry);
+            Gauge.builder("reigh.tasks.queue.oldest.age.seconds", oldestQueuedMillis.get(runType), millis -> millis.get() / 1000.0)
+                    .tag("run_type", runType).description("Age of the oldest Queued task of the run type (sampled)")
+                    .register(registry);
+        }
+        Gauge.builder("reigh.tasks.workers", workersOnline, AtomicLong::get).tag("health", "online")
+                .description("Active workers heard from within two heartbeat intervals (sampled)").register(registry);
+        Gauge.builder("reigh.tasks.workers", workersStale, AtomicLong::get).tag("health", "stale")
+                .description("Active workers silent for longer than two heartbeat intervals (sampled)").register(registry);
         Gauge.builder("reigh.tasks.outbox.lag.seconds", outboxLagMillis, millis -> millis.get() / 1000.0)
                 .description("Age of the oldest undelivered outbox row (sampled)").register(registry);
         Gauge.builder("reigh.tasks.outbox.pending", outboxPending, AtomicLong::get)
@@ -122,10 +134,22 @@ public class TaskMetrics {
         replays.increment();
     }
 
-    void queueSampled(long queuedCount, long inProgressCount, double oldestQueuedSeconds) {
-        queued.set(queuedCount);
-        inProgress.set(inProgressCount);
-        oldestQueuedMillis.set((long) (oldestQueuedSeconds * 1000));
+    void queueSampled(List<QueueRepository.RunTypeDepth> depths) {
+        for (QueueRepository.RunTypeDepth depth : depths) {
+            queued.get(depth.runType()).set(depth.queued());
+            inProgress.get(depth.runType()).set(depth.inProgress());
+            oldestQueuedMillis.get(depth.runType()).set((long) (depth.oldestQueuedAgeSeconds() * 1000));
+        }
+    }
+
+    void fleetSampled(WorkerRepository.FleetHealth fleet) {
+        workersOnline.set(fleet.online());
+        workersStale.set(fleet.stale());
+    }
+
+    private static Map<String, AtomicLong> perRunType() {
+        return QueueRepository.RUN_TYPES.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                runType -> runType, runType -> new AtomicLong()));
     }
 
     void outboxSampled(double lagSeconds, long pending, long parkedGenerations, long parkedCharges) {
