@@ -58,7 +58,8 @@ final class Manifests {
             Map.entry("postgresql.cnpg.io/v1/ScheduledBackup", CnpgScheduledBackup.class),
             Map.entry("barmancloud.cnpg.io/v1/ObjectStore", BarmanObjectStore.class),
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", PrometheusMonitors.ServiceMonitor.class),
-            Map.entry("monitoring.coreos.com/v1/PodMonitor", PrometheusMonitors.PodMonitor.class));
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", PrometheusMonitors.PodMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusMonitors.PrometheusRule.class));
 
     private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
 

@@ -1,11 +1,14 @@
 package ai.reigh.k8s.crd;
 
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
-/** The Prometheus Operator's scrape definitions (monitoring.coreos.com/v1), the fields k8s/ sets. */
+/** The Prometheus Operator's scrape and rule definitions (monitoring.coreos.com/v1), the fields k8s/ sets. */
 public final class PrometheusMonitors {
     private PrometheusMonitors() {
     }
@@ -23,5 +26,19 @@ public final class PrometheusMonitors {
     }
 
     public record PodMonitorSpec(LabelSelector selector, List<Endpoint> podMetricsEndpoints) {
+    }
+
+    public record PrometheusRule(String apiVersion, String kind, ObjectMeta metadata, RuleSpec spec) {
+    }
+
+    public record RuleSpec(List<RuleGroup> groups) {
+    }
+
+    public record RuleGroup(String name, String interval, List<Rule> rules) {
+    }
+
+    /** An alerting rule ({@code alert}) or a recording rule ({@code record}); {@code for} is a duration. */
+    public record Rule(String alert, String record, String expr, @JsonProperty("for") String forDuration,
+            Map<String, String> labels, Map<String, String> annotations) {
     }
 }
