@@ -15,6 +15,7 @@ import ai.reigh.common.testing.Processes;
 import ai.reigh.k8s.crd.BarmanObjectStore;
 import ai.reigh.k8s.crd.CnpgCluster;
 import ai.reigh.k8s.crd.CnpgScheduledBackup;
+import ai.reigh.k8s.crd.KedaScaledObject;
 import ai.reigh.k8s.crd.PrometheusMonitors;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -59,7 +60,8 @@ final class Manifests {
             Map.entry("barmancloud.cnpg.io/v1/ObjectStore", BarmanObjectStore.class),
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", PrometheusMonitors.ServiceMonitor.class),
             Map.entry("monitoring.coreos.com/v1/PodMonitor", PrometheusMonitors.PodMonitor.class),
-            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusMonitors.PrometheusRule.class));
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusMonitors.PrometheusRule.class),
+            Map.entry("keda.sh/v1alpha1/ScaledObject", KedaScaledObject.class));
 
     private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
 
