@@ -18,8 +18,8 @@ public final class MinuteWindow {
         if (minutes == null || minutes.isBlank()) {
             return DEFAULT_MINUTES;
         }
-        String value = minutes.trim();
-        if (value.length() <= 4 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        String value = minutes.strip();
+        if (!value.isEmpty() && value.length() <= 4 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             int parsed = Integer.parseInt(value);
             if (parsed >= 1 && parsed <= MAX_MINUTES) {
                 return parsed;

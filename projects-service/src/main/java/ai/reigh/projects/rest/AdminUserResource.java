@@ -38,6 +38,7 @@ public class AdminUserResource {
                     + "In email order; cursor pages (?limit=1..200&cursor=).")
     public Uni<Page<FoundUserView>> find(@QueryParam("q") String q, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
+        OperatorUsers.checkCursor(cursor);
         String query = q == null ? "" : q.strip();
         if (query.isEmpty() || query.length() > OperatorUsers.MAX_QUERY_LENGTH) {
             throw ProblemException.validation("q", "must be 1 to " + OperatorUsers.MAX_QUERY_LENGTH + " characters");

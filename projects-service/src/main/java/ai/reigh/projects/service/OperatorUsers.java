@@ -44,6 +44,11 @@ public class OperatorUsers {
                 .map(rows -> Page.ofRows(rows, limit, last -> new After(last.sortKey(), last.id()).encode()));
     }
 
+    /** A malformed cursor is a 400 invalid_cursor, whatever else the request gets wrong. */
+    public static void checkCursor(String cursor) {
+        After.decode(cursor);
+    }
+
     private static UUID asId(String query) {
         if (query.length() != CANONICAL_UUID_LENGTH) {
             return null;

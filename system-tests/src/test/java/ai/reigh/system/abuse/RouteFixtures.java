@@ -26,15 +26,18 @@ public final class RouteFixtures {
     private static final Map<String, Function<TenantWorld, String>> IDS = new LinkedHashMap<>();
 
     /** Path parameters that do not name anybody's resource, and why. */
-    public static final Map<String, String> NOT_TENANT_OWNED = Map.of(
-            "/v1/admin/task-costs/{task_type}", "a task type of the platform's configuration (admin only: see the role matrix)",
-            "/v1/admin/outbox/{id}", "a row of the platform's completion outbox, nobody's resource (admin only: see the role matrix)",
-            "/v1/task-costs/{task_type}", "a task type of the platform's registry, readable by every signed-in caller",
-            "/v1/me/settings/{key}", "a key of the caller's own settings: the path names nobody else's row",
-            "/v1/me/api-keys/{service}", "a model provider's name among the caller's own keys: the path names nobody else's row",
-            "/v1/storage/buckets/{bucket}", "a bucket name of the platform's configuration",
-            "/storage/v1/object/public/{bucket}", "the public object route: public by design (API.md); private buckets are 404, tested apart",
-            "/storage/v1/object/public/{bucket}/{key}", "the public object route: public by design (API.md)");
+    public static final Map<String, String> NOT_TENANT_OWNED = Map.ofEntries(
+            Map.entry("/v1/admin/task-costs/{task_type}", "a task type of the platform's configuration (admin only: see the role matrix)"),
+            Map.entry("/v1/admin/tasks/{id}", "any owner's task, by design: the operator console's (admin only: see the role matrix)"),
+            Map.entry("/v1/admin/credits/users/{user_id}", "any user's account, by design: the operator console's (admin only: see the role matrix)"),
+            Map.entry("/v1/admin/storage/usage/{user_id}", "any user's storage use, by design: the operator console's (admin only: see the role matrix)"),
+            Map.entry("/v1/admin/outbox/{id}", "a row of the platform's completion outbox, nobody's resource (admin only: see the role matrix)"),
+            Map.entry("/v1/task-costs/{task_type}", "a task type of the platform's registry, readable by every signed-in caller"),
+            Map.entry("/v1/me/settings/{key}", "a key of the caller's own settings: the path names nobody else's row"),
+            Map.entry("/v1/me/api-keys/{service}", "a model provider's name among the caller's own keys: the path names nobody else's row"),
+            Map.entry("/v1/storage/buckets/{bucket}", "a bucket name of the platform's configuration"),
+            Map.entry("/storage/v1/object/public/{bucket}", "the public object route: public by design (API.md); private buckets are 404, tested apart"),
+            Map.entry("/storage/v1/object/public/{bucket}/{key}", "the public object route: public by design (API.md)"));
 
     private static final Map<String, Function<TenantWorld, Map<String, Object>>> BODIES = new LinkedHashMap<>();
 
@@ -100,6 +103,7 @@ public final class RouteFixtures {
         body("POST /v1/admin/credits/grants", w -> map("user_id", w.user().toString(), "amount", new BigDecimal("1"),
                 "reason", "fixture", "idempotency_key", "fixture-" + UUID.randomUUID()));
         body("POST /v1/admin/credits/refunds", w -> map("ledger_entry_id", w.ledgerEntry(), "reason", "fixture"));
+        body("POST /v1/admin/tasks/{id}/requeue", w -> map("reason", "fixture"));
         body("PUT /v1/admin/task-costs/{task_type}", w -> map("billing_type", "per_unit", "unit_cost",
                 new BigDecimal("0.010"), "run_type", "gpu", "is_active", false));
         body("POST /v1/task-costs/estimate", w -> map("task_type", "single_image", "params", map()));
