@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -177,12 +178,40 @@ class ConfigurationTest {
         }
     }
 
+    /**
+     * Upgrading is one apply: the migration Job is named after the release (a new release, a new Job;
+     * the same release, the same finished Job, never re-created by a TTL), and a new pod's schema gate
+     * waits minutes, not a quarter of an hour, before it fails and the kubelet retries it.
+     */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theMigrationJobIsNamedAfterItsReleaseAndTheSchemaGateWaitsBriefly(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Job job = manifests.migrationJob();
+        String image = job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage();
+        String release = image.substring(image.lastIndexOf(':') + 1);
+        assertThat(job.getMetadata().getName()).isEqualTo("reigh-migrate-" + release);
+        assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/version", release);
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).as("a TTL would make the next apply re-create it").isNull();
+        java.util.regex.Pattern attempts = java.util.regex.Pattern.compile("-le (\\d+) \\]; do");
+        for (String service : List.of("projects-service", "tasks-service", "credits-service", "storage-service")) {
+            Deployment deployment = manifests.one(Deployment.class, service);
+            assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .as(service + " is of the release the Job migrates to").endsWith(":" + release);
+            Container gate = deployment.getSpec().getTemplate().getSpec().getInitContainers().stream()
+                    .filter(c -> c.getName().equals("schema-gate")).findFirst().orElseThrow();
+            var found = attempts.matcher(String.join("\n", gate.getArgs()));
+            assertThat(found.find()).as(service + "'s gate loop").isTrue();
+            assertThat(Integer.parseInt(found.group(1)) * 5).as(service + "'s gate waits (s)").isBetween(30, 180);
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void onlyTheMigrationJobHoldsTheOwnersCredentials(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         String ownerSecret = manifests.one(CnpgCluster.class, "reigh-db").spec().bootstrap().initdb().secret().name();
-        Job job = manifests.one(Job.class, "reigh-migrate");
+        Job job = manifests.migrationJob();
         Container migrate = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
         var env = Environment.of(manifests, migrate);
         assertThat(env.get("QUARKUS_INIT_AND_EXIT").literal()).isEqualTo("true");
@@ -194,7 +223,7 @@ class ConfigurationTest {
         assertThat(job.getSpec().getActiveDeadlineSeconds()).as("bounded").isNotNull();
 
         for (Manifests.Workload workload : manifests.workloads().values()) {
-            if (workload.name().equals("reigh-migrate")) {
+            if (workload.name().equals(job.getMetadata().getName())) {
                 continue;
             }
             var containers = new java.util.ArrayList<>(workload.template().getSpec().getContainers());

@@ -115,6 +115,16 @@ final class Manifests {
         return new Manifests(overlay, documents);
     }
 
+    /** The release's migration Job: named reigh-migrate-<release>, found by its label. */
+    Job migrationJob() {
+        List<Job> jobs = all(Job.class).stream().filter(job -> "reigh-migrate".equals(
+                job.getMetadata().getLabels().get("app.kubernetes.io/name"))).toList();
+        if (jobs.size() != 1) {
+            throw new AssertionError(overlay + ": " + jobs.size() + " migration Jobs");
+        }
+        return jobs.get(0);
+    }
+
     <T> List<T> all(Class<T> type) {
         return documents.stream().map(Document::typed).filter(type::isInstance).map(type::cast).toList();
     }

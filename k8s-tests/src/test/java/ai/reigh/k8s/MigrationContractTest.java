@@ -86,7 +86,7 @@ class MigrationContractTest {
     @Test
     @Order(2)
     void theJobMigratesAsTheOwnerAndOpensOnlyTheHistoryToTheServices() throws Exception {
-        Job job = prod.one(Job.class, "reigh-migrate");
+        Job job = prod.migrationJob();
         Container migrate = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
 
         Result migration = run(migrate);

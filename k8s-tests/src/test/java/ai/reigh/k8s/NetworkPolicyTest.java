@@ -200,7 +200,7 @@ class NetworkPolicyTest {
         Manifests manifests = Manifests.of(overlay);
         Access sql = access(manifests, POSTGRES, 5432);
         Set<String> expected = new TreeSet<>(SERVICES);
-        expected.addAll(List.of("reigh-migrate", POSTGRES));
+        expected.addAll(List.of(manifests.migrationJob().getMetadata().getName(), POSTGRES));
         assertThat(sql.pods()).as(overlay + ": pods reaching PostgreSQL:5432").isEqualTo(expected);
         assertThat(sql.pods()).as("the gateway has no business with the database").doesNotContain("gateway");
         assertThat(sql.namespaces()).isEqualTo(Set.of("{kubernetes.io/metadata.name=cnpg-system}"));
