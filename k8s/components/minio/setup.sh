@@ -32,16 +32,28 @@ ensure_user() {
   esac
 }
 
+# Anonymous read of a public bucket's published objects only: keys under an owner's id
+# (<uuid>/...), never staging/ (uploads not confirmed yet, which nothing may serve). The same policy
+# storage-service sets where it may (ObjectStore.publicReadPolicy); here it may not: its user cannot
+# change a bucket's policy, so that no bug of it can publish the training data.
+public_read_policy() {
+  printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::%s/????????-????-????-????-????????????/*"]}]}' "$1"
+}
+
 for bucket in $PUBLIC_BUCKETS $PRIVATE_BUCKETS; do mcx mb --ignore-existing "store/$bucket"; done
-for bucket in $PUBLIC_BUCKETS; do mcx anonymous set download "store/$bucket"; done
+for bucket in $PUBLIC_BUCKETS; do
+  public_read_policy "$bucket" > "/tmp/public-read-$bucket.json"
+  mcx anonymous set-json "/tmp/public-read-$bucket.json" "store/$bucket"
+done
 for bucket in $PRIVATE_BUCKETS; do mcx anonymous set none "store/$bucket"; done
 
+# storage-service's user: its objects, nothing of the buckets themselves (no creating, deleting or
+# re-policying a bucket: this Job declares them).
 # shellcheck disable=SC2086
 cat > /tmp/storage-policy.json <<JSON
 {"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow",
-   "Action": ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:CreateBucket",
-              "s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+   "Action": ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
    "Resource": $(arns "arn:aws:s3:::" "" $PUBLIC_BUCKETS $PRIVATE_BUCKETS)},
   {"Effect": "Allow",
    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",

@@ -19,7 +19,11 @@ public final class PrometheusMonitors {
     public record ServiceMonitorSpec(LabelSelector selector, List<Endpoint> endpoints) {
     }
 
-    public record Endpoint(String port, String path, String interval, String scrapeTimeout) {
+    public record Endpoint(String port, String path, String interval, String scrapeTimeout, Authorization authorization) {
+    }
+
+    /** A scrape's credentials: {@code type} (Bearer) and the key of a Secret holding them. */
+    public record Authorization(String type, io.fabric8.kubernetes.api.model.SecretKeySelector credentials) {
     }
 
     public record PodMonitor(String apiVersion, String kind, ObjectMeta metadata, PodMonitorSpec spec) {
