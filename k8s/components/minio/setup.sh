@@ -47,6 +47,26 @@ for bucket in $PUBLIC_BUCKETS; do
 done
 for bucket in $PRIVATE_BUCKETS; do mcx anonymous set none "store/$bucket"; done
 
+# Versioning (VERSIONING=on in prod: it needs MinIO's erasure coding, four pods, not dev's one): an
+# object overwritten or deleted, by a bug, an operator or an attacker with the storage user's keys,
+# keeps its previous version for NONCURRENT_DAYS days. staging/ is left out: uploads not confirmed yet
+# are copied and deleted by design, and their versions would only cost space.
+if [ "${VERSIONING:-off}" = on ]; then
+  for bucket in $PUBLIC_BUCKETS $PRIVATE_BUCKETS; do
+    mcx version enable --excluded-prefixes "staging/" "store/$bucket"
+    if ! mcx ilm rule export "store/$bucket" 2>/dev/null | grep -q NoncurrentVersionExpiration; then
+      mcx ilm rule add --noncurrent-expire-days "$NONCURRENT_DAYS" "store/$bucket"
+    fi
+    # A copy outside the cluster: server-side replication of every object, its deletes and what was
+    # there before, to the same bucket name on a versioned store (REPLICA_URL, from the optional Secret
+    # reigh-object-replica). Added once; MinIO retries what the replica misses.
+    if [ -n "${REPLICA_URL:-}" ] && ! mcx replicate ls "store/$bucket" 2>/dev/null | grep -q "$bucket"; then
+      mcx replicate add "store/$bucket" --remote-bucket "${REPLICA_URL%/}/$bucket" \
+        --replicate "existing-objects,delete,delete-marker"
+    fi
+  done
+fi
+
 # storage-service's user: its objects, nothing of the buckets themselves (no creating, deleting or
 # re-policying a bucket: this Job declares them).
 # shellcheck disable=SC2086

@@ -87,4 +87,27 @@ class MinioLeastPrivilegeTest {
                     assertThat(endpoint.authorization().credentials().getName()).isEqualTo("reigh-minio-prometheus");
                 }));
     }
+
+    /** Production keeps the previous version of every replaced or deleted object (not staging's), for a while. */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void productionKeepsPreviousVersionsOfEveryObjectButStaging(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        ConfigMap setup = manifests.all(ConfigMap.class).stream()
+                .filter(map -> map.getMetadata().getName().startsWith("minio-setup")).findFirst().orElseThrow();
+        assertThat(setup.getData().get("VERSIONING")).isEqualTo(overlay.equals("prod") ? "on" : "off");
+        assertThat(Integer.parseInt(setup.getData().get("NONCURRENT_DAYS"))).isBetween(7, 365);
+        String script = setupScript(manifests);
+        assertThat(script).contains("for bucket in $PUBLIC_BUCKETS $PRIVATE_BUCKETS; do\n    mcx version enable --excluded-prefixes \"staging/\"")
+                .contains("mcx ilm rule add --noncurrent-expire-days \"$NONCURRENT_DAYS\"")
+                .contains("mcx replicate add \"store/$bucket\" --remote-bucket \"${REPLICA_URL%/}/$bucket\"");
+        // The replica's credentials come from an optional Secret, never from the repository.
+        io.fabric8.kubernetes.api.model.batch.v1.Job job = manifests.one(io.fabric8.kubernetes.api.model.batch.v1.Job.class,
+                "minio-setup");
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .filteredOn(variable -> variable.getName().equals("REPLICA_URL")).singleElement().satisfies(variable -> {
+                    assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo("reigh-object-replica");
+                    assertThat(variable.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+                });
+    }
 }
