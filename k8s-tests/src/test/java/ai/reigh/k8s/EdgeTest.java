@@ -250,6 +250,16 @@ class EdgeTest {
                 .as(overlay + ": an edge exists").isPositive();
     }
 
+    /** ingress-nginx is retired upstream: every overlay's edge is the Gateway API's, dev's included. */
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyOverlaysEdgeIsTheGatewayApiNeverAnIngress(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        assertThat(manifests.all(Ingress.class)).as(overlay).isEmpty();
+        assertThat(manifests.all(Gateway.class)).as(overlay).isNotEmpty();
+        assertThat(manifests.all(HTTPRoute.class)).as(overlay).isNotEmpty();
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void everyHttpRouteAttachesToAListenerOfARenderedGatewayForItsHost(String overlay) {
