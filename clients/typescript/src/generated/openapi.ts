@@ -1610,6 +1610,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/generations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The generation a task created, or the variant it added to one
+         * @description ?task_id= (required): at most one item (a task makes one generation or one variant, once); none while its completion is not delivered yet, or for a task that makes no media.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    task_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskMediaList"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/outbox": {
         parameters: {
             query?: never;
@@ -11055,6 +11123,19 @@ export interface components {
             cancelled?: number;
             /** Format: int64 */
             total?: number;
+        };
+        TaskMedia: {
+            made?: string;
+            id?: components["schemas"]["UUID"];
+            generation_id?: components["schemas"]["UUID"];
+            project_id?: components["schemas"]["UUID"];
+            type?: string;
+            url?: string;
+            thumbnail_url?: string;
+            created_at?: components["schemas"]["Instant"];
+        };
+        TaskMediaList: {
+            items?: components["schemas"]["TaskMedia"][];
         };
         TaskOutput: {
             status?: string;

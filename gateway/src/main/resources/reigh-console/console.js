@@ -324,9 +324,10 @@ async function tasksPage(query) {
 }
 
 async function taskPage(id) {
-  const [detail, ledger] = await Promise.all([
+  const [detail, ledger, media] = await Promise.all([
     api(`/v1/admin/tasks/${id}`),
     api(`/v1/admin/credits/ledger?task_id=${id}&limit=10`).catch(() => ({ items: [] })),
+    api(`/v1/admin/generations?task_id=${id}`).catch(() => ({ items: [] })),
   ]);
   const task = detail.task;
   const message = h('div', { id: 'task-message' });
@@ -373,6 +374,9 @@ async function taskPage(id) {
           ['Output', task.output_location ? h('a', { href: task.output_location, target: '_blank', rel: 'noopener' }, 'open') : '—'],
           ['Error', task.error_message || '—'],
           ['Charge', ledger.items.length ? ledger.items.map(entry => `${entry.type} ${entry.amount}`).join(', ') : 'none'],
+          ['Made', media.items.length ? media.items.map(made => h('span', { id: 'task-media' }, `${made.made} `,
+            h('a', { href: made.url, target: '_blank', rel: 'noopener', class: 'mono' }, short(made.id)),
+            made.made === 'variant' ? ` of generation ${short(made.generation_id)}` : '')) : 'nothing yet'],
         ].map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]))),
       h('div', { class: 'panel' }, h('strong', {}, 'Params'), h('pre', {}, JSON.stringify(task.params, null, 2)),
         task.result_data ? [h('strong', {}, 'Result'), h('pre', {}, JSON.stringify(task.result_data, null, 2))] : null)),

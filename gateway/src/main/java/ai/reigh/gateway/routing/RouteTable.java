@@ -32,6 +32,7 @@ public final class RouteTable {
             Map.entry("/v1/admin/credits", Service.CREDITS),
             Map.entry("/v1/admin/task-costs", Service.CREDITS),
             Map.entry("/v1/admin/users", Service.PROJECTS),
+            Map.entry("/v1/admin/generations", Service.PROJECTS),
             Map.entry("/v1/admin/storage", Service.STORAGE),
             Map.entry("/v1/storage", Service.STORAGE),
             Map.entry("/storage/v1", Service.STORAGE),

@@ -19,7 +19,7 @@ class RouteTableTest {
             "/v1/admin/queue, TASKS", "/v1/admin/outbox, TASKS", "/v1/admin/outbox/42/replay, TASKS",
             // The operator console's reads (docs/console.md).
             "/v1/admin/tasks, TASKS", "/v1/admin/tasks/x/requeue, TASKS", "/v1/admin/activity, TASKS",
-            "/v1/admin/overview, TASKS", "/v1/admin/overview/stream, TASKS", "/v1/admin/users, PROJECTS",
+            "/v1/admin/overview, TASKS", "/v1/admin/overview/stream, TASKS", "/v1/admin/users, PROJECTS", "/v1/admin/generations, PROJECTS",
             "/v1/admin/credits/users/x, CREDITS", "/v1/admin/credits/activity, CREDITS",
             "/v1/admin/storage/buckets, STORAGE", "/v1/admin/storage/usage/x, STORAGE",
             "/v1/credits/balance, CREDITS", "/v1/credits/stripe/webhook, CREDITS", "/v1/task-costs, CREDITS",
