@@ -81,23 +81,48 @@ final class Browser implements AutoCloseable {
         command("POST", "/url", Map.of("url", url));
     }
 
-    /** The text of the first element matching {@code css}, once there is one. */
+    /**
+     * The rendered text of the first element matching {@code css}, once there is one: read in the page
+     * in one step, so a page that re-renders (the live overview) never leaves a stale reference.
+     */
     String text(String css) {
-        return command("GET", "/element/" + find(css) + "/text", null).path("value").asText();
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            JsonNode text = script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+            if (!text.isNull()) {
+                return text.asText();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no element " + css + " after " + WAIT.toSeconds() + " s");
+            }
+            pause();
+        }
     }
 
     void click(String css) {
-        command("POST", "/element/" + find(css) + "/click", Map.of());
+        onFreshElement(css, element -> command("POST", "/element/" + element + "/click", Map.of()));
     }
 
     void type(String css, String text) {
-        String element = find(css);
-        command("POST", "/element/" + element + "/clear", Map.of());
-        command("POST", "/element/" + element + "/value", Map.of("text", text));
+        onFreshElement(css, element -> {
+            command("POST", "/element/" + element + "/clear", Map.of());
+            command("POST", "/element/" + element + "/value", Map.of("text", text));
+        });
     }
 
-    boolean present(String css) {
-        return script("return document.querySelector(arguments[0]) !== null;", css).asBoolean();
+    /** Finds the element and acts on it, finding it again if the page replaced it in between. */
+    private void onFreshElement(String css, java.util.function.Consumer<String> action) {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            try {
+                action.accept(find(css));
+                return;
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("stale element") || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     JsonNode script(String body, Object... arguments) {
@@ -109,8 +134,9 @@ final class Browser implements AutoCloseable {
         Instant deadline = Instant.now().plus(WAIT);
         String last = null;
         while (Instant.now().isBefore(deadline)) {
-            if (present(css)) {
-                last = text(css);
+            JsonNode text = script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+            if (!text.isNull()) {
+                last = text.asText();
                 if (condition.test(last)) {
                     return last;
                 }
