@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
  * What distinguishes the overlays: dev runs one of everything with small requests; prod runs replicas
@@ -300,6 +301,24 @@ class OverlayPolicyTest {
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(minio.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    }
+
+    /** Losing a node loses one MinIO pod at most (one per node), which the erasure coding and the budget allow. */
+    @Test
+    void prodMinioSurvivesLosingANode() {
+        StatefulSet minio = prod().one(StatefulSet.class, "minio");
+        List<TopologySpreadConstraint> spread = minio.getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+        assertThat(spread).anySatisfy(byNode -> {
+            assertThat(byNode.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+            assertThat(byNode.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+            assertThat(byNode.getMaxSkew()).isEqualTo(1);
+            assertThat(Selectors.matches(byNode.getLabelSelector(), minio.getSpec().getTemplate().getMetadata().getLabels()))
+                    .as("spreads its own pods").isTrue();
+        });
+        assertThat(spread).anySatisfy(byZone -> assertThat(byZone.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+        PodDisruptionBudget budget = prod().one(PodDisruptionBudget.class, "minio");
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).as("one pod of four at a time").isEqualTo(1);
+        assertThat(minio.getSpec().getReplicas()).isGreaterThanOrEqualTo(4);
     }
 
     /**
