@@ -21,11 +21,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import ai.reigh.common.auth.CurrentCaller;
 import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.ProblemException;
-import com.fasterxml.jackson.databind.JsonNode;
-
 import ai.reigh.common.internal.LedgerEntryView;
 import ai.reigh.common.page.Page;
 import ai.reigh.common.page.PageRequest;
