@@ -1,7 +1,6 @@
 package ai.reigh.devtools.seed;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,14 +42,6 @@ public final class DemoRound {
     }
 
     private String task(String projectId, String type, String key, Map<String, Object> params, List<String> dependencies) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("project_id", projectId);
-        body.put("task_type", type);
-        body.put("params", params);
-        if (!dependencies.isEmpty()) {
-            body.put("dependant_on", dependencies);
-        }
-        body.put("idempotency_key", key);
-        return user.post("/v1/tasks", body).expect(200, 201).body().get("id").asText();
+        return Seeder.queueTask(user, projectId, type, key, params, dependencies).body().get("id").asText();
     }
 }

@@ -222,6 +222,16 @@ public final class Seeder {
 
     private String task(PlatformClient user, String projectId, String type, String key, Map<String, Object> params,
             List<String> dependencies) {
+        ApiResponse answer = queueTask(user, projectId, type, key, params, dependencies);
+        if (answer.status() == 201) {
+            made.add("task " + type);
+        }
+        return answer.body().get("id").asText();
+    }
+
+    /** Queues a task under an idempotency key: 201 the first time, 200 (the same task) on every replay. */
+    static ApiResponse queueTask(PlatformClient user, String projectId, String type, String key,
+            Map<String, Object> params, List<String> dependencies) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("project_id", projectId);
         body.put("task_type", type);
@@ -230,11 +240,7 @@ public final class Seeder {
             body.put("dependant_on", dependencies);
         }
         body.put("idempotency_key", key);
-        ApiResponse answer = user.post("/v1/tasks", body).expect(200, 201);
-        if (answer.status() == 201) {
-            made.add("task " + type);
-        }
-        return answer.body().get("id").asText();
+        return user.post("/v1/tasks", body).expect(200, 201);
     }
 
     private String findOrCreate(PlatformClient user, String listPath, Predicate<JsonNode> matches, Map<String, Object> body,
