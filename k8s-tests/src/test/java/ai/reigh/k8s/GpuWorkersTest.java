@@ -29,6 +29,11 @@ class GpuWorkersTest {
     @BeforeAll
     static void render() throws IOException {
         KubectlRequirement.assumeKubectl();
+        rendered = prodWithGpuWorkers();
+    }
+
+    /** The prod overlay with this component added, as an operator adds it. */
+    static Manifests prodWithGpuWorkers() throws IOException {
         Path directory = Processes.repositoryRoot().resolve("k8s-tests/target/gpu-workers-render");
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("kustomization.yaml"), """
@@ -42,7 +47,7 @@ class GpuWorkersTest {
                 components:
                   - ../../../k8s/components/gpu-workers
                 """);
-        rendered = Manifests.ofDirectory("prod+gpu-workers", directory);
+        return Manifests.ofDirectory("prod+gpu-workers", directory);
     }
 
     private static StatefulSet workers() {

@@ -17,6 +17,7 @@ import ai.reigh.k8s.crd.CnpgCluster;
 import ai.reigh.k8s.crd.CnpgScheduledBackup;
 import ai.reigh.k8s.crd.KedaScaledObject;
 import ai.reigh.k8s.crd.PrometheusMonitors;
+import ai.reigh.k8s.schema.ApiSchemas;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -33,8 +34,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
- * One overlay of k8s/ rendered by {@code kubectl kustomize} and read strictly: every document must be
- * of a kind listed in {@link #KINDS} (the typed model it is checked against) and fit it exactly.
+ * One overlay of k8s/ rendered by {@code kubectl kustomize} and read strictly: every document must fit
+ * the real schema of its kind pinned in k8s-tests/schemas ({@link #SCHEMAS}), and be of a kind listed in
+ * {@link #KINDS} (the typed model the policy tests read) and fit that exactly.
  * Rendered once per overlay and test run.
  */
 final class Manifests {
@@ -62,6 +64,9 @@ final class Manifests {
             Map.entry("monitoring.coreos.com/v1/PodMonitor", PrometheusMonitors.PodMonitor.class),
             Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusMonitors.PrometheusRule.class),
             Map.entry("keda.sh/v1alpha1/ScaledObject", KedaScaledObject.class));
+
+    /** The real schemas (k8s-tests/schemas): every document must fit its kind's, as well as its typed model. */
+    static final ApiSchemas SCHEMAS = ApiSchemas.load(Processes.repositoryRoot().resolve("k8s-tests").resolve("schemas"));
 
     private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
 
@@ -108,6 +113,11 @@ final class Manifests {
             if (type == null) {
                 throw new IllegalArgumentException(StrictYaml.describe(tree) + ": " + apiVersion + "/" + kind
                         + " has no typed model here; add one to Manifests.KINDS before using it in k8s/");
+            }
+            List<String> violations = SCHEMAS.violations(tree);
+            if (!violations.isEmpty()) {
+                throw new IllegalArgumentException(StrictYaml.describe(tree) + " does not fit the pinned schema of "
+                        + apiVersion + "/" + kind + ": " + String.join("; ", violations));
             }
             Object typed = StrictYaml.typed(tree, type);
             documents.add(new Document(apiVersion, kind, tree.path("metadata").path("name").asText(), tree, typed));
