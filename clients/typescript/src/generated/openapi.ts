@@ -10899,6 +10899,8 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
             /** @description The request's X-Request-Id, for support and logs */
             request_id?: string;
+            /** @description The id of the request's trace (W3C trace context, 32 hex digits), in logs and the tracing backend */
+            trace_id?: string;
         };
         ProjectCreate: {
             name: string;

@@ -45,7 +45,7 @@ public class ProblemMappers {
         if (e.retryAfter() != null) {
             answer.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
         }
-        return answer.type(Problem.MEDIA_TYPE).entity(e.toProblem().withRequestId(RequestIds.of(headers))).build();
+        return answer.type(Problem.MEDIA_TYPE).entity(e.toProblem().forRequest(RequestIds.of(headers))).build();
     }
 
     @ServerExceptionMapper
@@ -170,7 +170,7 @@ public class ProblemMappers {
         return Response.status(500).type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(500, ErrorCode.INTERNAL_ERROR, "Internal error",
                         "Something went wrong on our side; quote the request id when reporting it.", null)
-                        .withRequestId(requestId))
+                        .forRequest(requestId))
                 .build();
     }
 

@@ -51,7 +51,7 @@ public class HttpEdgeFilters {
                     ? maxBodyBytes : ordinaryBodyBytes;
             if (declared != null && exceeds(declared, limit)) {
                 Problem problem = Problem.of(413, ErrorCode.PAYLOAD_TOO_LARGE, "Payload too large",
-                        "The request body is larger than " + limit + " bytes.", null).withRequestId(requestId);
+                        "The request body is larger than " + limit + " bytes.", null).forRequest(requestId);
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .putHeader("Connection", "close").end(Json.encode(problem));
                 return;

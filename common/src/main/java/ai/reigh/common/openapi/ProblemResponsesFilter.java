@@ -103,6 +103,8 @@ public class ProblemResponsesFilter implements OASFilter {
                 .addProperty("errors", OASFactory.createSchema().type(List.of(SchemaType.ARRAY))
                         .description("The invalid fields, on 400 validation problems")
                         .items(OASFactory.createSchema().ref(FIELD_ERROR)))
-                .addProperty("request_id", string("The request's X-Request-Id, for support and logs"));
+                .addProperty("request_id", string("The request's X-Request-Id, for support and logs"))
+                .addProperty("trace_id", string("The id of the request's trace (W3C trace context, 32 hex digits), in logs"
+                        + " and the tracing backend"));
     }
 }

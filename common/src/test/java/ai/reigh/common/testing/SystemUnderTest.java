@@ -17,9 +17,11 @@ public final class SystemUnderTest {
 
     private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
     private final Map<String, String> config;
+    private final TraceCollector traces;
 
-    private SystemUnderTest(Map<String, String> config) {
+    private SystemUnderTest(Map<String, String> config, TraceCollector traces) {
         this.config = config;
+        this.traces = traces;
     }
 
     public static synchronized SystemUnderTest shared() {
@@ -51,7 +53,14 @@ public final class SystemUnderTest {
         // scenario too, and an empty claim that waits 2 s rather than 10.
         config.put("reigh.tasks.compat.lease-duration", "6s");
         config.put("reigh.tasks.compat.claim-wait", "2s");
-        SystemUnderTest system = new SystemUnderTest(Map.copyOf(config));
+        // Every trace is sampled and exported to a collector of the test's own, which tests read to follow
+        // one request or completion across the processes.
+        TraceCollector traces = TraceCollector.start();
+        config.put("reigh.tracing.sample-ratio", "1");
+        config.put("reigh.tracing.otlp-endpoint", traces.endpoint());
+        config.put("reigh.tracing.otlp-protocol", "http/protobuf");
+        config.put("quarkus.otel.bsp.schedule.delay", "200ms");
+        SystemUnderTest system = new SystemUnderTest(Map.copyOf(config), traces);
         List<Thread> starting = new ArrayList<>();
         for (String service : SERVICES) {
             Thread thread = new Thread(() -> system.launch(service, ports.get(service)), "start-" + service);
@@ -100,6 +109,11 @@ public final class SystemUnderTest {
         }
     }
 
+    /** The spans every process exported (all of them: the system under test samples every trace). */
+    public TraceCollector traces() {
+        return traces;
+    }
+
     /** The configuration every process got (database, keys, S3, where the services are). */
     public Map<String, String> config() {
         return config;
@@ -112,5 +126,6 @@ public final class SystemUnderTest {
         }
         java.util.Collections.reverse(running);
         running.forEach(ServiceProcess::stop);
+        traces.close();
     }
 }

@@ -3,6 +3,8 @@ package ai.reigh.gateway.proxy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
@@ -33,6 +35,10 @@ public final class Problems {
         body.put("detail", detail);
         body.put("code", code);
         body.put("request_id", requestId);
+        SpanContext trace = Span.current().getSpanContext();
+        if (trace.isValid()) {
+            body.put("trace_id", trace.getTraceId());
+        }
         response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
         if (status == 503) {
             response.putHeader("Retry-After", "2");

@@ -52,6 +52,11 @@ public class ReverseProxy {
     /** Connection-level headers (RFC 9110 §7.6.1) are not forwarded. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    /**
+     * The caller's trace context is not forwarded as it came: the gateway's own span continues it, and the
+     * upstream request carries that span's (the HTTP client's tracing sets it).
+     */
+    private static final Set<String> TRACE_CONTEXT = Set.of("traceparent", "tracestate");
 
     private final Vertx vertx;
     private final GatewayConfig config;
@@ -141,7 +146,7 @@ public class ReverseProxy {
                 return;
             }
             HttpClientRequest upstreamRequest = connected.result();
-            copyHeaders(request.headers(), upstreamRequest.headers());
+            copyRequestHeaders(request.headers(), upstreamRequest.headers());
             upstreamRequest.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
             upstreamRequest.putHeader("X-Forwarded-Host", String.valueOf(request.authority()));
             upstreamRequest.putHeader("X-Forwarded-Proto", request.scheme());
@@ -194,7 +199,7 @@ public class ReverseProxy {
                     return;
                 }
                 HttpClientRequest upstreamRequest = connected.result();
-                copyHeaders(request.headers(), upstreamRequest.headers());
+                copyRequestHeaders(request.headers(), upstreamRequest.headers());
                 upstreamRequest.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
                 upstreamRequest.putHeader("X-Forwarded-For", request.remoteAddress() == null ? ""
                         : request.remoteAddress().hostAddress());
@@ -291,6 +296,15 @@ public class ReverseProxy {
             }
         }
         return cause.getClass().getName().contains("ConnectionPoolTooBusy");
+    }
+
+    private static void copyRequestHeaders(MultiMap from, MultiMap to) {
+        for (Map.Entry<String, String> header : from) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !TRACE_CONTEXT.contains(name)) {
+                to.add(header.getKey(), header.getValue());
+            }
+        }
     }
 
     private static void copyHeaders(MultiMap from, MultiMap to) {

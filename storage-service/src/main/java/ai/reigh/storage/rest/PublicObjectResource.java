@@ -69,7 +69,7 @@ public class PublicObjectResource {
             return Response.status(416).type(Problem.MEDIA_TYPE)
                     .header("Content-Range", "bytes */" + unsatisfiable.size())
                     .entity(Problem.of(416, StorageErrors.RANGE_NOT_SATISFIABLE, "Range not satisfiable",
-                            "The object has " + unsatisfiable.size() + " bytes.", null).withRequestId(requestId))
+                            "The object has " + unsatisfiable.size() + " bytes.", null).forRequest(requestId))
                     .build();
         }
         InputStream bytes = objects.open(row, range).await().atMost(LOOKUP_TIMEOUT);

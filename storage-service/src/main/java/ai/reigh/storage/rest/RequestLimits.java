@@ -49,7 +49,7 @@ public class RequestLimits {
             if (declaredLength(ctx.request().getHeader("Content-Length")) > limit) {
                 Problem problem = Problem.of(413, ErrorCode.PAYLOAD_TOO_LARGE, "Payload too large",
                         "The request body is larger than " + limit + " bytes.", null)
-                        .withRequestId(ctx.request().getHeader(RequestIds.HEADER));
+                        .forRequest(ctx.request().getHeader(RequestIds.HEADER));
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .putHeader("Connection", "close").end(Json.encode(problem));
                 return;

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.db.Rows;
+import ai.reigh.common.tracing.TraceIds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -36,6 +37,7 @@ public class LeaseRepository {
      * parent (credits-service prices an orchestrator's own time at zero). ON CONFLICT keeps a row per
      * (task, kind) whatever happens. {@code fence} says which In Progress task may complete: the one whose
      * lease is $2 (a worker), or a waiting orchestrator (the platform, {@link OrchestratorRepository}).
+     * Both rows carry the completing request's trace ($8, a traceparent): the relay continues it.
      */
     static String completing(String fence) {
         return """
@@ -48,8 +50,8 @@ public class LeaseRepository {
                 ), kind AS (
                   SELECT c.category, c.content_type FROM task_cost_configs c JOIN done d ON c.task_type = d.task_type
                 ), generation AS (
-                  INSERT INTO task_outbox (task_id, kind, payload)
-                  SELECT d.id, 'generation', jsonb_build_object(
+                  INSERT INTO task_outbox (task_id, kind, traceparent, payload)
+                  SELECT d.id, 'generation', $8::text, jsonb_build_object(
                            'task_id', d.id, 'project_id', d.project_id, 'type', k.content_type, 'url', d.output_location,
                            'thumbnail_url', $6::text, 'object_id', $7::uuid, 'metadata', d.params,
                            'shot_id', d.params -> 'shot_id', 'add_in_position', d.params -> 'add_in_position')
@@ -60,8 +62,8 @@ public class LeaseRepository {
                   ON CONFLICT (task_id, kind) DO NOTHING
                   RETURNING 1
                 ), charge AS (
-                  INSERT INTO task_outbox (task_id, kind, payload)
-                  SELECT d.id, 'charge', jsonb_build_object(
+                  INSERT INTO task_outbox (task_id, kind, traceparent, payload)
+                  SELECT d.id, 'charge', $8::text, jsonb_build_object(
                            'task_id', d.id, 'user_id', d.user_id, 'task_type', d.task_type, 'params', d.params,
                            'started_at', %2$s, 'processed_at', %3$s)
                   FROM done d
@@ -167,7 +169,8 @@ public class LeaseRepository {
     static Tuple completionArguments(Completion completion) {
         return Tuple.tuple().addValue(completion.taskId()).addValue(completion.leaseToken())
                 .addValue(completion.outputLocation()).addValue(Rows.jsonb(completion.resultData()))
-                .addValue(completion.completionHash()).addValue(completion.thumbnailUrl()).addValue(completion.objectId());
+                .addValue(completion.completionHash()).addValue(completion.thumbnailUrl()).addValue(completion.objectId())
+                .addValue(TraceIds.currentTraceparent());
     }
 
     public Uni<TaskRow> fail(SqlConnection connection, UUID taskId, UUID leaseToken, String error, boolean retryable,

@@ -33,7 +33,7 @@ public class OutboxRepository {
                   WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
                   ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) due
             WHERE o.id = due.id
-            RETURNING o.id, o.task_id, o.kind, o.payload, o.attempts, o.created_at
+            RETURNING o.id, o.task_id, o.kind, o.payload, o.attempts, o.created_at, o.traceparent
             """;
 
     /** Delivered wins over anything a slower relay settled meanwhile (a parking included). */
@@ -174,7 +174,7 @@ public class OutboxRepository {
 
     static OutboxRow map(Row row) {
         return new OutboxRow(row.getLong("id"), row.getUUID("task_id"), row.getString("kind"), Rows.json(row, "payload"),
-                row.getInteger("attempts"), Rows.instant(row, "created_at"));
+                row.getInteger("attempts"), Rows.instant(row, "created_at"), row.getString("traceparent"));
     }
 
     static OutboxEntry entry(Row row) {

@@ -6,8 +6,12 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** An outbox row reserved for delivery ({@code attempts} counts this delivery). */
-public record OutboxRow(long id, UUID taskId, String kind, JsonNode payload, int attempts, Instant createdAt) {
+/**
+ * An outbox row reserved for delivery ({@code attempts} counts this delivery); {@code traceparent} is the
+ * completing request's trace, which the delivery continues (null for rows of an older release).
+ */
+public record OutboxRow(long id, UUID taskId, String kind, JsonNode payload, int attempts, Instant createdAt,
+        String traceparent) {
     public static final String GENERATION = "generation";
     public static final String CHARGE = "charge";
     /** Every kind the schema allows (task_outbox's CHECK). */

@@ -27,7 +27,8 @@ import io.smallrye.mutiny.Uni;
  * refuses (4xx but 408/429). A refused row is parked, never dropped: it keeps its payload and the
  * receiver's error, is no longer retried on its own, is counted ({@link TaskMetrics}) and waits for an
  * admin to replay it once the cause is fixed ({@link OutboxAdmin}). Receivers are idempotent on task_id,
- * so redelivery after a crash, a lost answer or a replay is harmless. Payloads go out as stored.
+ * so redelivery after a crash, a lost answer or a replay is harmless. Payloads go out as stored, each
+ * delivery in the trace of the completion that wrote its row ({@link OutboxTraces}).
  *
  * <p>No leader: every replica may relay, because a batch is reserved with {@code FOR UPDATE SKIP
  * LOCKED} and an in-flight timeout (see {@link OutboxRepository}), so replicas never take the same
@@ -47,12 +48,15 @@ public class OutboxRelay {
     private final Receivers receivers;
     private final TaskMetrics metrics;
     private final TasksConfig.Relay config;
+    private final OutboxTraces traces;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopping;
 
-    public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, TaskMetrics metrics, TasksConfig config) {
+    public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, TaskMetrics metrics, TasksConfig config,
+            OutboxTraces traces) {
         this.db = db;
+        this.traces = traces;
         this.outbox = outbox;
         this.receivers = receivers;
         this.metrics = metrics;
@@ -113,11 +117,11 @@ public class OutboxRelay {
     }
 
     private Uni<Settlement> deliver(OutboxRow row) {
-        Uni<Void> call = switch (row.kind()) {
+        Uni<Void> call = traces.continuing(row, () -> switch (row.kind()) {
             case OutboxRow.GENERATION -> receivers.deliverGeneration(row.payload());
             case OutboxRow.CHARGE -> receivers.deliverCharge(row.payload());
             default -> Uni.createFrom().failure(new DeliveryRefused(0, "unknown outbox kind " + row.kind()));
-        };
+        });
         return call.map(ok -> Settlement.delivered(row)).onFailure().recoverWithItem(failure -> {
             if (failure instanceof DeliveryRefused refused) {
                 LOG.errorf("outbox %d (%s of task %s) parked for an admin: %s", row.id(), row.kind(), row.taskId(),

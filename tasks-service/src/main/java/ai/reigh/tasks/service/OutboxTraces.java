@@ -1,0 +1,79 @@
+package ai.reigh.tasks.service;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import ai.reigh.tasks.repository.OutboxRow;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Continues a completion's trace in the delivery of its outbox rows: a span "outbox deliver <kind>"
+ * whose parent is the traceparent stored with the row, so the charge in credits-service and the
+ * generation in projects-service are in the trace of the worker's completion, however much later and
+ * on whichever replica the relay delivers them. A row without one (an older release's) starts a trace.
+ *
+ * <p>The REST client's tracing takes its parent from the Vert.x context it is called on, so each
+ * delivery runs on a (duplicated) context of its own with its span made current there: nothing of it
+ * leaks into the relay's other work or into another delivery.
+ */
+@ApplicationScoped
+public class OutboxTraces {
+    private static final TextMapGetter<Map<String, String>> STORED = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
+
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+    private final Vertx vertx;
+
+    public OutboxTraces(OpenTelemetry openTelemetry, Vertx vertx) {
+        this.tracer = openTelemetry.getTracer("ai.reigh.tasks.outbox");
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        this.vertx = vertx;
+    }
+
+    /** {@code delivery} run in a span continuing the row's trace, ended (with the failure, if any) when it is. */
+    public Uni<Void> continuing(OutboxRow row, Supplier<Uni<Void>> delivery) {
+        Context stored = row.traceparent() == null ? Context.root()
+                : propagator.extract(Context.root(), Map.of("traceparent", row.traceparent()), STORED);
+        Span span = tracer.spanBuilder("outbox deliver " + row.kind()).setParent(stored)
+                .setAttribute("reigh.task_id", row.taskId().toString())
+                .setAttribute("reigh.outbox.id", row.id())
+                .setAttribute("reigh.outbox.attempt", row.attempts())
+                .startSpan();
+        io.vertx.core.Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        return Uni.createFrom().emitter(emitter -> own.runOnContext(ignored -> {
+            // Current in this delivery's own context for as long as the delivery lasts (the client reads it
+            // when it sends, which may be after a hop); the context and its entry go when the delivery does.
+            stored.with(span).makeCurrent();
+            delivery.get().subscribe().with(done -> {
+                span.end();
+                emitter.complete(done);
+            }, failure -> {
+                span.recordException(failure);
+                span.setStatus(StatusCode.ERROR, failure.toString());
+                span.end();
+                emitter.fail(failure);
+            });
+        }));
+    }
+}
