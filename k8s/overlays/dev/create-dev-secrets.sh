@@ -41,9 +41,13 @@ generic_secret() {
 
 role_secret reigh-db-owner reigh_owner
 role_secret reigh-db-projects reigh_projects
+role_secret reigh-db-projects-alt reigh_projects_alt
 role_secret reigh-db-tasks reigh_tasks
+role_secret reigh-db-tasks-alt reigh_tasks_alt
 role_secret reigh-db-credits reigh_credits
+role_secret reigh-db-credits-alt reigh_credits_alt
 role_secret reigh-db-storage reigh_storage
+role_secret reigh-db-storage-alt reigh_storage_alt
 
 generic_secret reigh-minio-root --from-literal=MINIO_ROOT_USER=reigh-root --from-literal=MINIO_ROOT_PASSWORD="$(random)"
 generic_secret reigh-s3-storage --from-literal=REIGH_S3_ACCESS_KEY=reigh-storage --from-literal=REIGH_S3_SECRET_KEY="$(random)"

@@ -135,8 +135,8 @@ class ConfigurationTest {
     }
 
     /**
-     * Each service connects as the role its own application.properties names, with the password of
-     * the Secret that CloudNativePG sets on exactly that role; the schema gate uses the same role.
+     * Each service connects as the role its own application.properties names, with the user and password
+     * of the Secret that CloudNativePG sets on exactly that role; the schema gate uses the same role.
      */
     @ParameterizedTest
     @FieldSource("OVERLAYS")
@@ -146,8 +146,9 @@ class ConfigurationTest {
         String ownerSecret = cluster.spec().bootstrap().initdb().secret().name();
         Map<String, String> secretByRole = cluster.spec().managed().roles().stream()
                 .collect(Collectors.toMap(CnpgCluster.Role::name, r -> r.passwordSecret().name()));
-        assertThat(new TreeSet<>(secretByRole.keySet())).as("managed roles: one per service")
+        assertThat(new TreeSet<>(secretByRole.keySet())).as("managed roles: two logins per service")
                 .isEqualTo(DATABASE_SERVICES.keySet().stream().map(s -> RepositoryConfig.required(s, "reigh.db.user"))
+                        .flatMap(role -> java.util.stream.Stream.of(role, role + "_alt"))
                         .collect(Collectors.toCollection(TreeSet::new)));
 
         for (String service : DATABASE_SERVICES.keySet()) {
@@ -156,6 +157,7 @@ class ConfigurationTest {
             var app = Environment.of(manifests, WorkloadPolicyTest.app(deployment));
             assertThat(app.get("QUARKUS_DATASOURCE_PASSWORD").secretName()).as(overlay + ": " + service)
                     .isEqualTo(secretByRole.get(role));
+            assertThat(app.get("QUARKUS_DATASOURCE_USERNAME").secretName()).isEqualTo(secretByRole.get(role));
             assertThat(app.get("REIGH_DB_MIGRATE_AT_START").literal()).as(service + " never migrates").isEqualTo("false");
             assertThat(app).as(service + " holds no migration credentials").doesNotContainKey("REIGH_DB_MIGRATION_PASSWORD");
             assertThat(app.values()).as(service + " never sees the owner's Secret")

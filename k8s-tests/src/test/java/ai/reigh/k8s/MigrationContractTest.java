@@ -66,7 +66,8 @@ class MigrationContractTest {
         try (Connection admin = DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "");
                 Statement sql = admin.createStatement()) {
             for (CnpgCluster.Role role : cluster.spec().managed().roles()) {
-                sql.execute("CREATE ROLE " + role.name() + " LOGIN CONNECTION LIMIT " + role.connectionLimit());
+                String memberOf = role.inRoles() == null ? "" : " IN ROLE " + String.join(", ", role.inRoles());
+                sql.execute("CREATE ROLE " + role.name() + " LOGIN CONNECTION LIMIT " + role.connectionLimit() + memberOf);
                 SECRET_USERS.put(role.passwordSecret().name(), role.name());
             }
             sql.execute("ALTER ROLE " + cluster.spec().bootstrap().initdb().owner() + " NOCREATEROLE");

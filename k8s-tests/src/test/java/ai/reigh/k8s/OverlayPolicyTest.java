@@ -167,6 +167,43 @@ class OverlayPolicyTest {
         assertThat((long) (tasks.getSpec().getMaxReplicas() + surge) * pool).isLessThanOrEqualTo(role.connectionLimit());
     }
 
+    /**
+     * Password rotation without lockout: every service has a second login that is a member of its role
+     * (same rights, same connection limit, a Secret of its own), and its pods take user and password from
+     * one Secret, so switching them to the other login is one change.
+     */
+    @Test
+    void everyServiceHasASecondLoginForPasswordRotation() {
+        for (String overlay : Manifests.OVERLAYS) {
+            Manifests manifests = Manifests.of(overlay);
+            for (String service : List.of("projects-service", "tasks-service", "credits-service", "storage-service")) {
+                String roleName = RepositoryConfig.required(service, "reigh.db.user");
+                CnpgCluster.Role own = role(manifests, roleName);
+                CnpgCluster.Role alternate = role(manifests, roleName + "_alt");
+                assertThat(alternate.login()).as(overlay + ": " + alternate.name()).isTrue();
+                assertThat(alternate.inRoles()).as(overlay + ": " + alternate.name()).containsExactly(roleName);
+                assertThat(alternate.connectionLimit()).isEqualTo(own.connectionLimit());
+                assertThat(alternate.passwordSecret().name()).isNotEqualTo(own.passwordSecret().name());
+                assertThat(alternate.superuser()).isNull();
+                assertThat(alternate.bypassrls()).isNull();
+
+                List<io.fabric8.kubernetes.api.model.EnvVar> env = manifests.one(Deployment.class, service).getSpec()
+                        .getTemplate().getSpec().getContainers().get(0).getEnv();
+                java.util.function.Function<String, io.fabric8.kubernetes.api.model.SecretKeySelector> secretOf = name ->
+                        env.stream().filter(e -> e.getName().equals(name)).findFirst()
+                                .orElseThrow(() -> new AssertionError(overlay + ": " + service + " has no " + name))
+                                .getValueFrom().getSecretKeyRef();
+                assertThat(secretOf.apply("QUARKUS_DATASOURCE_USERNAME").getName())
+                        .isEqualTo(secretOf.apply("QUARKUS_DATASOURCE_PASSWORD").getName())
+                        .isIn(own.passwordSecret().name(), alternate.passwordSecret().name());
+                assertThat(secretOf.apply("QUARKUS_DATASOURCE_USERNAME").getKey()).isEqualTo("username");
+                // docs/operations.md's rotation patch names them by position.
+                assertThat(env.subList(0, 2)).extracting(io.fabric8.kubernetes.api.model.EnvVar::getName)
+                        .containsExactly("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+            }
+        }
+    }
+
     @Test
     void everyServicesPoolFitsItsRoleAndAllRolesFitMaxConnections() {
         for (String overlay : Manifests.OVERLAYS) {
@@ -185,6 +222,7 @@ class OverlayPolicyTest {
                 sum += role.connectionLimit();
             }
             long maxConnections = Long.parseLong(cluster.spec().postgresql().parameters().get("max_connections"));
+            // A service's two logins share its pods (one login each, or both during a switch): one limit each.
             assertThat(sum + 20).as(overlay + ": role limits + migrations, replication and monitoring <= max_connections")
                     .isLessThanOrEqualTo(maxConnections);
         }

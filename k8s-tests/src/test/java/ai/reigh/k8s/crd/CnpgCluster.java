@@ -74,8 +74,9 @@ public record CnpgCluster(String apiVersion, String kind, ObjectMeta metadata, S
     public record Managed(List<Role> roles) {
     }
 
-    public record Role(String name, String comment, Ensure ensure, Boolean login, Long connectionLimit,
-            LocalObjectReference passwordSecret, Boolean superuser, Boolean createrole, Boolean bypassrls) {
+    public record Role(String name, String comment, Ensure ensure, Boolean login, List<String> inRoles,
+            Long connectionLimit, LocalObjectReference passwordSecret, Boolean superuser, Boolean createrole,
+            Boolean bypassrls) {
     }
 
     public enum Ensure {
