@@ -129,18 +129,22 @@ class EdgeTest {
 
         List<Route> apiRoutes = routes.stream().filter(r -> r.host().equals(api)).toList();
         assertThat(apiRoutes).as(overlay + ": routes of " + api).isNotEmpty();
-        assertThat(apiRoutes).allSatisfy(r -> {
-            assertThat(r.service()).as(r.via()).isEqualTo("gateway");
-            assertThat(r.port()).as(r.via()).isEqualTo(8080);
-        });
+        assertThat(apiRoutes).allSatisfy(r -> assertThat(r.service() + ":" + r.port()).as(r.via())
+                .isIn("gateway:8080", "tasks-service:8082"));
         assertThat(apiRoutes.stream().map(Route::prefix).collect(Collectors.toSet()))
-                .as(overlay + ": path prefixes of the API host").isEqualTo(Set.of("/v1", "/storage/v1", "/functions/v1",
-                        "/rest/v1/rpc/func_worker_heartbeat_with_logs"));
+                .as(overlay + ": path prefixes of the API host").isEqualTo(Set.of("/v1", "/storage/v1", "/v1/workers",
+                        "/v1/workers/uploads", "/functions/v1", "/rest/v1/rpc/func_worker_heartbeat_with_logs"));
 
-        for (String path : List.of("/v1/me", "/v1/workers/claim", "/v1/events", "/storage/v1/object/public/public/a.png",
-                "/functions/v1/claim-next-task", "/rest/v1/rpc/func_worker_heartbeat_with_logs",
+        for (String path : List.of("/v1/me", "/v1/events", "/v1/tasks", "/v1/workersx", "/v1/workers/uploads",
+                "/v1/workers/uploads/abc", "/storage/v1/object/public/public/a.png",
                 "/storage/v1/object/public/image_uploads/a.png")) {
             assertThat(routeFor(routes, api, path)).as(overlay + ": " + path).map(Route::service).contains("gateway");
+        }
+        // Workers call tasks-service straight (no gateway hop on the hot path): its worker routes and the
+        // deployed fleet's, and nothing else of it.
+        for (String path : List.of("/v1/workers/claim", "/v1/workers/heartbeat", "/v1/workers/tasks/x/complete",
+                "/functions/v1/claim-next-task", "/rest/v1/rpc/func_worker_heartbeat_with_logs")) {
+            assertThat(routeFor(routes, api, path)).as(overlay + ": " + path).map(Route::service).contains("tasks-service");
         }
         for (String path : List.of("/internal/v1/generations", "/internal/v1/charges", "/q/metrics", "/q/health/ready",
                 "/q/swagger-ui", "/v1x", "/", "/rest/v1/tasks", "/rest/v1/rpc/claim_next_task", "/functions/v2/x",
