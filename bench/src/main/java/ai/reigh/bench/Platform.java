@@ -8,25 +8,38 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The platform's worker protocol through the gateway, as a GPU worker speaks it. */
+/**
+ * The platform's worker protocol as a GPU worker speaks it: straight to tasks-service by default, as in
+ * a deployment (the edge routes the workers' paths there), or through the gateway ({@link #viaGateway}).
+ */
 final class Platform {
     record Claimed(UUID id, UUID leaseToken) {
     }
 
     private final Http http;
-    private final String gateway;
+    private final String origin;
     private final String workerToken;
 
+    /** Workers calling tasks-service straight. */
     Platform(Context context) {
+        this(context, context.options().tasksUrl());
+    }
+
+    private Platform(Context context, String origin) {
         this.http = context.http();
-        this.gateway = context.options().gateway();
+        this.origin = origin;
         this.workerToken = context.tokens().cloudWorker("bench-worker");
+    }
+
+    /** Workers calling through the gateway (the embedded setup's single origin; one hop more). */
+    static Platform viaGateway(Context context) {
+        return new Platform(context, context.options().gateway());
     }
 
     Future<List<Claimed>> claim(String workerId, String runType, int limit, int waitSeconds) {
         JsonObject body = new JsonObject().put("worker_id", workerId).put("run_type", runType).put("limit", limit)
                 .put("wait_seconds", waitSeconds);
-        return http.post(gateway + "/v1/workers/claim", workerToken, body).map(answer -> {
+        return http.post(origin + "/v1/workers/claim", workerToken, body).map(answer -> {
             if (answer.status() == 204) {
                 return List.of();
             }
@@ -44,7 +57,7 @@ final class Platform {
     Future<Void> complete(Claimed task) {
         JsonObject body = new JsonObject().put("lease_token", task.leaseToken().toString()).put("output_location",
                 "https://cdn.reigh-bench.example/t/" + task.id() + ".png");
-        return http.post(gateway + "/v1/workers/tasks/" + task.id() + "/complete", workerToken, body)
+        return http.post(origin + "/v1/workers/tasks/" + task.id() + "/complete", workerToken, body)
                 .map(answer -> {
                     Http.expect(answer, "complete", 200);
                     return null;
@@ -54,6 +67,6 @@ final class Platform {
     Future<Http.Answer> heartbeat(String workerId) {
         JsonObject body = new JsonObject().put("worker_id", workerId).put("status", "active")
                 .put("current_model", "bench-model").put("task_ids", new JsonArray());
-        return http.post(gateway + "/v1/workers/heartbeat", workerToken, body);
+        return http.post(origin + "/v1/workers/heartbeat", workerToken, body);
     }
 }
