@@ -65,6 +65,9 @@ public final class BenchMain {
             if (options.runs("footprint")) {
                 new Footprint(context).run();
             }
+            if (options.runs("soak")) {
+                new Soak(context).run();
+            }
         } catch (RuntimeException e) {
             System.err.println("bench: failed: " + e.getMessage());
             e.printStackTrace();
@@ -80,7 +83,11 @@ public final class BenchMain {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.println(Report.table(context.figures(), options, machine, seconds));
-        write(options, machine, context.figures(), seconds);
+        System.out.println(Report.invariants(context.invariants()));
+        if (!context.invariants().allHold()) {
+            status = 1;
+        }
+        write(options, machine, context, seconds);
         Await.of(http.close());
         db.close();
         Await.of(vertx.close());
@@ -93,15 +100,15 @@ public final class BenchMain {
                 .put("postgresql", db.serverVersion()).put("java", System.getProperty("java.version"));
     }
 
-    private static void write(BenchOptions options, JsonObject machine, List<Figure> figures, double seconds) {
+    private static void write(BenchOptions options, JsonObject machine, Context context, double seconds) {
         JsonArray all = new JsonArray();
-        figures.forEach(figure -> all.add(figure.toJson()));
+        context.figures().forEach(figure -> all.add(figure.toJson()));
         JsonObject results = new JsonObject().put("run", options.quick() ? "quick" : "full")
                 .put("finished_at", Instant.now().toString())
                 .put("duration_seconds", Figure.round(seconds)).put("machine", machine)
                 .put("method", "each figure: raw SQL baseline and platform measured in interleaved pairs "
                         + "(order alternating), ratio = median of the pairs' platform ÷ raw")
-                .put("figures", all);
+                .put("figures", all).put("invariants", context.invariants().toJson());
         try {
             Files.writeString(options.out(), results.encodePrettily() + "\n");
             System.err.printf(Locale.ROOT, "bench: wrote %s (%.0f s)%n", options.out(), seconds);

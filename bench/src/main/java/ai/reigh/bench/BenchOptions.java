@@ -15,25 +15,27 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
         String pgDatabase, Path root, Path state, String javaOptions, Path out, Set<String> only, Sizes sizes) {
 
     public static final List<String> SCENARIOS = List.of("claim", "latency", "depth", "charges", "reads", "heartbeats",
-            "footprint");
+            "footprint", "soak");
 
     /** Every size, count and duration of a run; one place, so that quick and full differ only here. */
     public record Sizes(int pairs, List<Integer> claimWorkers, List<Integer> claimLimits, Duration claimWindow,
             int maxTasksPerRun, int latencyWorkers, int latencySamples, List<Integer> depths, int finishedDepth,
             int depthSamples, int chargeClients, int chargeUsers, Duration chargeWindow, int readRows,
             int readSamples, int heartbeatWorkers, Duration heartbeatInterval, Duration heartbeatWindow,
-            int footprintWarmupRequests, Duration outboxDrainLimit) {
+            int footprintWarmupRequests, Duration outboxDrainLimit, int soakDepth, Duration soakDuration) {
 
         static Sizes quick() {
             return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(600), 10_000, 4, 25,
                     List.of(1_000, 10_000, 50_000), 50_000, 25, 16, 10_000, Duration.ofMillis(600), 20_000, 50, 1_000,
-                    Duration.ofSeconds(20), Duration.ofSeconds(2), 200, Duration.ofSeconds(60));
+                    Duration.ofSeconds(20), Duration.ofSeconds(2), 200, Duration.ofSeconds(60), 50_000,
+                    Duration.ofSeconds(60));
         }
 
         static Sizes full() {
             return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofSeconds(5), 100_000, 8, 200,
                     List.of(1_000, 100_000, 1_000_000), 1_000_000, 200, 16, 10_000, Duration.ofSeconds(5), 100_000,
-                    400, 1_000, Duration.ofSeconds(20), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(180));
+                    400, 1_000, Duration.ofSeconds(20), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(180), 1_000_000,
+                    Duration.ofMinutes(10));
         }
     }
 
@@ -41,7 +43,8 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
             Usage: ./reigh bench [--quick] [--only a,b] [--pairs n] [--out file]
 
               --quick        small sizes and short windows: the whole run in under 3 minutes on 2 cores
-              --only a,b     run only these scenarios: claim, latency, depth, charges, reads, heartbeats, footprint
+              --only a,b     run only these scenarios: claim, latency, depth, charges, reads, heartbeats, footprint,
+                             soak (10 minutes over 1M queued tasks; 1 minute over 50k with --quick)
               --pairs n      interleaved baseline/platform pairs per figure (default 3, at least 3 for a report)
               --out file     where to write the results (default bench-results.json)
             Set by the launcher: --gateway, --tasks-url, --credits-url, --pg-host, --pg-port, --pg-database,
@@ -89,7 +92,7 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
                     s.latencyWorkers(), s.latencySamples(), s.depths(), s.finishedDepth(), s.depthSamples(),
                     s.chargeClients(), s.chargeUsers(), s.chargeWindow(), s.readRows(), s.readSamples(),
                     s.heartbeatWorkers(), s.heartbeatInterval(), s.heartbeatWindow(), s.footprintWarmupRequests(),
-                    s.outboxDrainLimit());
+                    s.outboxDrainLimit(), s.soakDepth(), s.soakDuration());
         }
         Path resolvedState = state == null ? root.resolve(".reigh") : state;
         Path resolvedOut = out == null ? root.resolve("bench-results.json") : out.toAbsolutePath();

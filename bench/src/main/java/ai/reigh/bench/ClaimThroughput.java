@@ -80,6 +80,7 @@ final class ClaimThroughput {
                             // The relay's deliveries are part of the tasks' cost: measured until drained.
                             drains.add(drainOutbox());
                             cpu.stop(result.units());
+                            context.invariants().check(context, figure.id() + " pair " + pair);
                         }
                     }
                     figure.pair(raw, plat);

@@ -5,12 +5,12 @@ import java.util.List;
 
 import io.vertx.core.Vertx;
 
-/** What every scenario uses: the options, the clients, the bench's data and the figures so far. */
+/** What every scenario uses: the options, the clients, the bench's data, the figures and invariant checks so far. */
 public record Context(BenchOptions options, Vertx vertx, Database db, Http http, Tokens tokens, Fixtures fixtures,
-        List<Figure> figures) {
+        List<Figure> figures, Invariants invariants) {
 
     public Context(BenchOptions options, Vertx vertx, Database db, Http http, Tokens tokens, Fixtures fixtures) {
-        this(options, vertx, db, http, tokens, fixtures, new ArrayList<>());
+        this(options, vertx, db, http, tokens, fixtures, new ArrayList<>(), new Invariants());
     }
 
     public Figure figure(Figure figure) {

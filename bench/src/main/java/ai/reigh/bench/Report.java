@@ -31,6 +31,25 @@ final class Report {
         return out.toString();
     }
 
+    /** One line per invariant: how many checks it passed, and every violation. */
+    static String invariants(Invariants invariants) {
+        StringBuilder out = new StringBuilder("Invariants (checked in the database after each platform run):\n");
+        java.util.Map<String, java.util.List<Invariants.Check>> byInvariant = new java.util.LinkedHashMap<>();
+        invariants.checks().forEach(check -> byInvariant.computeIfAbsent(check.invariant(), k -> new java.util.ArrayList<>())
+                .add(check));
+        if (byInvariant.isEmpty()) {
+            out.append("  none checked (no scenario drove the platform's workers)\n");
+        }
+        byInvariant.forEach((invariant, checks) -> {
+            long violated = checks.stream().filter(check -> check.violations() > 0).count();
+            out.append(String.format(Locale.ROOT, "  %-66s %s%n", "never: " + invariant,
+                    violated == 0 ? "held in " + checks.size() + " checks" : "VIOLATED in " + violated + " of " + checks.size()));
+            checks.stream().filter(check -> check.violations() > 0).forEach(check -> out.append(String.format(Locale.ROOT,
+                    "    after %s: %d rows%n", check.scenario(), check.violations())));
+        });
+        return out.toString();
+    }
+
     private static String number(double value) {
         if (!Double.isFinite(value)) {
             return "n/a";
