@@ -253,11 +253,11 @@ public final class Fixtures {
     /** The read scenario's project: {@code rows} generations and {@code rows} finished tasks. */
     public void readProject(int rows) {
         inReplicaMode(c -> c.preparedQuery("""
-                INSERT INTO generations (project_id, task_id, type, url, metadata, created_at)
-                SELECT $1, gen_random_uuid(), CASE WHEN i % 4 = 0 THEN 'video' ELSE 'image' END,
-                       'https://cdn.reigh-bench.example/g/' || i || '.png', '{"prompt": "bench"}'::jsonb,
-                       now() - interval '1 day' + i * interval '1 millisecond'
-                FROM generate_series(0, $2 - 1) i""").execute(Tuple.of(READ_PROJECT, rows))
+                INSERT INTO generations (project_id, task_id, tasks, type, url, metadata, created_at)
+                SELECT $1, g.task_id, ARRAY[g.task_id], CASE WHEN g.i % 4 = 0 THEN 'video' ELSE 'image' END,
+                       'https://cdn.reigh-bench.example/g/' || g.i || '.png', '{"prompt": "bench"}'::jsonb,
+                       now() - interval '1 day' + g.i * interval '1 millisecond'
+                FROM (SELECT i, gen_random_uuid() AS task_id FROM generate_series(0, $2 - 1) i) g""").execute(Tuple.of(READ_PROJECT, rows))
                 .compose(done -> c.preparedQuery("""
                         INSERT INTO tasks (project_id, user_id, task_type, params, run_type, status, attempts,
                                            output_location, generation_started_at, generation_processed_at, created_at)

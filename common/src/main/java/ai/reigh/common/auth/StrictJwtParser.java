@@ -1,13 +1,10 @@
 package ai.reigh.common.auth;
 
-import java.time.Duration;
-
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
@@ -21,45 +18,29 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * treat as a bad token, so the caller got a 500. Here any runtime failure of the parse is a
  * {@link ParseException}, which the validator answers with 401; the types of the claims the platform
  * reads are then checked once more, strictly, by {@link TokenClaims}.
- *
- * <p>A token verified once is remembered ({@link VerifiedTokens}: bounded, until it expires and for a
- * minute at most), so the same caller's next requests skip the signature check.
  */
 @Alternative
 @Priority(1)
 @ApplicationScoped
 public class StrictJwtParser extends DefaultJWTParser {
 
-    private final VerifiedTokens verified;
-
     /** For the container's proxy only. */
     StrictJwtParser() {
         super();
-        this.verified = null;
     }
 
     @Inject
-    public StrictJwtParser(JWTAuthContextInfo authContextInfo,
-            @ConfigProperty(name = "reigh.auth.verified-tokens.capacity", defaultValue = "4096") int capacity,
-            @ConfigProperty(name = "reigh.auth.verified-tokens.max-age", defaultValue = "60s") Duration maxAge) {
+    public StrictJwtParser(JWTAuthContextInfo authContextInfo) {
         super(authContextInfo);
-        this.verified = new VerifiedTokens(capacity, maxAge);
     }
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
-        JsonWebToken known = verified.find(token);
-        if (known != null) {
-            return known;
-        }
-        JsonWebToken parsed;
         try {
-            parsed = super.parse(token);
+            return super.parse(token);
         } catch (RuntimeException unreadable) {
             throw new ParseException("the token's claims cannot be read: " + unreadable.getClass().getSimpleName(),
                     unreadable);
         }
-        verified.remember(token, parsed);
-        return parsed;
     }
 }
