@@ -22,6 +22,10 @@ import io.vertx.sqlclient.Tuple;
 final class ClaimThroughput {
     private static final int GATEWAY_ROW_WORKERS = 16;
 
+    /** One figure's workers: W of them, straight to tasks-service or through the gateway. */
+    private record Workers(int count, boolean viaGateway) {
+    }
+
     private final Context context;
     private final Platform direct;
     private final Platform viaGateway;
@@ -38,25 +42,26 @@ final class ClaimThroughput {
         fixtures.removeAllTasks();
         fixtures.vacuum();
         for (int limit : sizes.claimLimits()) {
-            List<Integer> rows = new ArrayList<>(sizes.claimWorkers());
+            List<Workers> rows = new ArrayList<>();
+            sizes.claimWorkers().forEach(count -> rows.add(new Workers(count, false)));
             if (sizes.claimWorkers().contains(GATEWAY_ROW_WORKERS)) {
-                rows.add(-GATEWAY_ROW_WORKERS); // negative: the same W through the gateway
+                rows.add(new Workers(GATEWAY_ROW_WORKERS, true));
             }
-            for (int row : rows) {
-                int workers = Math.abs(row);
-                Platform platform = row < 0 ? viaGateway : direct;
-                String via = row < 0 ? ", through the gateway" : "";
-                Figure figure = context.figure(new Figure("claim_w" + workers + "_l" + limit + (row < 0 ? "_gateway" : ""),
-                        "claim", "claim→complete W=" + workers + " limit " + limit + via, "tasks/s", Figure.Better.HIGHER));
-                if (limit == 10 && row > 0) {
+            for (Workers row : rows) {
+                int workers = row.count();
+                Platform platform = row.viaGateway() ? viaGateway : direct;
+                Figure figure = context.figure(new Figure("claim_w" + workers + "_l" + limit
+                        + (row.viaGateway() ? "_gateway" : ""), "claim", "claim→complete W=" + workers + " limit " + limit
+                        + (row.viaGateway() ? ", through the gateway" : ""), "tasks/s", Figure.Better.HIGHER));
+                if (!row.viaGateway() && limit == 10) {
                     figure.targetRatio("platform ≥ 50% of raw", ratio -> ratio >= 0.5);
-                } else if (limit == 1 && row > 0) {
+                } else if (!row.viaGateway() && limit == 1) {
                     figure.targetRatio("platform ≥ 35% of raw", ratio -> ratio >= 0.35);
                 }
                 List<Double> drains = new ArrayList<>();
                 CpuMeter cpu = new CpuMeter(context, "platform");
                 CpuMeter rawCpu = new CpuMeter(context, "raw");
-                if (limit == sizes.claimLimits().get(0) && (workers == sizes.claimWorkers().get(0) || row < 0)) {
+                if (limit == sizes.claimLimits().get(0) && (workers == sizes.claimWorkers().get(0) || row.viaGateway())) {
                     // Untimed: the services' (and the gateway's) JIT compiles the claim and completion paths once.
                     prepare();
                     platformRun(platform, workers, limit);
@@ -131,34 +136,13 @@ final class ClaimThroughput {
     }
 
     private Loops.Result platformRun(Platform platform, int workers, int limit) {
-        return Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
-            String workerId = "bench-w-" + w;
-            Supplier<Future<Integer>> step = () -> platform.claim(workerId, "gpu", limit, 0).compose(tasks -> {
-                if (tasks.isEmpty()) {
-                    return Future.succeededFuture(-1);
-                }
-                Future<Void> chain = Future.succeededFuture();
-                for (Platform.Claimed task : tasks) {
-                    chain = chain.compose(v -> platform.complete(task));
-                }
-                return chain.map(tasks.size());
-            });
-            return step;
-        });
+        return Loops.run(workers, context.sizes().claimWindow().toNanos(),
+                w -> () -> platform.claimAndComplete("bench-w-" + w, limit));
     }
 
     /** Waits (untimed) until the relay delivered every charge of the run; the seconds it took. */
     private double drainOutbox() {
-        long started = System.nanoTime();
-        long limit = started + context.sizes().outboxDrainLimit().toNanos();
-        while (context.fixtures().outboxPending() > 0) {
-            if (System.nanoTime() > limit) {
-                Context.log("outbox not drained within %d s; going on", context.sizes().outboxDrainLimit().toSeconds());
-                break;
-            }
-            sleep(100);
-        }
-        return (System.nanoTime() - started) / 1e9;
+        return context.fixtures().awaitOutboxDrained(context.sizes().outboxDrainLimit());
     }
 
     static void sleep(long millis) {

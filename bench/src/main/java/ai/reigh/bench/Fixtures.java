@@ -3,6 +3,7 @@ package ai.reigh.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -212,6 +213,20 @@ public final class Fixtures {
         return db.count("""
                 SELECT count(*) FROM task_outbox o WHERE o.delivered_at IS NULL AND o.parked_at IS NULL
                   AND o.payload ->> 'user_id' BETWEEN $1 AND $2""", Tuple.of(FIRST_USER, LAST_USER));
+    }
+
+    /** Waits (untimed) until the relay delivered every bench row, at most {@code limit}; the seconds it took. */
+    public double awaitOutboxDrained(Duration limit) {
+        long started = System.nanoTime();
+        long deadline = started + limit.toNanos();
+        while (outboxPending() > 0) {
+            if (System.nanoTime() > deadline) {
+                Context.log("outbox not drained within %d s; going on", limit.toSeconds());
+                break;
+            }
+            ClaimThroughput.sleep(100);
+        }
+        return (System.nanoTime() - started) / 1e9;
     }
 
     /** Statistics and dead rows: run between figures so that both sides start from the same table. */

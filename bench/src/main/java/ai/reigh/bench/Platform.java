@@ -64,6 +64,23 @@ final class Platform {
                 });
     }
 
+    /**
+     * One step of a closed-loop worker: claims up to {@code limit} tasks and completes them one by one;
+     * how many it completed, or -1 when the queue was empty (the loop then stops).
+     */
+    Future<Integer> claimAndComplete(String workerId, int limit) {
+        return claim(workerId, "gpu", limit, 0).compose(tasks -> {
+            if (tasks.isEmpty()) {
+                return Future.succeededFuture(-1);
+            }
+            Future<Void> chain = Future.succeededFuture();
+            for (Claimed task : tasks) {
+                chain = chain.compose(v -> complete(task));
+            }
+            return chain.map(tasks.size());
+        });
+    }
+
     Future<Http.Answer> heartbeat(String workerId) {
         JsonObject body = new JsonObject().put("worker_id", workerId).put("status", "active")
                 .put("current_model", "bench-model").put("task_ids", new JsonArray());

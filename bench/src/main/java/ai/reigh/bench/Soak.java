@@ -3,9 +3,6 @@ package ai.reigh.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
-
-import io.vertx.core.Future;
 
 /**
  * Scenario 8: stability over time. 16 workers claim (limit 10) and complete, straight to tasks-service,
@@ -37,38 +34,22 @@ final class Soak {
         fixtures.vacuum();
         Duration window = sizes.soakDuration().dividedBy(WINDOWS);
         Figure figure = context.figure(new Figure("soak_rate", "soak", "soak %d min, %s queued: claim→complete rate, last window vs first"
-                .formatted(sizes.soakDuration().toMinutes(), sizes.soakDepth() >= 1_000_000 ? sizes.soakDepth() / 1_000_000 + "M"
-                        : sizes.soakDepth() / 1000 + "k"), "tasks/s", Figure.Better.HIGHER));
+                .formatted(sizes.soakDuration().toMinutes(), QueueDepth.label(sizes.soakDepth())), "tasks/s",
+                Figure.Better.HIGHER));
         figure.targetRatio("last ≥ 70% of first", ratio -> ratio >= 0.7);
         List<Double> rates = new ArrayList<>();
         for (int i = 0; i < WINDOWS; i++) {
-            Loops.Result result = Loops.run(WORKERS, window.toNanos(), w -> claimAndComplete("bench-w-soak-" + w));
+            Loops.Result result = Loops.run(WORKERS, window.toNanos(),
+                    w -> () -> platform.claimAndComplete("bench-w-soak-" + w, LIMIT));
             rates.add(result.perSecond());
             Context.log("soak window %d of %d: %.0f tasks/s, %d queued, outbox backlog %d", i + 1, WINDOWS,
                     result.perSecond(), fixtures.queued("gpu"), fixtures.outboxPending());
         }
         figure.pair(rates.get(0), rates.get(WINDOWS - 1));
         figure.detail("rates_per_window", rates.stream().map(Figure::round).toList().toString());
-        ClaimThroughput.sleep(100);
-        long deadline = System.nanoTime() + sizes.outboxDrainLimit().toNanos();
-        while (fixtures.outboxPending() > 0 && System.nanoTime() < deadline) {
-            ClaimThroughput.sleep(100);
-        }
+        fixtures.awaitOutboxDrained(sizes.outboxDrainLimit());
         context.invariants().check(context, "soak");
         fixtures.removeAllTasks();
         fixtures.compact();
-    }
-
-    private Supplier<Future<Integer>> claimAndComplete(String workerId) {
-        return () -> platform.claim(workerId, "gpu", LIMIT, 0).compose(tasks -> {
-            if (tasks.isEmpty()) {
-                return Future.succeededFuture(-1);
-            }
-            Future<Void> chain = Future.succeededFuture();
-            for (Platform.Claimed task : tasks) {
-                chain = chain.compose(v -> platform.complete(task));
-            }
-            return chain.map(tasks.size());
-        });
     }
 }

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +23,10 @@ import ai.reigh.k8s.crd.CnpgScheduledBackup;
 import ai.reigh.k8s.crd.PrometheusMonitors;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -187,9 +190,9 @@ class OverlayPolicyTest {
                 assertThat(alternate.superuser()).isNull();
                 assertThat(alternate.bypassrls()).isNull();
 
-                List<io.fabric8.kubernetes.api.model.EnvVar> env = manifests.one(Deployment.class, service).getSpec()
+                List<EnvVar> env = manifests.one(Deployment.class, service).getSpec()
                         .getTemplate().getSpec().getContainers().get(0).getEnv();
-                java.util.function.Function<String, io.fabric8.kubernetes.api.model.SecretKeySelector> secretOf = name ->
+                Function<String, SecretKeySelector> secretOf = name ->
                         env.stream().filter(e -> e.getName().equals(name)).findFirst()
                                 .orElseThrow(() -> new AssertionError(overlay + ": " + service + " has no " + name))
                                 .getValueFrom().getSecretKeyRef();
@@ -198,7 +201,7 @@ class OverlayPolicyTest {
                         .isIn(own.passwordSecret().name(), alternate.passwordSecret().name());
                 assertThat(secretOf.apply("QUARKUS_DATASOURCE_USERNAME").getKey()).isEqualTo("username");
                 // docs/operations.md's rotation patch names them by position.
-                assertThat(env.subList(0, 2)).extracting(io.fabric8.kubernetes.api.model.EnvVar::getName)
+                assertThat(env.subList(0, 2)).extracting(EnvVar::getName)
                         .containsExactly("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
             }
         }

@@ -2,11 +2,14 @@ package ai.reigh.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -123,14 +126,14 @@ class TracePropagationSystemTest {
         Api.as(Tokens.user(UUID.randomUUID())).header("traceparent", fromService.header())
                 .get("/v1/tasks/" + UUID.randomUUID()).then().statusCode(404)
                 .body("code", equalTo("not_found")).body("trace_id", equalTo(fromService.traceId()))
-                .header("X-Request-Id", org.hamcrest.Matchers.notNullValue());
+                .header("X-Request-Id", notNullValue());
 
         Traceparent fromGateway = Traceparent.fresh();
         Api.given().header("traceparent", fromGateway.header()).get("/v1/no-such-route").then().statusCode(404)
                 .body("trace_id", equalTo(fromGateway.traceId()));
 
         Api.given().get("/v1/no-such-route").then().statusCode(404)
-                .body("trace_id", org.hamcrest.Matchers.matchesPattern("[0-9a-f]{32}"));
+                .body("trace_id", matchesPattern("[0-9a-f]{32}"));
     }
 
     private static CollectedSpan serverSpanOf(List<CollectedSpan> spans, String service) {
@@ -146,7 +149,7 @@ class TracePropagationSystemTest {
     /** The span's parent, its parent's parent, ... as far as the trace has them. */
     private static List<CollectedSpan> ancestors(List<CollectedSpan> trace, CollectedSpan span) {
         Map<String, CollectedSpan> byId = trace.stream().collect(Collectors.toMap(CollectedSpan::spanId, s -> s, (a, b) -> a));
-        List<CollectedSpan> ancestors = new java.util.ArrayList<>();
+        List<CollectedSpan> ancestors = new ArrayList<>();
         CollectedSpan current = byId.get(span.parentSpanId());
         while (current != null && ancestors.size() < 50) {
             ancestors.add(current);

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,6 +59,8 @@ public class ReverseProxy {
      * upstream request carries that span's (the HTTP client's tracing sets it).
      */
     private static final Set<String> TRACE_CONTEXT = Set.of("traceparent", "tracestate");
+    private static final Set<String> NOT_FORWARDED_UPSTREAM = Stream.concat(HOP_BY_HOP.stream(),
+            TRACE_CONTEXT.stream()).collect(Collectors.toUnmodifiableSet());
 
     private final Vertx vertx;
     private final GatewayConfig config;
@@ -299,17 +303,16 @@ public class ReverseProxy {
     }
 
     private static void copyRequestHeaders(MultiMap from, MultiMap to) {
-        for (Map.Entry<String, String> header : from) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !TRACE_CONTEXT.contains(name)) {
-                to.add(header.getKey(), header.getValue());
-            }
-        }
+        copyHeaders(from, to, NOT_FORWARDED_UPSTREAM);
     }
 
     private static void copyHeaders(MultiMap from, MultiMap to) {
+        copyHeaders(from, to, HOP_BY_HOP);
+    }
+
+    private static void copyHeaders(MultiMap from, MultiMap to, Set<String> notCopied) {
         for (Map.Entry<String, String> header : from) {
-            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+            if (!notCopied.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 to.add(header.getKey(), header.getValue());
             }
         }

@@ -27,12 +27,10 @@ public final class ApiSchemas {
     private static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
     private static final String REFERENCE_PREFIX = "#/components/schemas/";
 
-    private final Map<String, JsonNode> definitions;
     private final Map<String, JsonNode> kinds;
     private final SchemaValidator validator;
 
     private ApiSchemas(Map<String, JsonNode> definitions, Map<String, JsonNode> kinds) {
-        this.definitions = definitions;
         this.kinds = kinds;
         this.validator = new SchemaValidator(reference -> reference.startsWith(REFERENCE_PREFIX)
                 ? definitions.get(reference.substring(REFERENCE_PREFIX.length())) : null);
@@ -99,9 +97,5 @@ public final class ApiSchemas {
             return List.of("no schema is pinned for " + key);
         }
         return validator.violations(document, schema);
-    }
-
-    int definitionCount() {
-        return definitions.size();
     }
 }
