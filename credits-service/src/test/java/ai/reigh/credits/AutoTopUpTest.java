@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -106,6 +107,30 @@ class AutoTopUpTest {
 
     private AutoTopUpCharger.Run run() {
         return charger.runOnce().await().atMost(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aBatchOfSpendsDecidesOneChargeForEachUserItTookUnderTheThreshold() {
+        Account crossing = account("125", 500, "100");
+        Account alsoCrossing = account("105", 700, "100");
+        Account staying = account("1000", 500, "100");
+        Instant start = Instant.now().minusSeconds(30);
+        List<Object> charges = new ArrayList<>();
+        // Three spends of 10 each for the first two (125 → 95, 105 → 75) and for the third (1000 → 970).
+        for (int i = 0; i < 3; i++) {
+            for (Account account : List.of(crossing, alsoCrossing, staying)) {
+                UUID task = Fixtures.completeTask(account.user(), TEN, start, start.plusSeconds(3));
+                charges.add(Fixtures.charge(task, account.user(), TEN, Map.of(), start, start.plusSeconds(3)));
+            }
+        }
+        Api.as(Tokens.service()).body(Map.of("charges", charges)).post("/internal/v1/charges/batch").then()
+                .statusCode(200).body("results.status.unique()", equalTo(List.of(201)));
+
+        assertThat(charges(crossing.user(), "status = 'pending' AND amount_cents = 500")).isEqualTo(1);
+        assertThat(charges(alsoCrossing.user(), "status = 'pending' AND amount_cents = 700")).isEqualTo(1);
+        assertThat(charges(staying.user(), "true")).isZero();
+        assertThat(Fixtures.balance(crossing.user())).isEqualByComparingTo("95");
+        assertThat(Fixtures.balance(alsoCrossing.user())).isEqualByComparingTo("75");
     }
 
     @Test

@@ -2,6 +2,7 @@ package ai.reigh.common.error;
 
 import java.net.ConnectException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -50,12 +51,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalidFields(ConstraintViolationException e, HttpHeaders headers) {
+        return problem(invalid(e.getConstraintViolations()), headers);
+    }
+
+    /** The 400 problem of a document that failed bean validation, each field named as in JSON. */
+    public static ProblemException invalid(Collection<? extends ConstraintViolation<?>> violations) {
         List<FieldError> errors = new ArrayList<>();
-        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+        for (ConstraintViolation<?> violation : violations) {
             errors.add(new FieldError(fieldName(violation.getPropertyPath()), violation.getMessage()));
         }
         errors.sort((a, b) -> a.field().compareTo(b.field()));
-        return problem(ProblemException.validation(errors), headers);
+        return ProblemException.validation(errors);
     }
 
     @ServerExceptionMapper
@@ -68,20 +74,22 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e, HttpHeaders headers) {
+        return problem(unreadable(e), headers);
+    }
+
+    /** The 400 problem of a JSON document that could not be read into its type. */
+    public static ProblemException unreadable(JsonProcessingException e) {
         if (e instanceof StreamConstraintsException) {
-            return problem(ProblemException.badRequest(ErrorCode.MALFORMED_JSON,
-                    "The JSON document exceeds the accepted nesting depth or size."), headers);
+            return ProblemException.badRequest(ErrorCode.MALFORMED_JSON,
+                    "The JSON document exceeds the accepted nesting depth or size.");
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = jsonPath(mapping);
-            return problem(ProblemException.validation(field, "has the wrong type or an invalid value"), headers);
+            return ProblemException.validation(jsonPath(mapping), "has the wrong type or an invalid value");
         }
         if (e instanceof StreamReadException || e instanceof JsonMappingException) {
-            return problem(ProblemException.badRequest(ErrorCode.MALFORMED_JSON, "The request body is not valid JSON."),
-                    headers);
+            return ProblemException.badRequest(ErrorCode.MALFORMED_JSON, "The request body is not valid JSON.");
         }
-        return problem(ProblemException.badRequest(ErrorCode.MALFORMED_JSON, "The request body could not be read."),
-                headers);
+        return ProblemException.badRequest(ErrorCode.MALFORMED_JSON, "The request body could not be read.");
     }
 
     /**

@@ -11,7 +11,8 @@
  *
  * <ul>
  * <li>tasks → projects: {@code POST /internal/v1/generations} ({@link GenerationFromTask} → {@link GenerationRef})</li>
- * <li>tasks → credits: {@code POST /internal/v1/charges} ({@link ChargeRequest} → {@link LedgerEntryView})</li>
+ * <li>tasks → credits: {@code POST /internal/v1/charges} ({@link ChargeRequest} → {@link LedgerEntryView});
+ *     {@code POST /internal/v1/charges/batch} ({@link ChargeBatch} → {@link ChargeBatchResult})</li>
  * <li>tasks → storage: {@code POST /internal/v1/storage/objects/{id}/confirm} ({@link ConfirmTaskOutput} → {@link StorageObjectView});
  *     {@code POST /internal/v1/storage/objects/{id}/release} ({@link ConfirmTaskOutput})</li>
  * <li>projects → storage: {@code GET /internal/v1/storage/objects/{id}} → {@link StorageObjectView};

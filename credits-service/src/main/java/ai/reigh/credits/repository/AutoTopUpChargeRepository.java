@@ -1,6 +1,7 @@
 package ai.reigh.credits.repository;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,7 +30,8 @@ public class AutoTopUpChargeRepository {
      * under the threshold, no charge is in flight and none was decided within the window. The spend's
      * ledger trigger holds the user's row lock until this transaction ends, so the decisions of one
      * user's concurrent spends run one after the other, each seeing the one before; the unique index
-     * on in-flight charges is the second lock. Returns the new charge's id, or nothing.
+     * on in-flight charges is the second lock. Decides for any number of users at once (the users of a
+     * batch of spends); returns the new charges' ids.
      */
     static final String DECIDE = """
             INSERT INTO credits_auto_top_up_charges (user_id, amount_cents, balance_at_decision, threshold_credits,
@@ -37,7 +39,7 @@ public class AutoTopUpChargeRepository {
             SELECT a.user_id, a.amount_cents, u.total_credits, a.threshold_credits, a.stripe_customer_id,
                    a.stripe_payment_method_id
             FROM credits_auto_top_ups a JOIN users u ON u.id = a.user_id
-            WHERE a.user_id = $1 AND a.enabled AND a.stripe_customer_id IS NOT NULL
+            WHERE a.user_id = ANY ($1::uuid[]) AND a.enabled AND a.stripe_customer_id IS NOT NULL
               AND a.stripe_payment_method_id IS NOT NULL AND u.total_credits < a.threshold_credits
               AND NOT EXISTS (SELECT 1 FROM credits_auto_top_up_charges c WHERE c.user_id = a.user_id
                               AND (c.status IN ('pending', 'charging', 'processing')
@@ -88,9 +90,9 @@ public class AutoTopUpChargeRepository {
     }
 
     /** The id of the charge this spend decided, or null. */
-    public Uni<UUID> decide(SqlConnection connection, UUID userId, Duration window) {
-        return connection.preparedQuery(DECIDE).execute(Tuple.of(userId, window.toMillis()))
-                .map(rows -> Rows.first(rows, row -> row.getUUID("id")));
+    public Uni<List<UUID>> decide(SqlConnection connection, Collection<UUID> userIds, Duration window) {
+        return connection.preparedQuery(DECIDE).execute(Tuple.of(userIds.toArray(UUID[]::new), window.toMillis()))
+                .map(rows -> Rows.map(rows, row -> row.getUUID("id")));
     }
 
     public Uni<Integer> giveUp(SqlConnection connection, int maxAttempts) {

@@ -1,13 +1,14 @@
 package ai.reigh.credits.repository;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import ai.reigh.common.db.Rows;
+import ai.reigh.common.internal.ChargeRequest;
 import ai.reigh.credits.repository.ChargeContext.RecordedTask;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,9 +16,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The read half of a charge, one round trip over {@code tasks} (read grant), {@code credits_ledger}
- * and {@code task_cost_config_versions}. Together with the spend's INSERT a charge is two statements;
- * a replay is one.
+ * The read half of charges, one round trip over {@code tasks} (read grant), {@code credits_ledger}
+ * and {@code task_cost_config_versions} for any number of them (one, or the relay's batch). Together
+ * with the spends' INSERT a charge is two statements; a replay is one.
  */
 @ApplicationScoped
 public class ChargeContextRepository {
@@ -34,7 +35,7 @@ public class ChargeContextRepository {
                    v.task_type AS config_task_type, v.version AS config_version, v.valid_from AS config_valid_from,
                    v.billing_type, v.base_cost_per_second, v.unit_cost, v.cost_factors::text AS cost_factors,
                    v.run_type, v.category, v.content_type, v.is_active
-            FROM (SELECT $1::uuid AS task_id, $2::text AS task_type, $3::timestamptz AS started_at) req
+            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS req(task_id, task_type, started_at, n)
             LEFT JOIN tasks t ON t.id = req.task_id
             LEFT JOIN credits_ledger s ON s.task_id = req.task_id AND s.type = 'spend'
             LEFT JOIN LATERAL (
@@ -45,11 +46,17 @@ public class ChargeContextRepository {
                          CASE WHEN c.valid_from <= req.started_at THEN c.version END DESC NULLS LAST,
                          c.valid_from, c.version
                 LIMIT 1) v ON true
+            ORDER BY req.n
             """;
 
-    public Uni<ChargeContext> load(SqlConnection connection, UUID taskId, String taskType, Instant startedAt) {
-        Tuple values = Tuple.of(taskId, taskType, OffsetDateTime.ofInstant(startedAt, ZoneOffset.UTC));
-        return connection.preparedQuery(CHARGE_CONTEXT).execute(values).map(rows -> map(rows.iterator().next()));
+    /** One context per charge, in the order of {@code charges}. */
+    public Uni<List<ChargeContext>> load(SqlConnection connection, List<ChargeRequest> charges) {
+        Tuple values = Tuple.of(charges.stream().map(ChargeRequest::taskId).toArray(UUID[]::new),
+                charges.stream().map(ChargeRequest::taskType).toArray(String[]::new),
+                charges.stream().map(charge -> OffsetDateTime.ofInstant(charge.startedAt(), ZoneOffset.UTC))
+                        .toArray(OffsetDateTime[]::new));
+        return connection.preparedQuery(CHARGE_CONTEXT).execute(values)
+                .map(rows -> Rows.map(rows, ChargeContextRepository::map));
     }
 
     static ChargeContext map(Row row) {

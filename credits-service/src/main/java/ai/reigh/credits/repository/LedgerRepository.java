@@ -30,9 +30,15 @@ public class LedgerRepository {
     static final String COLUMNS = "id, user_id, amount, type, task_id, refund_of, idempotency_key, created_by, "
             + "metadata::text AS metadata, created_at";
 
-    /** One spend per task: {@code credits_ledger_one_spend_per_task}. */
-    static final String INSERT_SPEND = "INSERT INTO credits_ledger (user_id, amount, type, task_id, metadata) "
-            + "VALUES ($1, $2, 'spend', $3, $4::text::jsonb) "
+    /**
+     * Spends, one per task ({@code credits_ledger_one_spend_per_task}), any number in one statement. Rows
+     * go in the order of their users: each spend's trigger locks its user's row, and two batches that
+     * took their users in different orders could deadlock.
+     */
+    static final String INSERT_SPENDS = "INSERT INTO credits_ledger (user_id, amount, type, task_id, metadata) "
+            + "SELECT s.user_id, s.amount, 'spend', s.task_id, s.metadata::jsonb "
+            + "FROM unnest($1::uuid[], $2::numeric[], $3::uuid[], $4::text[]) AS s(user_id, amount, task_id, metadata) "
+            + "ORDER BY s.user_id, s.task_id "
             + "ON CONFLICT (task_id) WHERE type = 'spend' DO NOTHING RETURNING " + COLUMNS;
 
     /** Welcome bonus, grants, Stripe: {@code credits_ledger_unique_idempotency_key}. */
@@ -50,12 +56,18 @@ public class LedgerRepository {
     static final String BY_ID = "SELECT " + COLUMNS + " FROM credits_ledger WHERE id = $1";
     static final String REFUND_OF = "SELECT " + COLUMNS + " FROM credits_ledger WHERE refund_of = $1 AND type = 'refund'";
 
-    /** The new spend, or null when the task already has one. */
-    public Uni<LedgerEntryRow> insertSpend(SqlConnection connection, UUID userId, BigDecimal amount, UUID taskId,
-            JsonNode metadata) {
-        return connection.preparedQuery(INSERT_SPEND)
-                .execute(Tuple.of(userId, amount, taskId, CreditsJson.write(metadata)))
-                .map(rows -> Rows.first(rows, LedgerRepository::map));
+    /** A spend to write: its amount is negative. */
+    public record NewSpend(UUID userId, BigDecimal amount, UUID taskId, JsonNode metadata) {
+    }
+
+    /** The new spends; a task that already has one (a concurrent charge committed first) is not among them. */
+    public Uni<List<LedgerEntryRow>> insertSpends(SqlConnection connection, List<NewSpend> spends) {
+        Tuple values = Tuple.of(spends.stream().map(NewSpend::userId).toArray(UUID[]::new),
+                spends.stream().map(NewSpend::amount).toArray(BigDecimal[]::new),
+                spends.stream().map(NewSpend::taskId).toArray(UUID[]::new),
+                spends.stream().map(spend -> CreditsJson.write(spend.metadata())).toArray(String[]::new));
+        return connection.preparedQuery(INSERT_SPENDS).execute(values)
+                .map(rows -> Rows.map(rows, LedgerRepository::map));
     }
 
     /** The new entry, or null when an entry with this idempotency key exists. */

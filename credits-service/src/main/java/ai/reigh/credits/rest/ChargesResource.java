@@ -12,12 +12,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import ai.reigh.common.auth.Roles;
+import ai.reigh.common.internal.ChargeBatch;
+import ai.reigh.common.internal.ChargeBatchResult;
 import ai.reigh.common.internal.ChargeRequest;
 import ai.reigh.common.internal.LedgerEntryView;
 import ai.reigh.credits.service.ChargeService;
 import io.smallrye.mutiny.Uni;
 
-/** Internal: tasks-service's outbox relay charges every Complete task here (at least once). */
+/** Internal: tasks-service's outbox relay charges every Complete task here (at least once), in batches. */
 @Path("/internal/v1/charges")
 @RolesAllowed(Roles.SERVICE)
 @Tag(name = "internal")
@@ -37,5 +39,16 @@ public class ChargesResource {
     public Uni<RestResponse<LedgerEntryView>> charge(@Valid @NotNull ChargeRequest request) {
         return charges.charge(request).map(written -> RestResponse.status(
                 written.created() ? Response.Status.CREATED : Response.Status.OK, written.value()));
+    }
+
+    @POST
+    @Path("/batch")
+    @Operation(summary = "Charge up to 100 Complete tasks in one call",
+            description = "The relay's batch: one transaction, one multi-row insert into the ledger. 200 with one outcome per "
+                    + "charge, in order: status 201/200 and the entry as the single call answers it, or a 4xx status and "
+                    + "its problem (that charge is refused, the others are not). A task twice in one batch is charged once. "
+                    + "400 for an empty batch or more than 100 charges.")
+    public Uni<ChargeBatchResult> chargeAll(@Valid @NotNull ChargeBatch batch) {
+        return charges.chargeAll(batch.charges()).map(ChargeBatchResult::new);
     }
 }

@@ -3,6 +3,7 @@ package ai.reigh.credits.service;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +34,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * Auto top-up, from the decision to the credit:
  *
  * <ol>
- * <li><b>Decide</b> ({@link #decideAfterSpend}), in the transaction of the spend that took the balance
+ * <li><b>Decide</b> ({@link #decideAfterSpends}), in the transaction of the spend that took the balance
  * under the threshold: a {@code pending} charge row (an outbox row), or nothing when a charge is in
  * flight or one was decided within the window. Nothing is charged inside a transaction.</li>
  * <li><b>Claim</b> ({@link #runOnce}), in a short transaction: due charges become {@code charging}
@@ -82,13 +83,13 @@ public class AutoTopUpCharger {
     }
 
     /** The decision, in the caller's (the spend's) transaction: the new charge's id, or null. */
-    public Uni<UUID> decideAfterSpend(SqlConnection connection, UUID userId) {
-        return charges.decide(connection, userId, settings.window());
+    public Uni<List<UUID>> decideAfterSpends(SqlConnection connection, Collection<UUID> userIds) {
+        return userIds.isEmpty() ? Uni.createFrom().item(List.of()) : charges.decide(connection, userIds, settings.window());
     }
 
     /** After the deciding transaction committed: charge now rather than at the next scheduled run. */
-    public void afterDecision(UUID chargeId) {
-        if (chargeId != null && settings.chargeAfterDecision()) {
+    public void afterDecisions(List<UUID> chargeIds) {
+        if (!chargeIds.isEmpty() && settings.chargeAfterDecision()) {
             runInBackground();
         }
     }

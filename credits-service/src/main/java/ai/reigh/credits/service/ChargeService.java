@@ -1,140 +1,246 @@
 package ai.reigh.credits.service;
 
-import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.PgErrors;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.error.ProblemMappers;
+import ai.reigh.common.internal.ChargeOutcome;
 import ai.reigh.common.internal.ChargeRequest;
 import ai.reigh.common.internal.LedgerEntryView;
-import ai.reigh.common.time.Timestamps;
-import ai.reigh.credits.repository.ChargeContext;
-import ai.reigh.credits.repository.ChargeContext.RecordedTask;
 import ai.reigh.credits.repository.ChargeContextRepository;
 import ai.reigh.credits.repository.LedgerEntryRow;
 import ai.reigh.credits.repository.LedgerRepository;
-import ai.reigh.credits.repository.TaskCostConfigRow;
+import ai.reigh.credits.repository.LedgerRepository.NewSpend;
+import ai.reigh.credits.service.ChargeRules.Decision;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 
 /**
- * Charges a Complete task once (tasks-service's outbox relay delivers at least once). One spend per
- * task is the unique index's guarantee; a replay answers the existing entry. A charge is never refused
- * for lack of balance: the work was done, and the ledger lets a spend go below zero.
+ * Charges Complete tasks, one per call or the relay's batch, each once (tasks-service's outbox relay
+ * delivers at least once): one spend per task is the unique index's guarantee, and a replay answers
+ * the existing entry. What each charge comes to is {@link ChargeRules}' decision.
  *
- * <p>Work is billed where it happens: a sub-task is charged on its own, at its own type's price,
- * whatever became of its parent (its spend names the parent in {@code metadata.parent_task_id}); an
- * orchestrator's own time is not billed (TaskPricing). A task whose price is zero writes nothing and
- * says so (200, {@code id} null, {@code amount} 0, {@code metadata.charged = false}, reason
- * {@code zero_cost}): the ledger holds no zero entries.
+ * <p>A batch is one transaction of three statements whatever its size: the contexts of all its
+ * charges, one multi-row INSERT of the spends (the ledger trigger moves each balance), one auto
+ * top-up decision for all their users. A charge the rules refuse is refused alone. A batch the database
+ * refuses as a whole (a charge of a user who does not exist, a deadlock with another batch) is charged
+ * again one charge per transaction, so that only the charge at fault is refused.
  */
 @ApplicationScoped
 public class ChargeService {
-    static final String REASON_ZERO_COST = "zero_cost";
-    /** The registry's own rule (task_cost_configs.task_type). */
-    private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_]{1,64}");
+    private static final Logger LOG = Logger.getLogger(ChargeService.class);
 
     private final Db db;
     private final ChargeContextRepository contexts;
     private final LedgerRepository ledger;
     private final AutoTopUpCharger autoTopUps;
+    private final ObjectMapper json;
+    private final Validator validator;
 
-    public ChargeService(Db db, ChargeContextRepository contexts, LedgerRepository ledger,
-            AutoTopUpCharger autoTopUps) {
+    public ChargeService(Db db, ChargeContextRepository contexts, LedgerRepository ledger, AutoTopUpCharger autoTopUps,
+            ObjectMapper json, Validator validator) {
         this.db = db;
         this.contexts = contexts;
         this.ledger = ledger;
         this.autoTopUps = autoTopUps;
+        this.json = json;
+        this.validator = validator;
     }
 
+    /** One charge: 201 with the new spend, 200 with the existing one or a free task's, or the problem thrown. */
     public Uni<Written<LedgerEntryView>> charge(ChargeRequest request) {
-        if (request.params() != null && !request.params().isNull() && !request.params().isObject()) {
-            throw ProblemException.validation("params", "must be a JSON object");
-        }
-        if (!TASK_TYPE.matcher(request.taskType()).matches()) {
-            throw ProblemException.validation("task_type", "must match [a-z0-9_]{1,64}");
-        }
-        // Times PostgreSQL cannot hold as finite values were forged (a skew of processed before started
-        // is not: it is billed as the minimum second, see TaskPricing).
-        if (!Timestamps.isPlausible(request.startedAt())) {
-            throw ProblemException.validation("started_at", "must be a time between the years 1 and 9999");
-        }
-        if (!Timestamps.isPlausible(request.processedAt())) {
-            throw ProblemException.validation("processed_at", "must be a time between the years 1 and 9999");
-        }
-        // A spend that takes the balance under the user's auto top-up threshold decides a charge of their
-        // card in its own transaction (an outbox row); the card is charged after the commit, never inside.
-        AtomicReference<UUID> topUp = new AtomicReference<>();
-        return db.inTransaction(Actor.service(), connection -> contexts
-                .load(connection, request.taskId(), request.taskType(), request.startedAt())
-                .chain(context -> decide(connection, request, context))
-                .call(written -> !written.created() ? Uni.createFrom().voidItem()
-                        : autoTopUps.decideAfterSpend(connection, request.userId()).invoke(topUp::set)))
-                .invoke(() -> autoTopUps.afterDecision(topUp.get()))
-                .onFailure(failure -> PgErrors.isForeignKeyViolation(failure, CreditsErrors.LEDGER_USER_FK))
-                .transform(failure -> ProblemException.unprocessable(CreditsErrors.UNKNOWN_USER,
-                        "The charged user does not exist."));
+        ChargeRules.validate(request);
+        return chargeTogether(List.of(request)).onFailure(ChargeService::isUnknownUser).transform(failure -> unknownUser())
+                .map(charged -> charged.get(request.taskId()).orThrow());
     }
 
-    private Uni<Written<LedgerEntryView>> decide(SqlConnection connection, ChargeRequest request, ChargeContext context) {
-        if (context.existingSpend() != null) {
-            return Uni.createFrom().item(replay(request, context.existingSpend()));
-        }
-        RecordedTask task = context.task();
-        if (task != null) {
-            if (!task.isComplete()) {
-                throw ProblemException.unprocessable(CreditsErrors.TASK_NOT_COMPLETE,
-                        "Only Complete tasks are charged; this task is " + task.status() + ".");
+    /**
+     * A batch of stored charge documents: one outcome each, in order. A document that cannot be read is
+     * refused alone; a task twice in one batch is charged once, its repeat answered as a replay.
+     */
+    public Uni<List<ChargeOutcome>> chargeAll(List<JsonNode> documents) {
+        List<Item> items = documents.stream().map(this::read).toList();
+        Map<UUID, ChargeRequest> firstOfTask = new LinkedHashMap<>();
+        items.stream().filter(item -> item.request() != null)
+                .forEach(item -> firstOfTask.putIfAbsent(item.request().taskId(), item.request()));
+        List<ChargeRequest> distinct = List.copyOf(firstOfTask.values());
+        Uni<Map<UUID, Charged>> charged = distinct.isEmpty() ? Uni.createFrom().item(Map.of())
+                : chargeTogether(distinct).onFailure(PgException.class).recoverWithUni(failure -> {
+                    LOG.infof("a batch of %d charges was refused as one (%s): charging each on its own", distinct.size(),
+                            failure.getMessage());
+                    return oneByOne(distinct);
+                });
+        return charged.map(byTask -> items.stream().map(item -> item.outcome(firstOfTask, byTask)).toList());
+    }
+
+    /** One transaction: the charges' contexts, their spends in one INSERT, their users' top-up decisions. */
+    private Uni<Map<UUID, Charged>> chargeTogether(List<ChargeRequest> requests) {
+        Map<UUID, Charged> charged = new HashMap<>();
+        List<UUID> topUps = new ArrayList<>();
+        return db.inTransaction(Actor.service(), connection -> contexts.load(connection, requests).chain(loaded -> {
+            Map<UUID, ChargeRequest> spending = new LinkedHashMap<>();
+            List<NewSpend> spends = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                ChargeRequest request = requests.get(i);
+                try {
+                    Decision decision = ChargeRules.decide(request, loaded.get(i));
+                    if (decision.answer() != null) {
+                        charged.put(request.taskId(), Charged.answered(decision.answer()));
+                    } else {
+                        spends.add(decision.spend());
+                        spending.put(request.taskId(), request);
+                    }
+                } catch (ProblemException refused) {
+                    charged.put(request.taskId(), Charged.refused(refused));
+                }
             }
-            if (!task.userId().equals(request.userId()) || !task.taskType().equals(request.taskType())) {
-                throw ProblemException.unprocessable(CreditsErrors.TASK_MISMATCH,
-                        "The charge's user or task type differs from the task's.");
+            return spends.isEmpty() ? Uni.createFrom().voidItem()
+                    : insertSpends(connection, spends, spending, charged).chain(users -> autoTopUps
+                            .decideAfterSpends(connection, users).invoke(topUps::addAll).replaceWithVoid());
+        })).invoke(() -> autoTopUps.afterDecisions(topUps)).map(done -> charged);
+    }
+
+    /** Inserts the spends and records each outcome; answers the users charged (ordered, as locked). */
+    private Uni<Set<UUID>> insertSpends(SqlConnection connection, List<NewSpend> spends, Map<UUID, ChargeRequest> spending,
+            Map<UUID, Charged> charged) {
+        return ledger.insertSpends(connection, spends).chain(inserted -> {
+            Set<UUID> users = new TreeSet<>();
+            for (LedgerEntryRow row : inserted) {
+                charged.put(row.taskId(), Charged.answered(Written.created(LedgerViews.of(row))));
+                users.add(row.userId());
+            }
+            // A concurrent charge of the same task committed first: answer its entry.
+            List<ChargeRequest> raced = spending.values().stream()
+                    .filter(request -> !charged.containsKey(request.taskId())).toList();
+            return Multi.createFrom().iterable(raced).onItem()
+                    .transformToUniAndConcatenate(request -> ledger.spendOfTask(connection, request.taskId())
+                            .invoke(existing -> charged.put(request.taskId(), Charged.replayed(request, existing))))
+                    .collect().asList().replaceWith(users);
+        });
+    }
+
+    private Uni<Map<UUID, Charged>> oneByOne(List<ChargeRequest> requests) {
+        Map<UUID, Charged> charged = new HashMap<>();
+        return Multi.createFrom().iterable(requests).onItem()
+                .transformToUniAndConcatenate(request -> chargeTogether(List.of(request))
+                        .onFailure(ChargeService::isUnknownUser)
+                        .recoverWithItem(() -> Map.of(request.taskId(), Charged.refused(unknownUser())))
+                        .invoke(charged::putAll))
+                .collect().asList().replaceWith(charged);
+    }
+
+    private Item read(JsonNode document) {
+        UUID taskId = taskIdOf(document);
+        if (document == null || !document.isObject()) {
+            return Item.refused(taskId, ProblemException.validation("charges", "each charge must be a JSON object"));
+        }
+        try {
+            ChargeRequest request = json.treeToValue(document, ChargeRequest.class);
+            Set<ConstraintViolation<ChargeRequest>> violations = validator.validate(request);
+            if (!violations.isEmpty()) {
+                throw ProblemMappers.invalid(violations);
+            }
+            ChargeRules.validate(request);
+            return new Item(request, null);
+        } catch (JsonProcessingException unreadable) {
+            return Item.refused(taskId, ProblemMappers.unreadable(unreadable));
+        } catch (ProblemException refused) {
+            return Item.refused(taskId, refused);
+        }
+    }
+
+    private static UUID taskIdOf(JsonNode document) {
+        try {
+            return document == null ? null : UUID.fromString(document.path("task_id").asText());
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
+    }
+
+    private static boolean isUnknownUser(Throwable failure) {
+        return PgErrors.isForeignKeyViolation(failure, CreditsErrors.LEDGER_USER_FK);
+    }
+
+    private static ProblemException unknownUser() {
+        return ProblemException.unprocessable(CreditsErrors.UNKNOWN_USER, "The charged user does not exist.");
+    }
+
+    /** What became of one charge: its answer, or its refusal. */
+    private record Charged(Written<LedgerEntryView> written, ProblemException refusal) {
+        static Charged answered(Written<LedgerEntryView> written) {
+            return new Charged(written, null);
+        }
+
+        static Charged refused(ProblemException refusal) {
+            return new Charged(null, refusal);
+        }
+
+        static Charged replayed(ChargeRequest request, LedgerEntryRow existing) {
+            try {
+                return answered(ChargeRules.replay(request, existing));
+            } catch (ProblemException conflict) {
+                return refused(conflict);
             }
         }
-        TaskCostConfigRow config = context.config();
-        if (config == null) {
-            throw ProblemException.unprocessable(CreditsErrors.UNKNOWN_TASK_TYPE,
-                    "Task type '" + request.taskType() + "' has no cost config.");
+
+        Written<LedgerEntryView> orThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return written;
         }
-        Price price = TaskPricing.price(config, request.params(),
-                TaskPricing.billedSeconds(request.startedAt(), request.processedAt()));
-        ObjectNode metadata = price.breakdown();
-        metadata.put("config_valid_from", config.validFrom().toString());
-        metadata.put("started_at", request.startedAt().toString());
-        metadata.put("processed_at", request.processedAt().toString());
-        if (task != null && task.isSubTask()) {
-            // So that a client can sum what an orchestration cost.
-            metadata.put("parent_task_id", task.parentTaskId().toString());
+
+        ChargeOutcome outcome(UUID taskId) {
+            return refusal != null ? new ChargeOutcome(taskId, refusal.status(), null, refusal.toProblem())
+                    : new ChargeOutcome(taskId, written.created() ? 201 : 200, written.value(), null);
         }
-        if (price.isFree()) {
-            return Uni.createFrom().item(notCharged(request, REASON_ZERO_COST, metadata));
-        }
-        return ledger.insertSpend(connection, request.userId(), price.cost().negate(), request.taskId(), metadata)
-                .chain(inserted -> inserted != null ? Uni.createFrom().item(Written.created(LedgerViews.of(inserted)))
-                        // A concurrent charge of the same task committed first: answer its entry.
-                        : ledger.spendOfTask(connection, request.taskId()).map(existing -> replay(request, existing)));
     }
 
-    private static Written<LedgerEntryView> replay(ChargeRequest request, LedgerEntryRow existing) {
-        if (!existing.userId().equals(request.userId())) {
-            throw ProblemException.conflict(ErrorCode.CONFLICT, "This task was already charged to another user.");
+    /** One document of a batch: its request, or the outcome of a document that could not be read. */
+    private record Item(ChargeRequest request, ChargeOutcome unread) {
+        static Item refused(UUID taskId, ProblemException refusal) {
+            return new Item(null, Charged.refused(refusal).outcome(taskId));
         }
-        return Written.existing(LedgerViews.of(existing));
-    }
 
-    private static Written<LedgerEntryView> notCharged(ChargeRequest request, String reason, ObjectNode metadata) {
-        metadata.put("charged", false);
-        metadata.put("reason", reason);
-        return Written.existing(new LedgerEntryView(null, request.userId(),
-                BigDecimal.ZERO.setScale(TaskPricing.CREDIT_SCALE), "spend", request.taskId(), metadata, null));
+        ChargeOutcome outcome(Map<UUID, ChargeRequest> firstOfTask, Map<UUID, Charged> byTask) {
+            if (unread != null) {
+                return unread;
+            }
+            ChargeRequest first = firstOfTask.get(request.taskId());
+            Charged charged = byTask.get(request.taskId());
+            if (first == request) {
+                return charged.outcome(request.taskId());
+            }
+            // The task's repeat in the same batch: what a replay of the first would have answered.
+            if (!first.userId().equals(request.userId())) {
+                return Charged.refused(ProblemException.conflict(ErrorCode.CONFLICT,
+                        "This task was already charged to another user.")).outcome(request.taskId());
+            }
+            return charged.refusal() != null ? charged.outcome(request.taskId())
+                    : Charged.answered(Written.existing(charged.written().value())).outcome(request.taskId());
+        }
     }
 }
