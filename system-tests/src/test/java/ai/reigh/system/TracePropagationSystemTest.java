@@ -33,8 +33,9 @@ import io.restassured.path.json.JsonPath;
 /**
  * One trace across the platform: a worker's completion, sent through the gateway with a traceparent of
  * the test's own, is one trace from the gateway to tasks-service and its database, and — through the
- * outbox, delivered later by the relay — into credits-service's charge and projects-service's
- * generation. Every span comes from the services' real OTLP export, read by a collector of the test's.
+ * outbox, delivered later by the relay — into projects-service's generation; its charge, delivered in a
+ * batch call with other completions' charges, is in a trace of its own that the completion's trace is
+ * linked from. Every span comes from the services' real OTLP export, read by a collector of the test's.
  */
 class TracePropagationSystemTest {
     private static final Duration EXPORT_WAIT = Duration.ofSeconds(30);
@@ -59,7 +60,7 @@ class TracePropagationSystemTest {
     }
 
     @Test
-    void aCompletionIsOneTraceFromTheGatewayThroughTheOutboxIntoTheChargeAndTheGeneration() throws Exception {
+    void aCompletionIsOneTraceFromTheGatewayThroughTheOutboxIntoTheGenerationAndLinkedFromItsChargesCall() throws Exception {
         UUID user = UUID.randomUUID();
         String token = Tokens.user(user);
         Api.as(token).get("/v1/me").then().statusCode(200);
@@ -85,11 +86,11 @@ class TracePropagationSystemTest {
 
         TraceCollector collector = SystemUnderTest.shared().traces();
         List<CollectedSpan> trace = awaitSpans(collector, completion.traceId(), spans ->
-                serverSpanOf(spans, "credits-service") != null && serverSpanOf(spans, "projects-service") != null);
+                serverSpanOf(spans, "projects-service") != null);
 
         Set<String> services = trace.stream().map(CollectedSpan::service).collect(Collectors.toSet());
         assertThat(services).as("services in the completion's trace")
-                .contains("gateway", "tasks-service", "credits-service", "projects-service");
+                .contains("gateway", "tasks-service", "projects-service");
         // The gateway forwarded the request in a span of its own: tasks-service's request is its child.
         CollectedSpan completing = serverSpanOf(trace, "tasks-service");
         Set<String> gatewaySpans = spanIds(trace, "gateway");
@@ -100,17 +101,22 @@ class TracePropagationSystemTest {
             assertThat(span.parentSpanId()).isEqualTo(completing.spanId());
             assertThat(span.attributes().get("db.statement")).contains("UPDATE tasks").contains("INSERT INTO task_outbox");
         });
-        // The relay's deliveries continue the trace stored with the outbox rows, and each receiver's
-        // request is a child of one of them.
+        // The relay delivers the generation alone, continuing the trace stored with its outbox row:
+        // projects-service's request is a child of that delivery.
         List<CollectedSpan> deliveries = trace.stream().filter(span -> span.name().startsWith("outbox deliver ")).toList();
-        assertThat(deliveries).extracting(CollectedSpan::name)
-                .contains("outbox deliver charge", "outbox deliver generation");
+        assertThat(deliveries).extracting(CollectedSpan::name).contains("outbox deliver generation");
         assertThat(deliveries).allSatisfy(delivery -> assertThat(delivery.attributes()).containsEntry("reigh.task_id", task));
-        assertThat(ancestors(trace, serverSpanOf(trace, "credits-service"))).extracting(CollectedSpan::name)
-                .contains("outbox deliver charge");
         assertThat(ancestors(trace, serverSpanOf(trace, "projects-service"))).extracting(CollectedSpan::name)
                 .contains("outbox deliver generation");
-        assertThat(trace).anySatisfy(span -> {
+        // The charge goes in a batch call, which serves many completions: a trace of its own whose delivery
+        // span links to this completion's trace, and credits-service's request and ledger insert in it.
+        CollectedSpan chargeCall = awaitLinkedSpan(collector, "outbox deliver charges", completion.traceId());
+        List<CollectedSpan> batch = awaitSpans(collector, chargeCall.traceId(), spans ->
+                serverSpanOf(spans, "credits-service") != null);
+        assertThat(Long.parseLong(chargeCall.attributes().get("reigh.outbox.count"))).isPositive();
+        assertThat(ancestors(batch, serverSpanOf(batch, "credits-service"))).extracting(CollectedSpan::spanId)
+                .contains(chargeCall.spanId());
+        assertThat(batch).anySatisfy(span -> {
             assertThat(span.service()).isEqualTo("credits-service");
             assertThat(span.attributes().get("db.statement")).contains("INSERT INTO credits_ledger");
         });
@@ -156,6 +162,21 @@ class TracePropagationSystemTest {
             current = byId.get(current.parentSpanId());
         }
         return ancestors;
+    }
+
+    private static CollectedSpan awaitLinkedSpan(TraceCollector collector, String name, String linkedTraceId)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(EXPORT_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            for (CollectedSpan span : collector.spans()) {
+                if (span.name().equals(name) && span.linkedTraceIds().contains(linkedTraceId)) {
+                    return span;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no span " + name + " linked to trace " + linkedTraceId + " after "
+                + EXPORT_WAIT.toSeconds() + " s");
     }
 
     private static List<CollectedSpan> awaitSpans(TraceCollector collector, String traceId,

@@ -118,7 +118,7 @@ class RollingUpgradeTest {
                 .post(storage + "/internal/v1/storage/objects/" + objectId + "/confirm");
         direct.then().statusCode(409);
 
-        try (NewerRelease newer = NewerRelease.of(storage)) {
+        try (OtherRelease newer = OtherRelease.newer(storage)) {
             StorageInternalApi client = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(newer.url()))
                     .build(StorageInternalApi.class);
             // The problem, with a field this release does not know: its status, code and detail are kept.

@@ -23,16 +23,19 @@ import com.sun.net.httpserver.HttpServer;
  * A trace collector for tests: an OTLP/HTTP endpoint (protobuf, as the services export with
  * {@code reigh.tracing.otlp-protocol=http/protobuf}) that keeps every span it receives, so a test can
  * follow one trace across the processes of the platform. It reads the few fields of the OTLP messages
- * a test needs (service name, trace and span ids, parent, name, kind, string and integer attributes)
+ * a test needs (service name, trace and span ids, parent, name, kind, string and integer attributes, links)
  * straight off the protobuf wire format, skipping everything else.
  */
 public final class TraceCollector implements AutoCloseable {
     private final HttpServer server;
     private final List<CollectedSpan> spans = new CopyOnWriteArrayList<>();
 
-    /** A span as exported: {@code service} is its resource's {@code service.name}. */
+    /**
+     * A span as exported: {@code service} is its resource's {@code service.name}; {@code linkedTraceIds}
+     * the traces its links point to.
+     */
     public record CollectedSpan(String service, String traceId, String spanId, String parentSpanId, String name,
-            int kind, Map<String, String> attributes) {
+            int kind, Map<String, String> attributes, List<String> linkedTraceIds) {
         public static final int KIND_SERVER = 2;
         public static final int KIND_CLIENT = 3;
     }
@@ -116,7 +119,7 @@ public final class TraceCollector implements AutoCloseable {
     }
 
     // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; SpanKind kind = 6;
-    //        repeated KeyValue attributes = 9; }
+    //        repeated KeyValue attributes = 9; repeated Link links = 13; }  Link { bytes trace_id = 1; ... }
     private static CollectedSpan readSpan(String service, byte[] message) {
         HexFormat hex = HexFormat.of();
         String traceId = "";
@@ -124,6 +127,7 @@ public final class TraceCollector implements AutoCloseable {
         String parent = "";
         String name = "";
         int kind = 0;
+        List<String> links = new ArrayList<>();
         for (Field field : Wire.fields(message)) {
             switch (field.number()) {
                 case 1 -> traceId = hex.formatHex(field.bytes());
@@ -131,11 +135,13 @@ public final class TraceCollector implements AutoCloseable {
                 case 4 -> parent = hex.formatHex(field.bytes());
                 case 5 -> name = field.text();
                 case 6 -> kind = (int) field.varint();
+                case 13 -> Wire.fields(field.bytes()).stream().filter(part -> part.number() == 1)
+                        .forEach(part -> links.add(hex.formatHex(part.bytes())));
                 default -> {
                 }
             }
         }
-        return new CollectedSpan(service, traceId, spanId, parent, name, kind, attributes(message, 9));
+        return new CollectedSpan(service, traceId, spanId, parent, name, kind, attributes(message, 9), List.copyOf(links));
     }
 
     // KeyValue { string key = 1; AnyValue value = 2; }  AnyValue { string string_value = 1; bool = 2; int64 = 3; }

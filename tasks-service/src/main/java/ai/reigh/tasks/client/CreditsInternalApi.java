@@ -9,11 +9,13 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.common.auth.ServiceAuthHeaders;
+import ai.reigh.common.internal.ChargeBatch;
+import ai.reigh.common.internal.ChargeBatchResult;
 import ai.reigh.common.internal.ChargeRequest;
 import ai.reigh.common.internal.LedgerEntryView;
 import io.smallrye.mutiny.Uni;
 
-/** credits-service's internal API: the charge of a completed task (idempotent on task_id). */
+/** credits-service's internal API: the charges of completed tasks, one or a batch (idempotent on task_id). */
 @RegisterRestClient(configKey = "credits")
 @RegisterClientHeaders(ServiceAuthHeaders.class)
 @Path("/internal/v1/charges")
@@ -24,4 +26,9 @@ public interface CreditsInternalApi {
      */
     @POST
     Uni<LedgerEntryView> charge(JsonNode charge);
+
+    /** Up to {@link ChargeBatch#MAX_CHARGES} charge documents as stored: one outcome each, in order. */
+    @POST
+    @Path("/batch")
+    Uni<ChargeBatchResult> chargeAll(ChargeBatch batch);
 }

@@ -1,6 +1,7 @@
 package ai.reigh.tasks.client;
 
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -12,7 +13,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.common.client.Downstream;
+import ai.reigh.common.error.FieldError;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.internal.ChargeBatch;
+import ai.reigh.common.internal.ChargeBatchResult;
+import ai.reigh.common.internal.ChargeOutcome;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -49,24 +54,43 @@ public class Receivers {
     }
 
     /**
+     * Charges in one call (a {@link ChargeBatch}): one outcome per charge, in order. The call as a whole
+     * fails like a single delivery; a refusal of the whole batch (an older credits-service without the
+     * batch route answers 404) is a {@link DeliveryRefused} the relay answers by delivering one by one.
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            skipOn = DeliveryRefused.class)
+    public Uni<List<ChargeOutcome>> deliverCharges(List<JsonNode> charges) {
+        return credits.chargeAll(new ChargeBatch(charges)).map(ChargeBatchResult::results).onFailure()
+                .transform(failure -> classify("credits-service", failure));
+    }
+
+    /**
      * 4xx (but 408/429) is the receiver's word on this payload: a refusal, carrying its status, problem
      * code and detail for the admin who will look at the parked row. Anything else may pass with time.
      */
     static Throwable classify(String receiver, Throwable failure) {
         if (failure instanceof WebApplicationException web && web.getResponse() != null) {
             int status = web.getResponse().getStatus();
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            if (isRefusal(status)) {
                 Throwable problem = Downstream.translate(receiver, failure);
-                String reason = problem instanceof ProblemException refusal
-                        ? " " + refusal.code() + ": " + refusal.getMessage() + fieldErrors(refusal) : "";
-                return new DeliveryRefused(status, receiver + " refused with " + status + reason);
+                return problem instanceof ProblemException refusal
+                        ? refused(receiver, status, refusal.code(), refusal.getMessage(), refusal.errors())
+                        : new DeliveryRefused(status, receiver + " refused with " + status);
             }
         }
         return failure;
     }
 
-    private static String fieldErrors(ProblemException refusal) {
-        return refusal.errors().isEmpty() ? "" : " " + refusal.errors().stream()
-                .map(error -> error.field() + ": " + error.message()).toList();
+    public static boolean isRefusal(int status) {
+        return status >= 400 && status < 500 && status != 408 && status != 429;
+    }
+
+    /** A refusal as the admin reads it on the parked row: status, problem code, detail, the fields at fault. */
+    public static DeliveryRefused refused(String receiver, int status, String code, String detail, List<FieldError> errors) {
+        String fields = errors == null || errors.isEmpty() ? ""
+                : " " + errors.stream().map(error -> error.field() + ": " + error.message()).toList();
+        return new DeliveryRefused(status, receiver + " refused with " + status + " " + code + ": " + detail + fields);
     }
 }

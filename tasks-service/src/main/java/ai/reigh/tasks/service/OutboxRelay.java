@@ -4,13 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
+import ai.reigh.common.error.Problem;
+import ai.reigh.common.internal.ChargeBatch;
+import ai.reigh.common.internal.ChargeOutcome;
 import ai.reigh.tasks.client.DeliveryRefused;
 import ai.reigh.tasks.client.Receivers;
 import ai.reigh.tasks.config.TasksConfig;
@@ -22,13 +28,15 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Delivers the completion outbox: generations to projects-service, charges to credits-service,
- * retrying with capped exponential backoff (with jitter) until each receiver acknowledges (2xx) or
- * refuses (4xx but 408/429). A refused row is parked, never dropped: it keeps its payload and the
+ * Delivers the completion outbox: generations to projects-service one by one, charges to
+ * credits-service in calls of up to {@value #MAX_CHARGES_PER_CALL} (one transaction and one ledger
+ * insert per call on the receiver's side, each charge answered on its own), retrying with capped
+ * exponential backoff (with jitter) until each receiver acknowledges (2xx) or refuses (4xx but
+ * 408/429). A refused row is parked, never dropped: it keeps its payload and the
  * receiver's error, is no longer retried on its own, is counted ({@link TaskMetrics}) and waits for an
  * admin to replay it once the cause is fixed ({@link OutboxAdmin}). Receivers are idempotent on task_id,
  * so redelivery after a crash, a lost answer or a replay is harmless. Payloads go out as stored, each
- * delivery in the trace of the completion that wrote its row ({@link OutboxTraces}).
+ * delivery traced back to the completion that wrote its row ({@link OutboxTraces}).
  *
  * <p>No leader: every replica may relay, because a batch is reserved with {@code FOR UPDATE SKIP
  * LOCKED} and an in-flight timeout (see {@link OutboxRepository}), so replicas never take the same
@@ -42,6 +50,9 @@ public class OutboxRelay {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** Batches per wake-up before yielding to the next poll (bounds one run under a large backlog). */
     private static final int MAX_BATCHES_PER_RUN = 20;
+    static final int MAX_CHARGES_PER_CALL = ChargeBatch.MAX_CHARGES;
+    /** Half of credits-service's request body limit (1 MiB): a charge's params may be up to 64 KiB. */
+    static final int MAX_CHARGE_BYTES_PER_CALL = 512 * 1024;
 
     private final Db db;
     private final OutboxRepository outbox;
@@ -111,9 +122,104 @@ public class OutboxRelay {
         return db.inTransaction(Actor.service(), connection -> outbox.reserve(connection, config.batchSize(),
                 config.inFlightTimeout()))
                 .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(new BatchResult(0, 0, 0, 0))
-                        : Multi.createFrom().iterable(rows).onItem()
-                                .transformToUni(this::deliver).merge(Math.max(1, config.concurrency()))
-                                .collect().asList().chain(this::settle));
+                        : Multi.createFrom().iterable(deliveries(rows)).onItem()
+                                .transformToUni(Supplier::get).merge(Math.max(1, config.concurrency()))
+                                .collect().asList()
+                                .map(settled -> settled.stream().flatMap(List::stream).toList())
+                                .chain(this::settle));
+    }
+
+    /** Each generation on its own; the charges in calls of at most {@link #MAX_CHARGES_PER_CALL}. */
+    private List<Supplier<Uni<List<Settlement>>>> deliveries(List<OutboxRow> rows) {
+        List<Supplier<Uni<List<Settlement>>>> deliveries = new ArrayList<>();
+        List<OutboxRow> charges = new ArrayList<>();
+        for (OutboxRow row : rows) {
+            if (OutboxRow.CHARGE.equals(row.kind())) {
+                charges.add(row);
+            } else {
+                deliveries.add(() -> deliver(row).map(List::of));
+            }
+        }
+        for (List<OutboxRow> call : calls(charges, MAX_CHARGES_PER_CALL, MAX_CHARGE_BYTES_PER_CALL)) {
+            deliveries.add(() -> deliverCharges(call));
+        }
+        return deliveries;
+    }
+
+    /**
+     * Rows in order, cut into calls of at most {@code maxRows} rows and about {@code maxBytes} of payload
+     * (a row larger than that alone goes in a call of its own).
+     */
+    static List<List<OutboxRow>> calls(List<OutboxRow> rows, int maxRows, int maxBytes) {
+        List<List<OutboxRow>> calls = new ArrayList<>();
+        List<OutboxRow> call = new ArrayList<>();
+        long bytes = 0;
+        for (OutboxRow row : rows) {
+            int size = row.payload().toString().length();
+            if (!call.isEmpty() && (call.size() == maxRows || bytes + size > maxBytes)) {
+                calls.add(call);
+                call = new ArrayList<>();
+                bytes = 0;
+            }
+            call.add(row);
+            bytes += size;
+        }
+        if (!call.isEmpty()) {
+            calls.add(call);
+        }
+        return calls;
+    }
+
+    /**
+     * Charges in one call, settled by their outcomes. A call the receiver refuses as a whole (an older
+     * credits-service without the batch route) is delivered again one charge at a time; a call that
+     * fails (timeout, 5xx, receiver down) is retried as a whole — charges are idempotent on task_id.
+     */
+    Uni<List<Settlement>> deliverCharges(List<OutboxRow> rows) {
+        List<JsonNode> payloads = rows.stream().map(OutboxRow::payload).toList();
+        return traces.linking(rows, OutboxRow.CHARGE, () -> receivers.deliverCharges(payloads))
+                .map(outcomes -> settlements(rows, outcomes))
+                .onFailure(DeliveryRefused.class).recoverWithUni(refused -> {
+                    LOG.infof("a call of %d charges was refused as a whole (%s): delivering them one by one", rows.size(),
+                            refused.getMessage());
+                    return Multi.createFrom().iterable(rows).onItem().transformToUniAndConcatenate(this::deliver)
+                            .collect().asList();
+                })
+                .onFailure().recoverWithItem(failure -> rows.stream()
+                        .map(row -> Settlement.retry(row, backoffSeconds(row.attempts()), failure.toString())).toList());
+    }
+
+    private List<Settlement> settlements(List<OutboxRow> rows, List<ChargeOutcome> outcomes) {
+        if (outcomes == null || outcomes.size() != rows.size()) {
+            String error = "credits-service answered " + (outcomes == null ? 0 : outcomes.size()) + " outcomes for "
+                    + rows.size() + " charges";
+            return rows.stream().map(row -> Settlement.retry(row, backoffSeconds(row.attempts()), error)).toList();
+        }
+        List<Settlement> settlements = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxRow row = rows.get(i);
+            ChargeOutcome outcome = outcomes.get(i);
+            if (outcome.status() >= 200 && outcome.status() < 300) {
+                settlements.add(Settlement.delivered(row));
+            } else if (Receivers.isRefusal(outcome.status())) {
+                Problem problem = outcome.problem();
+                DeliveryRefused refused = problem == null
+                        ? new DeliveryRefused(outcome.status(), "credits-service refused with " + outcome.status())
+                        : Receivers.refused("credits-service", outcome.status(), problem.code(), problem.detail(),
+                                problem.errors());
+                settlements.add(parked(row, refused));
+            } else {
+                settlements.add(Settlement.retry(row, backoffSeconds(row.attempts()),
+                        "credits-service answered " + outcome.status() + " for this charge"));
+            }
+        }
+        return settlements;
+    }
+
+    private Settlement parked(OutboxRow row, DeliveryRefused refused) {
+        LOG.errorf("outbox %d (%s of task %s) parked for an admin: %s", row.id(), row.kind(), row.taskId(),
+                refused.getMessage());
+        return Settlement.parked(row, refused.getMessage());
     }
 
     private Uni<Settlement> deliver(OutboxRow row) {
@@ -122,14 +228,9 @@ public class OutboxRelay {
             case OutboxRow.CHARGE -> receivers.deliverCharge(row.payload());
             default -> Uni.createFrom().failure(new DeliveryRefused(0, "unknown outbox kind " + row.kind()));
         });
-        return call.map(ok -> Settlement.delivered(row)).onFailure().recoverWithItem(failure -> {
-            if (failure instanceof DeliveryRefused refused) {
-                LOG.errorf("outbox %d (%s of task %s) parked for an admin: %s", row.id(), row.kind(), row.taskId(),
-                        refused.getMessage());
-                return Settlement.parked(row, refused.getMessage());
-            }
-            return Settlement.retry(row, backoffSeconds(row.attempts()), failure.toString());
-        });
+        return call.map(ok -> Settlement.delivered(row)).onFailure().recoverWithItem(failure -> failure
+                instanceof DeliveryRefused refused ? parked(row, refused)
+                        : Settlement.retry(row, backoffSeconds(row.attempts()), failure.toString()));
     }
 
     private Uni<BatchResult> settle(List<Settlement> settlements) {
@@ -173,7 +274,8 @@ public class OutboxRelay {
         return delay * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5);
     }
 
-    private record Settlement(OutboxRow row, Outcome outcome, double delaySeconds, String error) {
+    /** What the delivery of one row came to, to be written back in the settling transaction. */
+    record Settlement(OutboxRow row, Outcome outcome, double delaySeconds, String error) {
         static Settlement delivered(OutboxRow row) {
             return new Settlement(row, Outcome.DELIVERED, 0, null);
         }
@@ -191,7 +293,7 @@ public class OutboxRelay {
         }
     }
 
-    private enum Outcome {
+    enum Outcome {
         DELIVERED, RETRY, PARKED
     }
 }

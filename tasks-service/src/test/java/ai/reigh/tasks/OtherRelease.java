@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,11 +22,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A real service as its next release would answer: every request goes to the real process and its
- * answer comes back unchanged, except that each JSON object answered (a view or a problem) carries
- * fields this release does not know. Nothing is faked: the real service does the work.
+ * A real service as another release of it would answer, in front of the real process. Its next release
+ * ({@link #newer}): every answer comes back unchanged, except that each JSON object answered (a view or
+ * a problem) carries fields this release does not know. Its previous release ({@link #older}): a route
+ * this release added answers 404 as it did then. Nothing else is faked: the real service does the work.
  */
-final class NewerRelease implements AutoCloseable {
+public final class OtherRelease implements AutoCloseable {
     /** What a newer release might add to an answer: a scalar and an object. */
     static final String NEW_FIELD = "field_from_a_newer_release";
     private static final List<String> FORWARDED = List.of("Authorization", "Content-Type", "Accept", "X-Request-Id");
@@ -35,9 +37,14 @@ final class NewerRelease implements AutoCloseable {
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String target;
+    private final boolean newer;
+    private final String missingRoute;
+    private final List<String> requested = new CopyOnWriteArrayList<>();
 
-    private NewerRelease(String target) throws IOException {
+    private OtherRelease(String target, boolean newer, String missingRoute) throws IOException {
         this.target = target;
+        this.newer = newer;
+        this.missingRoute = missingRoute;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(threads);
         server.createContext("/", this::forward);
@@ -45,12 +52,22 @@ final class NewerRelease implements AutoCloseable {
     }
 
     /** A stand-in for the next release of the service at {@code target}, in front of it. */
-    static NewerRelease of(String target) throws IOException {
-        return new NewerRelease(target);
+    public static OtherRelease newer(String target) throws IOException {
+        return new OtherRelease(target, true, null);
     }
 
-    String url() {
+    /** A stand-in for the release of the service at {@code target} before it had {@code route}. */
+    public static OtherRelease older(String target, String route) throws IOException {
+        return new OtherRelease(target, false, route);
+    }
+
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** "METHOD path → status" of every request it answered, in order. */
+    public List<String> requested() {
+        return List.copyOf(requested);
     }
 
     private void forward(HttpExchange exchange) throws IOException {
@@ -58,6 +75,12 @@ final class NewerRelease implements AutoCloseable {
             byte[] requestBody;
             try (InputStream in = exchange.getRequestBody()) {
                 requestBody = in.readAllBytes();
+            }
+            String call = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            if (exchange.getRequestURI().getPath().equals(missingRoute)) {
+                requested.add(call + " → 404");
+                exchange.sendResponseHeaders(404, -1);
+                return;
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                     .timeout(Duration.ofSeconds(20))
@@ -72,7 +95,8 @@ final class NewerRelease implements AutoCloseable {
             HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             byte[] body = answer.body();
             String contentType = answer.headers().firstValue("Content-Type").orElse(null);
-            if (contentType != null && contentType.contains("json") && body.length > 0) {
+            requested.add(call + " → " + answer.statusCode());
+            if (newer && contentType != null && contentType.contains("json") && body.length > 0) {
                 JsonNode node = JSON.readTree(body);
                 if (node instanceof ObjectNode object) {
                     object.put(NEW_FIELD, "a value this release does not know");
