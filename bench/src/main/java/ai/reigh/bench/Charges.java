@@ -7,6 +7,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -17,8 +18,14 @@ import io.vertx.sqlclient.Tuple;
  * moves the balance in the same statement). Platform: {@code POST /internal/v1/charges} straight to
  * credits-service with a service token (the gateway never routes /internal), each for a fresh task id
  * (a task whose row is gone is charged as described: pricing, metadata, idempotency, balance).
+ *
+ * <p>And as the relay charges: batches of {@value #RELAY_BATCH} ({@code POST /internal/v1/charges/batch})
+ * against the same spends in one multi-row INSERT per batch.
  */
 final class Charges {
+    /** The relay's batch size (reigh.tasks.relay.batch-size). */
+    static final int RELAY_BATCH = 50;
+
     private final Context context;
 
     Charges(Context context) {
@@ -26,19 +33,25 @@ final class Charges {
     }
 
     void run() {
-        // Untimed: credits-service's JIT compiles the charge path once.
-        platformRun(() -> 0);
-        measure("charges_hot", "charges, one hot user", () -> 0);
+        // Untimed: credits-service's JIT compiles the charge paths once.
+        platformRun(() -> 0, 1);
+        platformRun(() -> 0, RELAY_BATCH);
+        measure("charges_hot", "charges, one hot user", () -> 0, 1);
         int users = Math.min(context.sizes().chargeUsers(), context.fixtures().users());
-        measure("charges_spread", "charges, " + QueueDepth.label(users) + " users",
-                () -> ThreadLocalRandom.current().nextInt(users));
+        IntSupplier spread = () -> ThreadLocalRandom.current().nextInt(users);
+        measure("charges_spread", "charges, " + QueueDepth.label(users) + " users", spread, 1);
+        measure("charges_batched_hot", "charges in relay batches of " + RELAY_BATCH + ", one hot user", () -> 0,
+                RELAY_BATCH);
+        measure("charges_batched_spread", "charges in relay batches of " + RELAY_BATCH + ", " + QueueDepth.label(users)
+                + " users", spread, RELAY_BATCH);
     }
 
-    private void measure(String id, String label, IntSupplier userIndex) {
+    private void measure(String id, String label, IntSupplier userIndex, int batch) {
         BenchOptions.Sizes sizes = context.sizes();
         Figure figure = context.figure(new Figure(id, "charges", label, "spends/s", Figure.Better.HIGHER))
                 .targetRatio("platform ≥ 50% of raw", ratio -> ratio >= 0.5);
         figure.detail("clients", sizes.chargeClients());
+        figure.detail("charges_per_call", batch);
         CpuMeter cpu = new CpuMeter(context, "platform");
         CpuMeter rawCpu = new CpuMeter(context, "raw");
         for (int pair = 0; pair < sizes.pairs(); pair++) {
@@ -50,9 +63,13 @@ final class Charges {
                     try {
                         rawCpu.start();
                         Loops.Result result = Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
-                            Supplier<Future<Integer>> step = () -> pool.preparedQuery(RawSql.CHARGE)
-                                    .execute(Tuple.of(Fixtures.user(userIndex.getAsInt()), UUID.randomUUID()))
-                                    .map(rows -> 1);
+                            Supplier<Future<Integer>> step = batch == 1
+                                    ? () -> pool.preparedQuery(RawSql.CHARGE)
+                                            .execute(Tuple.of(Fixtures.user(userIndex.getAsInt()), UUID.randomUUID()))
+                                            .map(rows -> 1)
+                                    : () -> pool.preparedQuery(RawSql.CHARGES)
+                                            .execute(Tuple.of(users(userIndex, batch), taskIds(batch)))
+                                            .map(rows -> rows.rowCount());
                             return step;
                         });
                         rawCpu.stop(result.units());
@@ -62,7 +79,7 @@ final class Charges {
                     }
                 } else {
                     cpu.start();
-                    Loops.Result result = platformRun(userIndex);
+                    Loops.Result result = platformRun(userIndex, batch);
                     cpu.stop(result.units());
                     plat = result.perSecond();
                 }
@@ -74,24 +91,60 @@ final class Charges {
         rawCpu.report(figure, "charge");
     }
 
-    private Loops.Result platformRun(IntSupplier userIndex) {
+    private Loops.Result platformRun(IntSupplier userIndex, int batch) {
         BenchOptions.Sizes sizes = context.sizes();
         String token = context.tokens().service();
-        String url = context.options().creditsUrl() + "/internal/v1/charges";
+        String single = context.options().creditsUrl() + "/internal/v1/charges";
+        String batched = single + "/batch";
         return Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
-                        Supplier<Future<Integer>> step = () -> {
-                            Instant processed = Instant.now();
-                            JsonObject body = new JsonObject().put("task_id", UUID.randomUUID().toString())
-                                    .put("user_id", Fixtures.user(userIndex.getAsInt()).toString())
-                                    .put("task_type", Fixtures.GPU_TYPE).put("params", new JsonObject())
-                                    .put("started_at", processed.minusSeconds(3).toString())
-                                    .put("processed_at", processed.toString());
-                            return context.http().post(url, token, body).map(answer -> {
-                                Http.expect(answer, "POST /internal/v1/charges", 201);
-                                return 1;
-                            });
-                        };
-                        return step;
-                    });
+            Supplier<Future<Integer>> step = batch == 1
+                    ? () -> context.http().post(single, token, charge(userIndex)).map(answer -> {
+                        Http.expect(answer, "POST /internal/v1/charges", 201);
+                        return 1;
+                    })
+                    : () -> {
+                        JsonArray charges = new JsonArray();
+                        for (int i = 0; i < batch; i++) {
+                            charges.add(charge(userIndex));
+                        }
+                        return context.http().post(batched, token, new JsonObject().put("charges", charges)).map(answer -> {
+                            Http.expect(answer, "POST /internal/v1/charges/batch", 200);
+                            JsonArray results = answer.json().getJsonArray("results");
+                            for (int i = 0; i < results.size(); i++) {
+                                if (results.getJsonObject(i).getInteger("status") != 201) {
+                                    throw new IllegalStateException("a batched charge answered " + results.getJsonObject(i));
+                                }
+                            }
+                            return results.size();
+                        });
+                    };
+            return step;
+        });
+    }
+
+    /** A charge of a fresh task (its row is gone: charged as described). */
+    private static JsonObject charge(IntSupplier userIndex) {
+        Instant processed = Instant.now();
+        return new JsonObject().put("task_id", UUID.randomUUID().toString())
+                .put("user_id", Fixtures.user(userIndex.getAsInt()).toString())
+                .put("task_type", Fixtures.GPU_TYPE).put("params", new JsonObject())
+                .put("started_at", processed.minusSeconds(3).toString())
+                .put("processed_at", processed.toString());
+    }
+
+    private static UUID[] users(IntSupplier userIndex, int count) {
+        UUID[] users = new UUID[count];
+        for (int i = 0; i < count; i++) {
+            users[i] = Fixtures.user(userIndex.getAsInt());
+        }
+        return users;
+    }
+
+    private static UUID[] taskIds(int count) {
+        UUID[] ids = new UUID[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = UUID.randomUUID();
+        }
+        return ids;
     }
 }

@@ -47,6 +47,12 @@ final class RawSql {
             INSERT INTO credits_ledger (user_id, amount, type, task_id, metadata)
             VALUES ($1, -0.001, 'spend', $2, '{"bench": true}'::jsonb)""";
 
+    /** Spends in one statement, as credits-service writes a batch (in the order of their users). */
+    static final String CHARGES = """
+            INSERT INTO credits_ledger (user_id, amount, type, task_id, metadata)
+            SELECT s.user_id, -0.001, 'spend', s.task_id, '{"bench": true}'::jsonb
+            FROM unnest($1::uuid[], $2::uuid[]) AS s(user_id, task_id) ORDER BY s.user_id""";
+
     /** A heartbeat: the worker's upsert (no leases to renew). */
     static final String HEARTBEAT = """
             INSERT INTO workers AS w (id, status, last_heartbeat, current_model) VALUES ($1, 'active', now(), 'bench-model')

@@ -162,7 +162,11 @@ public interface TasksConfig {
         @WithDefault("3s")
         Duration gapTimeout();
 
-        /** The fallback poll of the feed (notifications make it immediate). */
+        /** How often the feed reads new events while anyone is subscribed on this instance. */
+        @WithDefault("100ms")
+        Duration liveInterval();
+
+        /** The backstop poll of the feed (and the sweep of subscriptions whose stream never started). */
         @WithDefault("2s")
         Duration pollInterval();
     }

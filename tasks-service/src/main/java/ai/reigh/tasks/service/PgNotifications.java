@@ -19,7 +19,7 @@ import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * The instance's one listening connection ({@code LISTEN reigh_task_ready, reigh_events}), separate
+ * The instance's one listening connection ({@code LISTEN reigh_task_ready}: work may be claimable), separate
  * from the pool so that no request ever holds a connection while it waits. It reconnects on its
  * own, with a capped backoff; after every (re)connection the listeners are told that notifications
  * may have been missed ({@link #onConnected}), and every consumer also polls, so a lost notification
@@ -28,7 +28,6 @@ import io.vertx.pgclient.PgConnectOptions;
 @ApplicationScoped
 public class PgNotifications {
     public static final String TASK_READY = "reigh_task_ready";
-    public static final String EVENTS = "reigh_events";
     private static final Logger LOG = Logger.getLogger(PgNotifications.class);
     private static final long MAX_RECONNECT_DELAY_MILLIS = 5_000;
 
@@ -68,15 +67,9 @@ public class PgNotifications {
         options.setConnectTimeout(5_000);
         PgSubscriber listening = PgSubscriber.subscriber(vertx, options);
         listening.reconnectPolicy(retries -> stopping ? -1L : Math.min(MAX_RECONNECT_DELAY_MILLIS, 100L << Math.min(retries, 6)));
-        for (String channel : List.of(TASK_READY, EVENTS)) {
-            listening.channel(channel)
-                    .handler(payload -> listeners.getOrDefault(channel, List.of()).forEach(PgNotifications::runSafely))
-                    .subscribeHandler(() -> {
-                        if (TASK_READY.equals(channel)) {
-                            connectedListeners.forEach(PgNotifications::runSafely);
-                        }
-                    });
-        }
+        listening.channel(TASK_READY)
+                .handler(payload -> listeners.getOrDefault(TASK_READY, List.of()).forEach(PgNotifications::runSafely))
+                .subscribeHandler(() -> connectedListeners.forEach(PgNotifications::runSafely));
         subscriber = listening;
         connect(listening);
     }
@@ -85,7 +78,7 @@ public class PgNotifications {
     private void connect(PgSubscriber listening) {
         listening.connect().onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofMillis(MAX_RECONNECT_DELAY_MILLIS))
                 .until(failure -> !stopping)
-                .subscribe().with(ok -> LOG.debug("listening for task and realtime notifications"),
+                .subscribe().with(ok -> LOG.debug("listening for task notifications"),
                         failure -> LOG.warnf("notification listener not connected: %s", failure.toString()));
     }
 

@@ -27,17 +27,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.Vertx;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.queues.Queues;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
- * The realtime feed of one instance: a single reader, woken by {@code reigh_events} notifications
- * (with a poll fallback), reads the new {@code realtime_events} rows once and hands each to the
- * subscribers of its project. Works with any number of replicas, since every replica reads the
- * table. The reader runs only while someone is subscribed; when the first subscriber arrives after
- * an idle period it starts from the newest event (a subscriber that wants older ones resumes with
- * Last-Event-ID, read from the table directly).
+ * The realtime feed of one instance: a single reader reads the new {@code realtime_events} rows once
+ * and hands each to the subscribers of its project. Works with any number of replicas, since every
+ * replica reads the table. The reader runs only while someone is subscribed, on a short timer
+ * ({@code events.live-interval}, 100 ms): one indexed read per interval per replica. (It used to be
+ * woken by a NOTIFY from every publishing statement, but in PostgreSQL 15 a notifying transaction
+ * holds a database-wide lock from its commit until the commit is flushed, which serialised the
+ * commits of every claim and completion; see docs/performance.md.) When the first subscriber arrives
+ * after an idle period it starts from the newest event (a subscriber that wants older ones resumes
+ * with Last-Event-ID, read from the table directly).
  *
  * <p>Events go out in id order, never past an id still uncommitted ({@link EventCursor}), and a resume's
  * backlog stops at the reader's release point (the live stream brings the rest): so a stream's events
@@ -55,6 +59,7 @@ public class RealtimeFeed {
     private static final Duration HELD_RECHECK = Duration.ofMillis(100);
 
     private final Db db;
+    private final Vertx vertx;
     private final RealtimeEventRepository events;
     private final TaskRepository tasks;
     private final TasksConfig.Events config;
@@ -67,6 +72,8 @@ public class RealtimeFeed {
     private final EventCursor<RealtimeEvent> cursor;
     /** Guarded by {@code this}: whether the reader follows the table (someone is subscribed). */
     private volatile boolean following;
+    /** Guarded by {@code this}: the timer of the reads while following. */
+    private long liveTimer = -1;
     /** Where the reader restarts after an idle period; applied by the reader itself. */
     private volatile Long restartAt;
     /**
@@ -75,15 +82,14 @@ public class RealtimeFeed {
      */
     private long releasedBelow;
 
-    public RealtimeFeed(Db db, RealtimeEventRepository events, TaskRepository tasks, TasksConfig config,
-            PgNotifications notifications, MeterRegistry registry) {
+    public RealtimeFeed(Db db, Vertx vertx, RealtimeEventRepository events, TaskRepository tasks, TasksConfig config,
+            MeterRegistry registry) {
         this.db = db;
+        this.vertx = vertx;
         this.events = events;
         this.tasks = tasks;
         this.config = config.events();
         this.cursor = new EventCursor<>(0, this.config.gapTimeout().toNanos(), RealtimeEvent::id);
-        notifications.onNotification(PgNotifications.EVENTS, this::read);
-        notifications.onConnected(this::read);
         Gauge.builder("reigh.tasks.events.subscribers", subscribers, AtomicInteger::get)
                 .description("Realtime subscribers on this instance").register(registry);
     }
@@ -185,7 +191,7 @@ public class RealtimeFeed {
         synchronized (this) {
             perUser.computeIfPresent(subscription.userId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
             if (subscribers.decrementAndGet() == 0) {
-                following = false;
+                stopFollowing();
             }
         }
     }
@@ -201,9 +207,18 @@ public class RealtimeFeed {
                     restartAt = latest;
                     releasedBelow = latest + 1;
                     following = true;
+                    liveTimer = vertx.setPeriodic(config.liveInterval().toMillis(), timer -> read());
                 }
             }
         }).replaceWithVoid();
+    }
+
+    private synchronized void stopFollowing() {
+        following = false;
+        if (liveTimer != -1) {
+            vertx.cancelTimer(liveTimer);
+            liveTimer = -1;
+        }
     }
 
     private synchronized long releasedBelow() {
@@ -226,7 +241,7 @@ public class RealtimeFeed {
         });
     }
 
-    /** After a read: read again at once (a full batch), soon (events wait behind a hole), or when woken. */
+    /** After a read: read again at once (a full batch), soon (events wait behind a hole), or at the next tick. */
     private enum Next {
         AT_ONCE, SOON, WAIT
     }
@@ -236,7 +251,7 @@ public class RealtimeFeed {
         if ((next == Next.AT_ONCE || again.get()) && following) {
             read();
         } else if (next == Next.SOON && following) {
-            // A hole's writer that rolls back notifies nobody: look again shortly rather than at the next poll.
+            // Events wait behind a hole: look again shortly, whatever the live interval.
             Uni.createFrom().voidItem().onItem().delayIt().by(HELD_RECHECK).subscribe().with(ignored -> read());
         }
     }
@@ -290,7 +305,7 @@ public class RealtimeFeed {
         }
     }
 
-    /** The fallback when notifications are lost, and the retry of holes. */
+    /** A backstop for the live timer, and the sweep of subscriptions never attached. */
     @Scheduled(every = "${reigh.tasks.events.poll-interval:2s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
@@ -318,7 +333,7 @@ public class RealtimeFeed {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        following = false;
+        stopFollowing();
         byProject.values().forEach(set -> set.forEach(Subscription::close));
     }
 
