@@ -68,7 +68,7 @@ final class Charges {
                                             .execute(Tuple.of(Fixtures.user(userIndex.getAsInt()), UUID.randomUUID()))
                                             .map(rows -> 1)
                                     : () -> pool.preparedQuery(RawSql.CHARGES)
-                                            .execute(Tuple.of(users(userIndex, batch), taskIds(batch)))
+                                            .execute(Tuple.tuple().addValue(users(userIndex, batch)).addValue(taskIds(batch)))
                                             .map(rows -> rows.rowCount());
                             return step;
                         });

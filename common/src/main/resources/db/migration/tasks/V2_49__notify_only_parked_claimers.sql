@@ -8,10 +8,9 @@
 --   * reigh_events is no longer sent (here, nor by the generation, variant and shot link triggers,
 --     V2_50): tasks-service's realtime feed reads realtime_events on a short timer while anyone is
 --     subscribed, one indexed read per interval per replica.
---   * reigh_task_ready is sent only when work may have become claimable for a parked claimer: new
---     tasks, a task queued again, a completion that a queued task depends on. A claim, a start, a
---     plain completion, a failure send nothing. (Claimers parked with no work are also woken by a
---     poll tick, so a lost signal only delays.)
+--   * reigh_task_ready is sent only for new work: tasks inserted, a task queued again. A claim, a
+--     start, a completion, a failure send nothing. Claimers parked with no work are also woken by a
+--     poll tick (1 s), which is how a task whose dependency completed reaches a parked claimer.
 -- A replica of the previous release, during the rollout, hears no reigh_events: its feed falls back to
 -- its 2 s poll until it is replaced.
 CREATE OR REPLACE FUNCTION reigh_publish_task_events() RETURNS trigger
@@ -29,13 +28,12 @@ CREATE OR REPLACE FUNCTION reigh_publish_task_events() RETURNS trigger
         SELECT n.project_id, 'task.updated', 'tasks', 'UPDATE', n.id, n.status
         FROM new_rows n JOIN old_rows o ON o.id = n.id
         WHERE o.status IS DISTINCT FROM n.status;
-      -- A requeue makes work claimable, and so does a completion that a queued task waits for
-      -- (tasks_dependants indexes exactly the queued tasks' dependencies).
+      -- A requeue makes work claimable again. (A completion may too, for a task that depends on it, but
+      -- finding one costs more than the signal saves: the GIN index cannot serve a query under the
+      -- tasks' row-level security, so it walks the queue, 100 ms at 200k queued. The completing worker
+      -- claims again at once, and a parked claimer finds the dependant at its next poll tick.)
       IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
-                 WHERE o.status IS DISTINCT FROM n.status
-                   AND (n.status = 'Queued'
-                        OR (n.status = 'Complete' AND EXISTS (
-                              SELECT 1 FROM tasks d WHERE d.status = 'Queued' AND d.dependant_on @> ARRAY[n.id])))) THEN
+                 WHERE n.status = 'Queued' AND o.status IS DISTINCT FROM n.status) THEN
         PERFORM pg_notify('reigh_task_ready', '');
       END IF;
     END IF;

@@ -22,8 +22,9 @@ import ai.reigh.devtools.http.PlatformClient;
 /**
  * Scenario 6: two replicas of tasks-service and two of credits-service ({@link TwoReplicas}) under
  * load, then {@code kill -9} of one of each. The suite is built for replicas (one reaper leader at a
- * time, relays taking disjoint batches with SKIP LOCKED, realtime events and long-poll wake-ups through
- * LISTEN/NOTIFY, which every instance hears); this runs two of each and proves it:
+ * time, relays taking disjoint batches with SKIP LOCKED, long-poll wake-ups through LISTEN/NOTIFY, which
+ * every instance hears, realtime events read from their table by every instance); this runs two of each
+ * and proves it:
  *
  * <ul>
  * <li>users create through the gateway (tasks-service A) and on B; half the workers live on A, half on

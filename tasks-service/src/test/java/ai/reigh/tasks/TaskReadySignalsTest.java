@@ -17,10 +17,10 @@ import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * {@code reigh_task_ready} is sent only when work may have become claimable (a NOTIFY serialises the
- * commits of every notifying transaction in PostgreSQL 15): for new tasks and for a completion that a
- * queued task depends on, never for a claim or a completion nothing waits for. Heard on a listening
- * connection of the test's own.
+ * {@code reigh_task_ready} is sent only for new work (a NOTIFY serialises the commits of every notifying
+ * transaction in PostgreSQL 15): tasks created and a task queued again, never for a claim or a
+ * completion — even one a queued task waits for, which a parked claimer finds at its next poll tick.
+ * Heard on a listening connection of the test's own.
  */
 @QuarkusTest
 class TaskReadySignalsTest {
@@ -45,7 +45,7 @@ class TaskReadySignalsTest {
     }
 
     @Test
-    void newWorkAndACompletionSomethingWaitsForSignalAClaimAndALoneCompletionDoNot() throws Exception {
+    void newAndRequeuedWorkSignalClaimsAndCompletionsDoNot() throws Exception {
         Fixtures.drainQueue();
         Fixtures.Owner owner = Fixtures.owner();
         String worker = owner.localWorker();
@@ -63,12 +63,15 @@ class TaskReadySignalsTest {
             assertThat(claimed.taskId()).isEqualTo(first);
             assertThat(heard(listener, QUIET_MILLIS)).as("a claim").isZero();
             complete(worker, claimed);
-            assertThat(heard(listener, 5_000)).as("a completion the queued task waits for").isPositive();
+            assertThat(heard(listener, QUIET_MILLIS)).as("a completion, even one a queued task waits for").isZero();
 
             Fixtures.Claimed second = Fixtures.claimOne(worker, "signals-" + UUID.randomUUID());
-            assertThat(second.taskId()).isEqualTo(waiting);
-            complete(worker, second);
-            assertThat(heard(listener, QUIET_MILLIS)).as("a claim and a completion nothing waits for").isZero();
+            assertThat(second.taskId()).as("the dependant, claimable once its dependency completed").isEqualTo(waiting);
+            assertThat(heard(listener, QUIET_MILLIS)).as("a claim").isZero();
+            Api.as(worker).body(body("lease_token", second.leaseToken(), "error", "out of memory", "retryable", true))
+                    .post("/v1/workers/tasks/" + waiting + "/fail").then().statusCode(200);
+            assertThat(Fixtures.status(waiting)).isEqualTo("Queued");
+            assertThat(heard(listener, 5_000)).as("a task queued again").isPositive();
         }
     }
 }
