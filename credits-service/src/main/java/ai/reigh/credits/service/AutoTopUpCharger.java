@@ -82,7 +82,7 @@ public class AutoTopUpCharger {
         this.settings = config.autoTopUp();
     }
 
-    /** The decision, in the caller's (the spend's) transaction: the new charge's id, or null. */
+    /** The decision for the users of the caller's spends, in the spends' transaction: the new charges' ids. */
     public Uni<List<UUID>> decideAfterSpends(SqlConnection connection, Collection<UUID> userIds) {
         return userIds.isEmpty() ? Uni.createFrom().item(List.of()) : charges.decide(connection, userIds, settings.window());
     }

@@ -100,8 +100,12 @@ final class ChargeRules {
     /** The task's spend, answered again; a spend of another user is a conflict. */
     static Written<LedgerEntryView> replay(ChargeRequest request, LedgerEntryRow existing) {
         if (!existing.userId().equals(request.userId())) {
-            throw ProblemException.conflict(ErrorCode.CONFLICT, "This task was already charged to another user.");
+            throw chargedToAnotherUser();
         }
         return Written.existing(LedgerViews.of(existing));
+    }
+
+    static ProblemException chargedToAnotherUser() {
+        return ProblemException.conflict(ErrorCode.CONFLICT, "This task was already charged to another user.");
     }
 }

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
-import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.PgErrors;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.error.ProblemMappers;
@@ -117,6 +116,8 @@ public class ChargeService {
                     charged.put(request.taskId(), Charged.refused(refused));
                 }
             }
+            // A spend that takes a balance under its user's auto top-up threshold decides a charge of their
+            // card in this transaction (an outbox row); the card is charged after the commit, never inside.
             return spends.isEmpty() ? Uni.createFrom().voidItem()
                     : insertSpends(connection, spends, spending, charged).chain(users -> autoTopUps
                             .decideAfterSpends(connection, users).invoke(topUps::addAll).replaceWithVoid());
@@ -236,8 +237,7 @@ public class ChargeService {
             }
             // The task's repeat in the same batch: what a replay of the first would have answered.
             if (!first.userId().equals(request.userId())) {
-                return Charged.refused(ProblemException.conflict(ErrorCode.CONFLICT,
-                        "This task was already charged to another user.")).outcome(request.taskId());
+                return Charged.refused(ChargeRules.chargedToAnotherUser()).outcome(request.taskId());
             }
             return charged.refusal() != null ? charged.outcome(request.taskId())
                     : Charged.answered(Written.existing(charged.written().value())).outcome(request.taskId());

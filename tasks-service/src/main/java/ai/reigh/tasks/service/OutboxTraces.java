@@ -37,6 +37,7 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class OutboxTraces {
     private static final AttributeKey<String> TASK_ID = AttributeKey.stringKey("reigh.task_id");
+    private static final AttributeKey<List<String>> TASK_IDS = AttributeKey.stringArrayKey("reigh.task_ids");
     private static final TextMapGetter<Map<String, String>> STORED = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Map<String, String> carrier) {
@@ -72,12 +73,13 @@ public class OutboxTraces {
 
     /**
      * {@code delivery} of several rows in one call, run in a span of its own trace ("outbox deliver
-     * &lt;kind&gt;s") linked to the trace of each row's completion: a call serves many traces, so it is
-     * the child of none, and each completion's trace leads to it through its link.
+     * &lt;kind&gt;s") with a link to the trace of each row's completion: a call serves many traces, so it
+     * is the child of none. Its {@code reigh.task_ids} finds it from a task.
      */
     public <T> Uni<T> linking(List<OutboxRow> rows, String kind, Supplier<Uni<T>> delivery) {
         SpanBuilder builder = tracer.spanBuilder("outbox deliver " + kind + "s").setNoParent()
-                .setAttribute("reigh.outbox.count", rows.size());
+                .setAttribute("reigh.outbox.count", rows.size())
+                .setAttribute(TASK_IDS, rows.stream().map(row -> row.taskId().toString()).toList());
         for (OutboxRow row : rows) {
             SpanContext completion = Span.fromContext(storedContext(row)).getSpanContext();
             if (completion.isValid()) {
