@@ -112,6 +112,9 @@ public final class RouteFixtures {
         body("POST /internal/v1/charges", w -> map("task_id", w.claimedTask(), "user_id", w.user().toString(),
                 "task_type", "single_image", "params", map(), "started_at", "2026-01-01T00:00:00Z", "processed_at",
                 "2026-01-01T00:00:05Z"));
+        body("POST /internal/v1/charges/batch", w -> map("charges", List.of(map("task_id", w.claimedTask(), "user_id",
+                w.user().toString(), "task_type", "single_image", "params", map(), "started_at", "2026-01-01T00:00:00Z",
+                "processed_at", "2026-01-01T00:00:05Z"))));
         body("POST /internal/v1/storage/objects/deletions", w -> map("object_ids", List.of()));
         body("POST /internal/v1/storage/objects/{id}/confirm", w -> map("task_id", w.claimedTask()));
         body("POST /internal/v1/storage/objects/{id}/release", w -> map("task_id", w.claimedTask()));

@@ -356,9 +356,11 @@ class FleetProtocolContractSystemTest {
         assertThat(column(taskId, "worker_id")).isNull();
         assertThat(claim(healthy, "healthy-1").path("task_id").asText()).isEqualTo(taskId);
         startBilling(healthy, taskId);
+        // The task as the healthy worker holds it. Not its lease's expiry: the healthy worker's guardian beats
+        // every 1.5 s and each beat renews it (the lease token says whose lease it is).
         String before;
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
-            before = sql.query("SELECT status, worker_id, lease_token, lease_expires_at, output_location, error_message,"
+            before = sql.query("SELECT status, worker_id, lease_token, output_location, error_message,"
                     + " generation_started_at FROM tasks WHERE id = ?::uuid", taskId).toString();
         }
         // The frozen worker wakes up and completes; then, as the fleet does after a non-200, reports Failed.
@@ -370,7 +372,7 @@ class FleetProtocolContractSystemTest {
                 "output_location", "Completion failed: HTTP_409"));
         assertThat(failed.status()).isEqualTo(409);
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
-            assertThat(sql.query("SELECT status, worker_id, lease_token, lease_expires_at, output_location, error_message,"
+            assertThat(sql.query("SELECT status, worker_id, lease_token, output_location, error_message,"
                     + " generation_started_at FROM tasks WHERE id = ?::uuid", taskId).toString())
                     .as("the stale worker wrote nothing").isEqualTo(before);
             assertThat(sql.count("SELECT count(*) FROM storage_objects WHERE task_id = ?::uuid AND status = 'ready'",
