@@ -23,7 +23,7 @@ import io.vertx.sqlclient.Tuple;
  * against the same spends in one multi-row INSERT per batch.
  */
 final class Charges {
-    /** The relay's batch size (reigh.tasks.relay.batch-size). */
+    /** Charges per batch call (the relay sends up to 100 per call, as many as it has reserved). */
     static final int RELAY_BATCH = 50;
 
     private final Context context;

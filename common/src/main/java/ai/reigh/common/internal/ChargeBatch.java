@@ -13,6 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * cannot read is refused alone (its {@link ChargeOutcome}) and never fails the others.
  */
 public record ChargeBatch(@NotNull @Size(min = 1, max = MAX_CHARGES) List<JsonNode> charges) {
-    /** The most charges one call may carry (the relay's batch is smaller: 50 by default). */
+    /** The most charges one call may carry (the relay cuts its batches into calls of this size). */
     public static final int MAX_CHARGES = 100;
 }
