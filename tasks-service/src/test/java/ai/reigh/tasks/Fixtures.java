@@ -1,6 +1,7 @@
 package ai.reigh.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -118,6 +119,13 @@ final class Fixtures {
     }
 
     record Claimed(UUID taskId, UUID leaseToken) {
+    }
+
+    /** Completes a claimed task with an output URL (200, Complete). */
+    static void complete(String workerToken, Claimed claimed) {
+        Api.as(workerToken).body(body("lease_token", claimed.leaseToken(), "output_location",
+                "https://cdn.test/" + claimed.taskId() + ".mp4")).post("/v1/workers/tasks/" + claimed.taskId() + "/complete")
+                .then().statusCode(200).body("status", equalTo("Complete"));
     }
 
     /** Nothing left claimable by cloud workers: earlier tests' tasks must not be claimed by this one. */

@@ -66,12 +66,6 @@ class SubTaskBillingTest {
         return UUID.fromString(created.path("id"));
     }
 
-    private static void complete(String worker, Fixtures.Claimed claimed) {
-        Api.as(worker).body(body("lease_token", claimed.leaseToken(), "output_location",
-                "https://cdn.test/" + claimed.taskId() + ".mp4")).post("/v1/workers/tasks/" + claimed.taskId() + "/complete")
-                .then().statusCode(200).body("status", equalTo("Complete"));
-    }
-
     private static long count(String sql, Object... args) {
         try (SqlSession session = SqlSession.as("reigh_owner").actingAsService()) {
             return session.count(sql, args);
@@ -157,9 +151,9 @@ class SubTaskBillingTest {
         Fixtures.Claimed byLocal = Fixtures.claimOne(localWorker, "local-gpu");
         Fixtures.Claimed byCloud = Fixtures.claimOne(cloudWorker, "cloud-gpu-" + UUID.randomUUID());
         assertThat(List.of(byPat.taskId(), byLocal.taskId(), byCloud.taskId())).containsExactly(first, second, third);
-        complete(pat, byPat);
-        complete(localWorker, byLocal);
-        complete(cloudWorker, byCloud);
+        Fixtures.complete(pat, byPat);
+        Fixtures.complete(localWorker, byLocal);
+        Fixtures.complete(cloudWorker, byCloud);
 
         Api.as(owner.token()).post("/v1/tasks/" + orchestrator + "/cancel").then().statusCode(200)
                 .body("status", equalTo("Cancelled"));
@@ -192,14 +186,14 @@ class SubTaskBillingTest {
         UUID segment = child(worker, orchestrator, parent.leaseToken(), "travel_segment");
         Fixtures.Claimed claimed = Fixtures.claimOne(worker, "traveller");
         assertThat(claimed.taskId()).isEqualTo(segment);
-        complete(worker, claimed);
+        Fixtures.complete(worker, claimed);
 
         Fixtures.await("the child's spend", DELIVERY, () -> spend(segment) != null);
         assertThat(Fixtures.status(orchestrator)).isEqualTo("In Progress");
         assertThat(spend(segment)).isEqualByComparingTo(ownPrice(segment).negate());
 
         // The orchestrator's own time is not billed: its per_second price is zero, and no entry is written.
-        complete(worker, parent);
+        Fixtures.complete(worker, parent);
         Fixtures.await("the orchestrator's charge delivered", DELIVERY, () -> count("SELECT count(*) FROM task_outbox"
                 + " WHERE task_id = ? AND kind = 'charge' AND delivered_at IS NOT NULL", orchestrator) == 1);
         assertThat(spend(orchestrator)).isNull();

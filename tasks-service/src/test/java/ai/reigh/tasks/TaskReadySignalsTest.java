@@ -38,12 +38,6 @@ class TaskReadySignalsTest {
         return count;
     }
 
-    private static void complete(String worker, Fixtures.Claimed claimed) {
-        Api.as(worker).body(body("lease_token", claimed.leaseToken(), "output_location",
-                "https://cdn.test/" + claimed.taskId() + ".png")).post("/v1/workers/tasks/" + claimed.taskId() + "/complete")
-                .then().statusCode(200);
-    }
-
     @Test
     void newAndRequeuedWorkSignalClaimsAndCompletionsDoNot() throws Exception {
         Fixtures.drainQueue();
@@ -62,7 +56,7 @@ class TaskReadySignalsTest {
             Fixtures.Claimed claimed = Fixtures.claimOne(worker, "signals-" + UUID.randomUUID());
             assertThat(claimed.taskId()).isEqualTo(first);
             assertThat(heard(listener, QUIET_MILLIS)).as("a claim").isZero();
-            complete(worker, claimed);
+            Fixtures.complete(worker, claimed);
             assertThat(heard(listener, QUIET_MILLIS)).as("a completion, even one a queued task waits for").isZero();
 
             Fixtures.Claimed second = Fixtures.claimOne(worker, "signals-" + UUID.randomUUID());

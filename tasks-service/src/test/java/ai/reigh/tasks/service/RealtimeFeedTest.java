@@ -86,12 +86,10 @@ class RealtimeFeedTest {
      */
     @Test
     void anEventReachesItsSubscriberOnTheLiveTimerWithoutAnyNotification() throws Exception {
-        UUID userId = UUID.randomUUID();
         UUID projectId = UUID.randomUUID();
-        Caller caller = owner(userId, projectId);
-        RealtimeFeed.Subscribed subscribed = feed.subscribe(caller, projectId, null).await().atMost(WAIT);
-        AssertSubscriber<RealtimeEvent> reader = subscribed.subscription().events(List.of()).subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
+        RealtimeFeed.Subscribed subscribed = feed.subscribe(owner(UUID.randomUUID(), projectId), projectId, null)
+                .await().atMost(WAIT);
+        AssertSubscriber<RealtimeEvent> reader = reading(subscribed);
         try (SqlSession writer = SqlSession.as("reigh_owner").actingAsService()) {
             long id = publish(writer, projectId);
             reader.awaitItems(1, Duration.ofSeconds(5));
@@ -109,12 +107,10 @@ class RealtimeFeedTest {
      */
     @Test
     void anEventWhoseWriterIsYoungerThanEveryCommittedTransactionIsHeldForNotGivenUp() throws Exception {
-        UUID userId = UUID.randomUUID();
         UUID projectId = UUID.randomUUID();
-        Caller caller = owner(userId, projectId);
-        RealtimeFeed.Subscribed subscribed = feed.subscribe(caller, projectId, null).await().atMost(WAIT);
-        AssertSubscriber<RealtimeEvent> reader = subscribed.subscription().events(List.of()).subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
+        RealtimeFeed.Subscribed subscribed = feed.subscribe(owner(UUID.randomUUID(), projectId), projectId, null)
+                .await().atMost(WAIT);
+        AssertSubscriber<RealtimeEvent> reader = reading(subscribed);
         try (SqlSession older = transaction(); SqlSession younger = transaction()) {
             older.value("SELECT pg_current_xact_id()");
             younger.value("SELECT pg_current_xact_id()");
@@ -131,6 +127,11 @@ class RealtimeFeedTest {
         } finally {
             subscribed.subscription().close();
         }
+    }
+
+    /** The live stream of a subscription, consumed. */
+    private static AssertSubscriber<RealtimeEvent> reading(RealtimeFeed.Subscribed subscribed) {
+        return subscribed.subscription().events(List.of()).subscribe().withSubscriber(AssertSubscriber.create(10));
     }
 
     private static SqlSession transaction() throws SQLException {
