@@ -86,7 +86,7 @@ final class FleetProtocolWorker implements GpuWorker {
                     continue;
                 }
                 if (answer.status() != 200) {
-                    stats.errors.incrementAndGet();
+                    stats.error("claim: " + answer);
                     pause(Duration.ofMillis(500));
                     continue;
                 }
@@ -95,7 +95,7 @@ final class FleetProtocolWorker implements GpuWorker {
                 work(answer.body());
                 lastWorkNanos = System.nanoTime();
             } catch (RuntimeException e) {
-                stats.errors.incrementAndGet();
+                stats.error(e.toString());
                 pause(Duration.ofMillis(500));
             } finally {
                 current = null;
@@ -150,7 +150,7 @@ final class FleetProtocolWorker implements GpuWorker {
         if (completed != null && completed.status() == 409) {
             stats.leasesLost.incrementAndGet();
         } else {
-            stats.errors.incrementAndGet();
+            stats.error("completion of " + taskId + ": " + (completed == null ? "upload failed" : completed));
         }
     }
 
@@ -185,7 +185,7 @@ final class FleetProtocolWorker implements GpuWorker {
         if (answer.status() == 409) {
             stats.leasesLost.incrementAndGet();
         } else {
-            stats.errors.incrementAndGet();
+            stats.error(answer.toString());
         }
         return false;
     }
@@ -205,7 +205,7 @@ final class FleetProtocolWorker implements GpuWorker {
         body.put("status_param", status);
         ApiResponse answer = edge.heartbeat(body);
         if (answer.status() != 200 || answer.body() == null || !answer.body().path("success").asBoolean()) {
-            stats.errors.incrementAndGet();
+            stats.error("heartbeat: " + answer);
         }
     }
 

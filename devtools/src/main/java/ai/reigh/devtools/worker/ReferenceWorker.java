@@ -74,6 +74,7 @@ public final class ReferenceWorker {
             // Ctrl-C: the JVM is already exiting.
         }
         out.println("reference worker (" + options.protocol() + " protocol): " + stats.summary());
+        stats.errorSamples().forEach(error -> out.println("  error: " + error));
         return stats;
     }
 

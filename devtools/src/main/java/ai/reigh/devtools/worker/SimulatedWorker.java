@@ -72,7 +72,7 @@ final class SimulatedWorker implements GpuWorker {
                     reboot();
                 }
             } catch (RuntimeException e) {
-                stats.errors.incrementAndGet();
+                stats.error(e.toString());
                 pause(Duration.ofMillis(500));
             } finally {
                 held.clear();
@@ -138,7 +138,7 @@ final class SimulatedWorker implements GpuWorker {
         }
         int put = platform.putBytes(upload.body().get("upload_url").asText(), headers(upload.body()), output.bytes());
         if (put / 100 != 2) {
-            stats.errors.incrementAndGet();
+            stats.error("upload of " + taskId + ": the store answered " + put);
             return;
         }
         stats.bytesUploaded.addAndGet(output.bytes().length);
@@ -165,7 +165,7 @@ final class SimulatedWorker implements GpuWorker {
         if (answer.status() == 409 && ("lease_lost".equals(answer.code()) || "invalid_transition".equals(answer.code()))) {
             stats.leasesLost.incrementAndGet();
         } else {
-            stats.errors.incrementAndGet();
+            stats.error(answer.toString());
         }
         return false;
     }
@@ -220,10 +220,10 @@ final class SimulatedWorker implements GpuWorker {
                     }
                 }
             } else if (!answer.ok()) {
-                stats.errors.incrementAndGet();
+                stats.error("heartbeat: " + answer);
             }
         } catch (RuntimeException unreachable) {
-            stats.errors.incrementAndGet();
+            stats.error("heartbeat: " + unreachable);
         }
     }
 

@@ -1,9 +1,12 @@
 package ai.reigh.devtools.worker;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the workers did, counted as it happens (read by the progress line and the final summary). */
 public final class WorkerStats {
+    private static final int ERROR_SAMPLES = 20;
     final AtomicLong claimed = new AtomicLong();
     final AtomicLong completed = new AtomicLong();
     final AtomicLong failedReported = new AtomicLong();
@@ -12,6 +15,8 @@ public final class WorkerStats {
     final AtomicLong leasesLost = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong bytesUploaded = new AtomicLong();
+    /** The first few errors in words, so that a run that counted errors can say which. */
+    private final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
     private final long startedAtNanos = System.nanoTime();
 
     public long claimed() {
@@ -40,6 +45,18 @@ public final class WorkerStats {
 
     public long errors() {
         return errors.get();
+    }
+
+    /** Counts an error (anything but success and a lost lease) and keeps its words if it is among the first few. */
+    void error(String what) {
+        if (errors.incrementAndGet() <= ERROR_SAMPLES) {
+            errorSamples.add(what);
+        }
+    }
+
+    /** The first errors counted, in words (at most {@value #ERROR_SAMPLES}). */
+    public List<String> errorSamples() {
+        return List.copyOf(errorSamples);
     }
 
     /** Tasks this run has finished one way or another (completed, reported failed, or cancelled). */
