@@ -108,12 +108,14 @@ final class ClaimThroughput {
     }
 
     private Loops.Result raw(int workers, int limit) {
-        Pool pool = context.db().pool(workers);
+        // Planned once per connection, as the platform's claim is (Db.inOneStatementPlannedOnce).
+        Pool pool = context.db().plannedOncePool(workers);
+        String claim = RawSql.claim(limit);
         try {
             Loops.Result result = Loops.run(workers, context.sizes().claimWindow().toNanos(), w -> {
                 String workerId = "bench-raw-" + w;
-                Supplier<Future<Integer>> step = () -> pool.withConnection(c -> c.preparedQuery(RawSql.CLAIM)
-                        .execute(Tuple.of(workerId, "gpu", limit)).compose(rows -> {
+                Supplier<Future<Integer>> step = () -> pool.withConnection(c -> c.preparedQuery(claim)
+                        .execute(Tuple.of(workerId, "gpu")).compose(rows -> {
                             if (rows.size() == 0) {
                                 return Future.succeededFuture(-1);
                             }

@@ -47,6 +47,18 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A pool whose connections use each statement's generic plan, planned once per connection: the raw
+     * claim loop's, so that it plans no more than the platform's claim does.
+     */
+    public Pool plannedOncePool(int size) {
+        PgConnectOptions plannedOnce = new PgConnectOptions(options).addProperty("plan_cache_mode", "force_generic_plan");
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(100_000))
+                .connectingTo(plannedOnce).using(vertx).build();
+        pools.add(pool);
+        return pool;
+    }
+
     /** The small pool of setup statements (and of the bench's own bookkeeping). */
     public Pool admin() {
         return admin;

@@ -95,8 +95,8 @@ final class QueueDepth {
             long started = System.nanoTime();
             UUID id;
             if (rawSide) {
-                var rows = Await.of(context.db().admin().preparedQuery(RawSql.CLAIM)
-                        .execute(Tuple.of("bench-raw-depth", "gpu", 1)));
+                var rows = Await.of(context.db().admin().preparedQuery(RawSql.claim(1))
+                        .execute(Tuple.of("bench-raw-depth", "gpu")));
                 latencies[i] = (System.nanoTime() - started) / 1e6;
                 if (rows.size() != 1) {
                     throw new IllegalStateException("the raw claim found no task in a full queue");

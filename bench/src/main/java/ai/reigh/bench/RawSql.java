@@ -14,14 +14,19 @@ final class RawSql {
      * Claim: the oldest Queued tasks of a run type that are due ({@code run_after}, as the platform's
      * claim; the demo's parked tasks rely on it) and have attempts left, locked with SKIP LOCKED, handed
      * out with a lease. None of the platform's per-owner rules (cap, credits, dependencies, affinity).
+     * The limit is written in, as in the platform's claim, so that one plan can serve every call.
      */
-    static final String CLAIM = """
+    static String claim(int limit) {
+        return CLAIM.formatted(limit);
+    }
+
+    private static final String CLAIM = """
             UPDATE tasks t SET status = 'In Progress', lease_token = gen_random_uuid(),
                                lease_expires_at = now() + interval '60 seconds', attempts = t.attempts + 1,
                                worker_id = $1, generation_started_at = now(), run_after = NULL
             FROM (SELECT id FROM tasks WHERE status = 'Queued' AND run_type = $2
                     AND (run_after IS NULL OR run_after <= now()) AND attempts < max_attempts
-                  ORDER BY run_type, created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) picked
+                  ORDER BY run_type, created_at, id LIMIT %d FOR UPDATE SKIP LOCKED) picked
             WHERE t.id = picked.id AND t.status = 'Queued'
             RETURNING t.id, t.lease_token""";
 

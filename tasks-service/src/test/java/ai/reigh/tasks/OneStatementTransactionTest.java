@@ -45,6 +45,31 @@ class OneStatementTransactionTest {
     }
 
     @Test
+    void aStatementPlannedOnceUsesItsGenericPlanInItsOwnTransactionOnly() {
+        String mode = "SELECT current_setting('plan_cache_mode') AS mode, reigh_acting_role() AS role";
+        var planned = db.inOneStatementPlannedOnce(Actor.service(), mode, Tuple.tuple()).await().atMost(WAIT)
+                .iterator().next();
+        assertThat(planned.getString("mode")).isEqualTo("force_generic_plan");
+        assertThat(planned.getString("role")).isEqualTo("service");
+        for (int i = 0; i < 40; i++) {
+            assertThat(db.inOneStatement(Actor.service(), mode, Tuple.tuple()).await().atMost(WAIT).iterator().next()
+                    .getString("mode")).isEqualTo("auto");
+        }
+    }
+
+    @Test
+    void aLongStatementIsPreparedOnceAndKeptByItsConnection() {
+        // Longer than the 2048 characters under which the client would keep it by default.
+        String statement = "SELECT $1::int + 1 AS next /* " + "x".repeat(3000) + " */";
+        Long kept = db.pool().withConnection(connection -> connection.preparedQuery(statement).execute(Tuple.of(1))
+                .chain(() -> connection.preparedQuery(statement).execute(Tuple.of(2)))
+                .chain(() -> connection.preparedQuery("SELECT count(*) AS kept FROM pg_prepared_statements"
+                        + " WHERE statement = $1").execute(Tuple.of(statement)))
+                .map(rows -> rows.iterator().next().getLong("kept"))).await().atMost(WAIT);
+        assertThat(kept).as("the statement is a named prepared statement of the connection").isEqualTo(1);
+    }
+
+    @Test
     void aFailingStatementWritesNothingAndLeavesTheConnectionUsable() {
         String workerId = "rollback-probe-" + UUID.randomUUID();
         assertThatThrownBy(() -> db.inOneStatement(Actor.service(),
