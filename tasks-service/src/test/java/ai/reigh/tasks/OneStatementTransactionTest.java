@@ -45,15 +45,21 @@ class OneStatementTransactionTest {
     }
 
     @Test
-    void aStatementPlannedOnceUsesItsGenericPlanInItsOwnTransactionOnly() {
+    void statementsPlannedOnceUseTheirGenericPlansInTheirOwnTransactionOnly() {
         String mode = "SELECT current_setting('plan_cache_mode') AS mode, reigh_acting_role() AS role";
         var planned = db.inOneStatementPlannedOnce(Actor.service(), mode, Tuple.tuple()).await().atMost(WAIT)
                 .iterator().next();
         assertThat(planned.getString("mode")).isEqualTo("force_generic_plan");
         assertThat(planned.getString("role")).isEqualTo("service");
+        var plannedTransaction = db.inTransactionPlannedOnce(Actor.user(UUID.randomUUID()),
+                connection -> connection.preparedQuery(mode).execute()).await().atMost(WAIT).iterator().next();
+        assertThat(plannedTransaction.getString("mode")).isEqualTo("force_generic_plan");
+        assertThat(plannedTransaction.getString("role")).isEqualTo("user");
         for (int i = 0; i < 40; i++) {
             assertThat(db.inOneStatement(Actor.service(), mode, Tuple.tuple()).await().atMost(WAIT).iterator().next()
                     .getString("mode")).isEqualTo("auto");
+            assertThat(db.inTransaction(Actor.service(), connection -> connection.preparedQuery(mode).execute())
+                    .await().atMost(WAIT).iterator().next().getString("mode")).isEqualTo("auto");
         }
     }
 

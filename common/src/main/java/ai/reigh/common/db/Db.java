@@ -34,7 +34,18 @@ public class Db {
 
     /** Runs {@code work} in one transaction acting as {@code actor}; commits if it succeeds. */
     public <T> Uni<T> inTransaction(Actor actor, Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(connection -> stateActor(connection, actor).chain(() -> work.apply(connection)));
+        return pool.withTransaction(connection -> stateActor(connection, STATE_ACTOR, actor)
+                .chain(() -> work.apply(connection)));
+    }
+
+    /**
+     * {@link #inTransaction} whose statements PostgreSQL plans once per connection, each with its generic
+     * plan (see {@link #inOneStatementPlannedOnce}): for the reads of a list, built from the filters
+     * given with the limit written in, whose plan is the same index walk whatever the values.
+     */
+    public <T> Uni<T> inTransactionPlannedOnce(Actor actor, Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(connection -> stateActor(connection, STATE_ACTOR_PLANNED_ONCE, actor)
+                .chain(() -> work.apply(connection)));
     }
 
     /**
@@ -82,8 +93,8 @@ public class Db {
         return pool;
     }
 
-    private static Uni<Void> stateActor(SqlConnection connection, Actor actor) {
+    private static Uni<Void> stateActor(SqlConnection connection, String stateActor, Actor actor) {
         String userId = actor.userId() == null ? "" : actor.userId().toString();
-        return connection.preparedQuery(STATE_ACTOR).execute(Tuple.of(userId, actor.role())).replaceWithVoid();
+        return connection.preparedQuery(stateActor).execute(Tuple.of(userId, actor.role())).replaceWithVoid();
     }
 }

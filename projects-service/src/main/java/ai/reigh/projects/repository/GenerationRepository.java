@@ -1,6 +1,7 @@
 package ai.reigh.projects.repository;
 
-import java.util.Arrays;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ai.reigh.common.db.Conditions;
 import ai.reigh.common.db.Rows;
 import ai.reigh.common.page.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -81,31 +83,39 @@ public class GenerationRepository {
     static final String SHOT_LINK_IN_PROJECT = "SELECT count(*) FROM shot_generations sg JOIN shots s ON s.id = sg.shot_id"
             + " WHERE sg.id = $1 AND s.project_id = $2";
 
-    static final String FILTERS = " WHERE g.project_id = $1"
-            + " AND ($2::text IS NULL OR g.type = $2)"
-            + " AND ($3::boolean IS NULL OR g.starred = $3)"
-            + " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM shot_generations sg"
-            + "   WHERE sg.generation_id = g.id AND sg.shot_id = $4 AND (NOT $5::boolean OR sg.position IS NULL)))"
-            + " AND ($6::text[] IS NULL OR g.params ->> 'tool_type' = ANY($6::text[]))"
-            + " AND ($7::text IS NULL OR reigh_generation_prompt(g.params) ILIKE $7)"
-            + " AND ($8::boolean IS NULL OR g.is_child = $8)"
-            + " AND ($9::uuid IS NULL OR g.parent_generation_id = $9)"
-            + " AND ($10::uuid IS NULL OR g.based_on = $10)"
-            + " AND ($11::text IS NULL OR g.url = $11)"
-            + " AND ($12::boolean IS NULL OR (g.url IS NOT NULL) = $12)"
-            + " AND ($13::uuid IS NULL OR g.tasks @> ARRAY[$13::uuid])"
-            + " AND ($14::boolean IS NULL OR EXISTS (SELECT 1 FROM shot_generations sa WHERE sa.generation_id = g.id) = $14)"
-            + " AND ($15::boolean IS NULL OR (g.based_on IS NOT NULL) = $15)"
-            + " AND ($16::uuid IS NULL OR g.pair_shot_generation_id = $16)"
-            + " AND ($17::integer IS NULL OR g.child_order = $17)";
-    static final int FILTER_COUNT = 17;
-    static final String PAGE_IN_PROJECT = "SELECT " + COLUMNS + " FROM generations g" + FILTERS
-            + " AND ($18::timestamptz IS NULL OR (g.created_at, g.id) < ($18, $19))"
-            + " ORDER BY g.created_at DESC, g.id DESC LIMIT $20";
-    static final String PAGE_IN_PROJECT_OLDEST_FIRST = "SELECT " + COLUMNS + " FROM generations g" + FILTERS
-            + " AND ($18::timestamptz IS NULL OR (g.created_at, g.id) > ($18, $19))"
-            + " ORDER BY g.created_at, g.id LIMIT $20";
-    static final String COUNT_IN_PROJECT = "SELECT count(*) FROM generations g" + FILTERS;
+    /*
+     * The project's list, assembled from the filters given (common's Conditions): only their conditions,
+     * the keyset only after a first page, the limit written in. Each shape is then one prepared statement
+     * whose generic plan serves every call (GenerationService runs it planned once): with a catch-all
+     * ($n IS NULL OR …) statement, a nullable cursor and LIMIT $n, PostgreSQL planned the page again on
+     * every call, 0.8–0.9 ms against 0.3 ms to run it (a 20k-generation project, pg_stat_statements).
+     */
+    static final String IN_PROJECT = "g.project_id = $%d";
+    static final String OF_TYPE = "g.type = $%d";
+    static final String STARRED = "g.starred = $%d";
+    static final String IN_SHOT = "EXISTS (SELECT 1 FROM shot_generations sg WHERE sg.generation_id = g.id"
+            + " AND sg.shot_id = $%d)";
+    static final String UNPOSITIONED_IN_SHOT = "EXISTS (SELECT 1 FROM shot_generations sg"
+            + " WHERE sg.generation_id = g.id AND sg.shot_id = $%d AND sg.position IS NULL)";
+    static final String OF_TOOL_TYPES = "g.params ->> 'tool_type' = ANY ($%d::text[])";
+    static final String PROMPT_LIKE = "reigh_generation_prompt(g.params) ILIKE $%d";
+    static final String IS_CHILD = "g.is_child = $%d";
+    static final String CHILD_OF = "g.parent_generation_id = $%d";
+    static final String BASED_ON = "g.based_on = $%d";
+    static final String AT_URL = "g.url = $%d";
+    static final String HAS_URL = "g.url IS NOT NULL";
+    static final String NO_URL = "g.url IS NULL";
+    static final String OF_TASK = "g.tasks @> ARRAY[$%d::uuid]";
+    static final String IN_ANY_SHOT = "EXISTS (SELECT 1 FROM shot_generations sa WHERE sa.generation_id = g.id)";
+    static final String IN_NO_SHOT = "NOT " + IN_ANY_SHOT;
+    static final String HAS_BASED_ON = "g.based_on IS NOT NULL";
+    static final String NO_BASED_ON = "g.based_on IS NULL";
+    static final String OF_PAIR = "g.pair_shot_generation_id = $%d";
+    static final String AT_CHILD_ORDER = "g.child_order = $%d";
+    static final String AFTER_NEWEST_FIRST = "(g.created_at, g.id) < ($%d, $%d)";
+    static final String AFTER_OLDEST_FIRST = "(g.created_at, g.id) > ($%d, $%d)";
+    static final String NEWEST_FIRST = " ORDER BY g.created_at DESC, g.id DESC LIMIT %d";
+    static final String OLDEST_FIRST = " ORDER BY g.created_at, g.id LIMIT %d";
 
     static final String UPDATE = "UPDATE generations g SET name = $2, starred = $3, metadata = $4, params = $5, url = $6,"
             + " thumbnail_url = $7, based_on = $8, parent_generation_id = $9, child_order = $10,"
@@ -215,25 +225,72 @@ public class GenerationRepository {
 
     public Uni<List<GenerationRow>> pageInProject(SqlConnection connection, UUID projectId, GenerationFilter filter,
             PageRequest page) {
-        Object[] values = Arrays.copyOf(filterValues(projectId, filter), FILTER_COUNT + 3);
-        values[FILTER_COUNT] = page.afterCreatedAt();
-        values[FILTER_COUNT + 1] = page.afterId();
-        values[FILTER_COUNT + 2] = page.fetchSize();
-        return connection.preparedQuery(filter.oldestFirst() ? PAGE_IN_PROJECT_OLDEST_FIRST : PAGE_IN_PROJECT)
-                .execute(Sql.params(values))
+        Conditions where = filtered(projectId, filter);
+        if (page.after() != null) {
+            where.and(filter.oldestFirst() ? AFTER_OLDEST_FIRST : AFTER_NEWEST_FIRST,
+                    OffsetDateTime.ofInstant(page.afterCreatedAt(), ZoneOffset.UTC), page.afterId());
+        }
+        String order = (filter.oldestFirst() ? OLDEST_FIRST : NEWEST_FIRST).formatted(page.fetchSize());
+        return connection.preparedQuery("SELECT " + COLUMNS + " FROM generations g WHERE " + where.sql() + order)
+                .execute(where.arguments())
                 .map(rows -> Rows.map(rows, GenerationRepository::map));
     }
 
     public Uni<Long> countInProject(SqlConnection connection, UUID projectId, GenerationFilter filter) {
-        return connection.preparedQuery(COUNT_IN_PROJECT).execute(Sql.params(filterValues(projectId, filter)))
-                .map(Sql::firstLong);
+        Conditions where = filtered(projectId, filter);
+        return connection.preparedQuery("SELECT count(*) FROM generations g WHERE " + where.sql())
+                .execute(where.arguments()).map(Sql::firstLong);
     }
 
-    private static Object[] filterValues(UUID projectId, GenerationFilter filter) {
-        return new Object[] { projectId, filter.type(), filter.starred(), filter.shotId(),
-                filter.onlyUnpositionedInShot(), filter.toolTypes(), filter.promptPattern(), filter.isChild(),
-                filter.parentGenerationId(), filter.basedOn(), filter.url(), filter.hasUrl(), filter.taskId(),
-                filter.inAnyShot(), filter.hasBasedOn(), filter.pairShotGenerationId(), filter.childOrder() };
+    /** The project's generations that the filter keeps: the conditions of the filters given, in a fixed order. */
+    private static Conditions filtered(UUID projectId, GenerationFilter filter) {
+        Conditions where = new Conditions().and(IN_PROJECT, projectId);
+        if (filter.type() != null) {
+            where.and(OF_TYPE, filter.type());
+        }
+        if (filter.starred() != null) {
+            where.and(STARRED, filter.starred());
+        }
+        if (filter.shotId() != null) {
+            where.and(filter.onlyUnpositionedInShot() ? UNPOSITIONED_IN_SHOT : IN_SHOT, filter.shotId());
+        }
+        if (filter.toolTypes() != null) {
+            where.and(OF_TOOL_TYPES, filter.toolTypes());
+        }
+        if (filter.promptPattern() != null) {
+            where.and(PROMPT_LIKE, filter.promptPattern());
+        }
+        if (filter.isChild() != null) {
+            where.and(IS_CHILD, filter.isChild());
+        }
+        if (filter.parentGenerationId() != null) {
+            where.and(CHILD_OF, filter.parentGenerationId());
+        }
+        if (filter.basedOn() != null) {
+            where.and(BASED_ON, filter.basedOn());
+        }
+        if (filter.url() != null) {
+            where.and(AT_URL, filter.url());
+        }
+        if (filter.hasUrl() != null) {
+            where.and(filter.hasUrl() ? HAS_URL : NO_URL);
+        }
+        if (filter.taskId() != null) {
+            where.and(OF_TASK, filter.taskId());
+        }
+        if (filter.inAnyShot() != null) {
+            where.and(filter.inAnyShot() ? IN_ANY_SHOT : IN_NO_SHOT);
+        }
+        if (filter.hasBasedOn() != null) {
+            where.and(filter.hasBasedOn() ? HAS_BASED_ON : NO_BASED_ON);
+        }
+        if (filter.pairShotGenerationId() != null) {
+            where.and(OF_PAIR, filter.pairShotGenerationId());
+        }
+        if (filter.childOrder() != null) {
+            where.and(AT_CHILD_ORDER, filter.childOrder());
+        }
+        return where;
     }
 
     public Uni<GenerationRow> update(SqlConnection connection, UUID id, GenerationChange change) {

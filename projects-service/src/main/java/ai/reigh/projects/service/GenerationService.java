@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -202,13 +203,20 @@ public class GenerationService {
                 || PgErrors.isForeignKeyViolation(failure, GenerationRepository.PAIR_FOREIGN_KEY);
     }
 
+    /**
+     * A page of the project's generations. Planned once (the generic plan of its shape walks the
+     * project's newest-first index whatever the values), except for a prompt search: whether the
+     * trigram index or that walk is faster depends on the pattern, so it is planned per call.
+     */
     public Uni<Page<GenerationRow>> page(Caller caller, UUID projectId, GenerationFilter filter, PageRequest page) {
-        return db.inTransaction(caller.asUser(), connection -> projects
+        Function<SqlConnection, Uni<Page<GenerationRow>>> work = connection -> projects
                 .findOwned(connection, projectId, caller.requireUserId()).map(ProjectService::found)
                 .chain(() -> generations.pageInProject(connection, projectId, filter, page))
                 .map(rows -> Page.of(rows, page, GenerationRow::createdAt, GenerationRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
-                        : generations.countInProject(connection, projectId, filter).map(result::withTotal)));
+                        : generations.countInProject(connection, projectId, filter).map(result::withTotal));
+        return filter.promptPattern() == null ? db.inTransactionPlannedOnce(caller.asUser(), work)
+                : db.inTransaction(caller.asUser(), work);
     }
 
     public Uni<GenerationRow> get(Caller caller, UUID id) {

@@ -3,10 +3,10 @@ package ai.reigh.tasks.repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import ai.reigh.common.db.Conditions;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -33,12 +33,12 @@ final class TaskQueries {
     static final String CREATED_AFTER = "t.created_at >= $%d";
     static final String CREATED_BEFORE = "t.created_at < $%d";
 
-    static final String NEWEST_FIRST = " AND ($%1$d::timestamptz IS NULL OR (t.created_at, t.id) < ($%1$d, $%2$d))"
-            + " ORDER BY t.created_at DESC, t.id DESC LIMIT $%3$d";
+    static final String AFTER_NEWEST_FIRST = "(t.created_at, t.id) < ($%d, $%d)";
+    static final String NEWEST_FIRST = " ORDER BY t.created_at DESC, t.id DESC LIMIT %d";
     /** Finished tasks by the time they finished; they all have one (the list keeps only those). */
-    static final String LAST_PROCESSED_FIRST = " AND t.generation_processed_at IS NOT NULL"
-            + " AND ($%1$d::timestamptz IS NULL OR (t.generation_processed_at, t.id) < ($%1$d, $%2$d))"
-            + " ORDER BY t.generation_processed_at DESC, t.id DESC LIMIT $%3$d";
+    static final String PROCESSED = "t.generation_processed_at IS NOT NULL";
+    static final String AFTER_LAST_PROCESSED_FIRST = "(t.generation_processed_at, t.id) < ($%d, $%d)";
+    static final String LAST_PROCESSED_FIRST = " ORDER BY t.generation_processed_at DESC, t.id DESC LIMIT %d";
 
     static final String COUNTS = """
             SELECT count(*) FILTER (WHERE t.status = 'Queued') AS queued,
@@ -55,96 +55,84 @@ final class TaskQueries {
     record Statement(String sql, Tuple arguments) {
     }
 
-    /** {@code fetchSize} tasks after the keyset position (null: from the top), in the filter's order. */
+    /**
+     * {@code fetchSize} tasks after the keyset position (null: from the top), in the filter's order. The
+     * first page and the next ones are two statements, and the limit is written in: with a nullable
+     * cursor or {@code LIMIT $n} PostgreSQL planned the page again on every call.
+     */
     static Statement page(UUID userId, TaskFilter filter, Instant after, UUID afterId, int fetchSize) {
-        Where where = where(userId, filter);
-        int at = where.arguments.size() + 1;
-        where.arguments.add(after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
-        where.arguments.add(afterId);
-        where.arguments.add(fetchSize);
-        String order = (filter.byProcessing() ? LAST_PROCESSED_FIRST : NEWEST_FIRST).formatted(at, at + 1, at + 2);
-        return new Statement("SELECT " + TaskColumns.of("t") + " FROM tasks t WHERE " + where.sql + order,
-                Tuple.tuple(where.arguments));
+        Conditions where = where(userId, filter);
+        if (filter.byProcessing()) {
+            where.and(PROCESSED);
+        }
+        if (after != null) {
+            where.and(filter.byProcessing() ? AFTER_LAST_PROCESSED_FIRST : AFTER_NEWEST_FIRST,
+                    OffsetDateTime.ofInstant(after, ZoneOffset.UTC), afterId);
+        }
+        String order = (filter.byProcessing() ? LAST_PROCESSED_FIRST : NEWEST_FIRST).formatted(fetchSize);
+        return new Statement("SELECT " + TaskColumns.of("t") + " FROM tasks t WHERE " + where.sql() + order,
+                where.arguments());
     }
 
     /** How many tasks the filter keeps: what {@link #page} walks through, without the keyset. */
     static Statement total(UUID userId, TaskFilter filter) {
-        Where where = where(userId, filter);
-        String extra = filter.byProcessing() ? " AND t.generation_processed_at IS NOT NULL" : "";
-        return new Statement("SELECT count(*) FROM tasks t WHERE " + where.sql + extra, Tuple.tuple(where.arguments));
+        Conditions where = where(userId, filter);
+        if (filter.byProcessing()) {
+            where.and(PROCESSED);
+        }
+        return new Statement("SELECT count(*) FROM tasks t WHERE " + where.sql(), where.arguments());
     }
 
     /** Per status, the tasks the filter keeps. */
     static Statement counts(UUID userId, TaskFilter filter) {
-        Where where = where(userId, filter);
-        return new Statement(COUNTS + where.sql, Tuple.tuple(where.arguments));
+        Conditions where = where(userId, filter);
+        return new Statement(COUNTS + where.sql(), where.arguments());
     }
 
-    private static Where where(UUID userId, TaskFilter filter) {
-        Where where = new Where();
+    private static Conditions where(UUID userId, TaskFilter filter) {
+        Conditions where = new Conditions();
         if (userId != null) {
-            where.add(OWNER, userId);
+            where.and(OWNER, userId);
         }
         List<UUID> projects = filter.projectIds();
         if (projects != null && projects.size() == 1) {
-            where.add(ONE_PROJECT, projects.get(0));
+            where.and(ONE_PROJECT, projects.get(0));
         } else if (projects != null && !projects.isEmpty()) {
-            where.add(PROJECTS, projects.toArray(UUID[]::new));
+            where.and(PROJECTS, projects.toArray(UUID[]::new));
         }
         List<String> statuses = filter.statuses();
         if (statuses != null && statuses.size() == 1) {
-            where.add(ONE_STATUS, statuses.get(0));
+            where.and(ONE_STATUS, statuses.get(0));
         } else if (statuses != null && !statuses.isEmpty()) {
-            where.add(STATUSES, statuses.toArray(String[]::new));
+            where.and(STATUSES, statuses.toArray(String[]::new));
         }
         if (filter.taskTypes() != null && !filter.taskTypes().isEmpty()) {
-            where.add(TASK_TYPES, filter.taskTypes().toArray(String[]::new));
+            where.and(TASK_TYPES, filter.taskTypes().toArray(String[]::new));
         }
         if (filter.excludedTaskTypes() != null && !filter.excludedTaskTypes().isEmpty()) {
-            where.add(NOT_TASK_TYPES, filter.excludedTaskTypes().toArray(String[]::new));
+            where.and(NOT_TASK_TYPES, filter.excludedTaskTypes().toArray(String[]::new));
         }
         if (filter.topLevel() != null) {
-            where.add(filter.topLevel() ? TOP_LEVEL : SUB_TASKS);
+            where.and(filter.topLevel() ? TOP_LEVEL : SUB_TASKS);
         }
         if (filter.parentTaskId() != null) {
-            where.add(PARENT, filter.parentTaskId());
+            where.and(PARENT, filter.parentTaskId());
         }
         if (filter.updatedAfter() != null) {
-            where.add(UPDATED_AFTER, OffsetDateTime.ofInstant(filter.updatedAfter(), ZoneOffset.UTC));
+            where.and(UPDATED_AFTER, OffsetDateTime.ofInstant(filter.updatedAfter(), ZoneOffset.UTC));
         }
         if (filter.processedAfter() != null) {
-            where.add(PROCESSED_AFTER, OffsetDateTime.ofInstant(filter.processedAfter(), ZoneOffset.UTC));
+            where.and(PROCESSED_AFTER, OffsetDateTime.ofInstant(filter.processedAfter(), ZoneOffset.UTC));
         }
         if (filter.workerId() != null) {
-            where.add(WORKER, filter.workerId());
+            where.and(WORKER, filter.workerId());
         }
         if (filter.createdAfter() != null) {
-            where.add(CREATED_AFTER, OffsetDateTime.ofInstant(filter.createdAfter(), ZoneOffset.UTC));
+            where.and(CREATED_AFTER, OffsetDateTime.ofInstant(filter.createdAfter(), ZoneOffset.UTC));
         }
         if (filter.createdBefore() != null) {
-            where.add(CREATED_BEFORE, OffsetDateTime.ofInstant(filter.createdBefore(), ZoneOffset.UTC));
-        }
-        if (where.sql.isEmpty()) {
-            where.add("true");
+            where.and(CREATED_BEFORE, OffsetDateTime.ofInstant(filter.createdBefore(), ZoneOffset.UTC));
         }
         return where;
-    }
-
-    /** Conditions joined by AND, each with its numbered argument. */
-    private static final class Where {
-        final StringBuilder sql = new StringBuilder();
-        final List<Object> arguments = new ArrayList<>();
-
-        void add(String fragment) {
-            if (!sql.isEmpty()) {
-                sql.append(" AND ");
-            }
-            sql.append(fragment);
-        }
-
-        void add(String fragment, Object argument) {
-            arguments.add(argument);
-            add(fragment.formatted(arguments.size()));
-        }
     }
 }

@@ -158,7 +158,7 @@ public class TaskService {
         UUID userId = caller.requireUserId();
         java.util.function.Function<TaskRow, java.time.Instant> position = filter.byProcessing()
                 ? TaskRow::generationProcessedAt : TaskRow::createdAt;
-        return db.inTransaction(caller.asUser(), connection -> requireProjects(connection, filter.projectIds())
+        return db.inTransactionPlannedOnce(caller.asUser(), connection -> requireProjects(connection, filter.projectIds())
                 .chain(() -> tasks.page(connection, userId, filter, page.afterCreatedAt(), page.afterId(),
                         page.fetchSize()))
                 .map(rows -> Page.of(rows, page, position, TaskRow::id))

@@ -1,0 +1,49 @@
+package ai.reigh.common.db;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A list statement's WHERE clause assembled from the filters a request names: conditions joined by
+ * AND, each fragment's {@code $%d} placeholders numbered in order with its arguments. Only the filters
+ * given are in the text, so each shape of filter is its own prepared statement with a plan made for
+ * it, where a catch-all {@code ($n IS NULL OR …)} statement has one plan that suits none of them (and
+ * that PostgreSQL, rightly distrusting it, makes again on every call).
+ */
+public final class Conditions {
+    private final StringBuilder sql = new StringBuilder();
+    private final List<Object> arguments = new ArrayList<>();
+
+    /** A condition without arguments. */
+    public Conditions and(String fragment) {
+        if (!sql.isEmpty()) {
+            sql.append(" AND ");
+        }
+        sql.append(fragment);
+        return this;
+    }
+
+    /** A condition whose {@code $%d} placeholder takes this argument (an array is one argument). */
+    public Conditions and(String fragment, Object value) {
+        arguments.add(value);
+        return and(fragment.formatted(arguments.size()));
+    }
+
+    /** A condition with two placeholders, in order (a keyset position: timestamp, id). */
+    public Conditions and(String fragment, Object first, Object second) {
+        arguments.add(first);
+        arguments.add(second);
+        return and(fragment.formatted(arguments.size() - 1, arguments.size()));
+    }
+
+    /** The conditions joined by AND ({@code true} when there are none). */
+    public String sql() {
+        return sql.isEmpty() ? "true" : sql.toString();
+    }
+
+    public Tuple arguments() {
+        return Tuple.tuple(new ArrayList<>(arguments));
+    }
+}

@@ -1,0 +1,38 @@
+package ai.reigh.common.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/** The WHERE clause of a list, assembled from the filters given. */
+class ConditionsTest {
+
+    @Test
+    void placeholdersAreNumberedInTheOrderOfTheirArguments() {
+        UUID project = UUID.randomUUID();
+        Conditions where = new Conditions().and("g.project_id = $%d", project).and("g.url IS NOT NULL")
+                .and("g.type = $%d", "video").and("(g.created_at, g.id) < ($%d, $%d)", "2026-01-01", "id");
+        assertThat(where.sql()).isEqualTo(
+                "g.project_id = $1 AND g.url IS NOT NULL AND g.type = $2 AND (g.created_at, g.id) < ($3, $4)");
+        assertThat(where.arguments().size()).isEqualTo(4);
+        assertThat(where.arguments().getValue(0)).isEqualTo(project);
+        assertThat(where.arguments().getValue(3)).isEqualTo("id");
+    }
+
+    @Test
+    void anArrayIsOneArgument() {
+        String[] types = { "image", "video", "audio" };
+        Conditions where = new Conditions().and("g.type = ANY ($%d::text[])", types).and("g.starred = $%d", true);
+        assertThat(where.sql()).isEqualTo("g.type = ANY ($1::text[]) AND g.starred = $2");
+        assertThat(where.arguments().size()).isEqualTo(2);
+        assertThat(where.arguments().getValue(0)).isSameAs(types);
+    }
+
+    @Test
+    void noConditionKeepsEveryRow() {
+        assertThat(new Conditions().sql()).isEqualTo("true");
+        assertThat(new Conditions().arguments().size()).isZero();
+    }
+}
