@@ -31,6 +31,16 @@ public final class Conditions {
         return and(fragment.formatted(arguments.size()));
     }
 
+    /** A filter the request may leave out: its condition only when {@code value} is given (not null). */
+    public Conditions andGiven(String fragment, Object value) {
+        return value == null ? this : and(fragment, value);
+    }
+
+    /** A yes/no filter the request may leave out: {@code whenTrue} or {@code whenFalse}, nothing when null. */
+    public Conditions andEither(Boolean value, String whenTrue, String whenFalse) {
+        return value == null ? this : and(value ? whenTrue : whenFalse);
+    }
+
     /** A condition with two placeholders, in order (a keyset position: timestamp, id). */
     public Conditions and(String fragment, Object first, Object second) {
         arguments.add(first);

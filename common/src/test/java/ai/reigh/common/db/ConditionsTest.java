@@ -31,6 +31,14 @@ class ConditionsTest {
     }
 
     @Test
+    void aFilterLeftOutAddsNothingAndNumbersTheNextOneOnItsOwn() {
+        Conditions where = new Conditions().andGiven("g.type = $%d", null).andEither(null, "g.starred", "NOT g.starred")
+                .andGiven("g.url = $%d", "https://x").andEither(false, "g.url IS NOT NULL", "g.url IS NULL");
+        assertThat(where.sql()).isEqualTo("g.url = $1 AND g.url IS NULL");
+        assertThat(where.arguments().size()).isEqualTo(1);
+    }
+
+    @Test
     void noConditionKeepsEveryRow() {
         assertThat(new Conditions().sql()).isEqualTo("true");
         assertThat(new Conditions().arguments().size()).isZero();

@@ -244,53 +244,22 @@ public class GenerationRepository {
 
     /** The project's generations that the filter keeps: the conditions of the filters given, in a fixed order. */
     private static Conditions filtered(UUID projectId, GenerationFilter filter) {
-        Conditions where = new Conditions().and(IN_PROJECT, projectId);
-        if (filter.type() != null) {
-            where.and(OF_TYPE, filter.type());
-        }
-        if (filter.starred() != null) {
-            where.and(STARRED, filter.starred());
-        }
-        if (filter.shotId() != null) {
-            where.and(filter.onlyUnpositionedInShot() ? UNPOSITIONED_IN_SHOT : IN_SHOT, filter.shotId());
-        }
-        if (filter.toolTypes() != null) {
-            where.and(OF_TOOL_TYPES, filter.toolTypes());
-        }
-        if (filter.promptPattern() != null) {
-            where.and(PROMPT_LIKE, filter.promptPattern());
-        }
-        if (filter.isChild() != null) {
-            where.and(IS_CHILD, filter.isChild());
-        }
-        if (filter.parentGenerationId() != null) {
-            where.and(CHILD_OF, filter.parentGenerationId());
-        }
-        if (filter.basedOn() != null) {
-            where.and(BASED_ON, filter.basedOn());
-        }
-        if (filter.url() != null) {
-            where.and(AT_URL, filter.url());
-        }
-        if (filter.hasUrl() != null) {
-            where.and(filter.hasUrl() ? HAS_URL : NO_URL);
-        }
-        if (filter.taskId() != null) {
-            where.and(OF_TASK, filter.taskId());
-        }
-        if (filter.inAnyShot() != null) {
-            where.and(filter.inAnyShot() ? IN_ANY_SHOT : IN_NO_SHOT);
-        }
-        if (filter.hasBasedOn() != null) {
-            where.and(filter.hasBasedOn() ? HAS_BASED_ON : NO_BASED_ON);
-        }
-        if (filter.pairShotGenerationId() != null) {
-            where.and(OF_PAIR, filter.pairShotGenerationId());
-        }
-        if (filter.childOrder() != null) {
-            where.and(AT_CHILD_ORDER, filter.childOrder());
-        }
-        return where;
+        return new Conditions().and(IN_PROJECT, projectId)
+                .andGiven(OF_TYPE, filter.type())
+                .andGiven(STARRED, filter.starred())
+                .andGiven(filter.onlyUnpositionedInShot() ? UNPOSITIONED_IN_SHOT : IN_SHOT, filter.shotId())
+                .andGiven(OF_TOOL_TYPES, filter.toolTypes())
+                .andGiven(PROMPT_LIKE, filter.promptPattern())
+                .andGiven(IS_CHILD, filter.isChild())
+                .andGiven(CHILD_OF, filter.parentGenerationId())
+                .andGiven(BASED_ON, filter.basedOn())
+                .andGiven(AT_URL, filter.url())
+                .andEither(filter.hasUrl(), HAS_URL, NO_URL)
+                .andGiven(OF_TASK, filter.taskId())
+                .andEither(filter.inAnyShot(), IN_ANY_SHOT, IN_NO_SHOT)
+                .andEither(filter.hasBasedOn(), HAS_BASED_ON, NO_BASED_ON)
+                .andGiven(OF_PAIR, filter.pairShotGenerationId())
+                .andGiven(AT_CHILD_ORDER, filter.childOrder());
     }
 
     public Uni<GenerationRow> update(SqlConnection connection, UUID id, GenerationChange change) {

@@ -66,8 +66,7 @@ final class TaskQueries {
             where.and(PROCESSED);
         }
         if (after != null) {
-            where.and(filter.byProcessing() ? AFTER_LAST_PROCESSED_FIRST : AFTER_NEWEST_FIRST,
-                    OffsetDateTime.ofInstant(after, ZoneOffset.UTC), afterId);
+            where.and(filter.byProcessing() ? AFTER_LAST_PROCESSED_FIRST : AFTER_NEWEST_FIRST, utc(after), afterId);
         }
         String order = (filter.byProcessing() ? LAST_PROCESSED_FIRST : NEWEST_FIRST).formatted(fetchSize);
         return new Statement("SELECT " + TaskColumns.of("t") + " FROM tasks t WHERE " + where.sql() + order,
@@ -112,27 +111,16 @@ final class TaskQueries {
         if (filter.excludedTaskTypes() != null && !filter.excludedTaskTypes().isEmpty()) {
             where.and(NOT_TASK_TYPES, filter.excludedTaskTypes().toArray(String[]::new));
         }
-        if (filter.topLevel() != null) {
-            where.and(filter.topLevel() ? TOP_LEVEL : SUB_TASKS);
-        }
-        if (filter.parentTaskId() != null) {
-            where.and(PARENT, filter.parentTaskId());
-        }
-        if (filter.updatedAfter() != null) {
-            where.and(UPDATED_AFTER, OffsetDateTime.ofInstant(filter.updatedAfter(), ZoneOffset.UTC));
-        }
-        if (filter.processedAfter() != null) {
-            where.and(PROCESSED_AFTER, OffsetDateTime.ofInstant(filter.processedAfter(), ZoneOffset.UTC));
-        }
-        if (filter.workerId() != null) {
-            where.and(WORKER, filter.workerId());
-        }
-        if (filter.createdAfter() != null) {
-            where.and(CREATED_AFTER, OffsetDateTime.ofInstant(filter.createdAfter(), ZoneOffset.UTC));
-        }
-        if (filter.createdBefore() != null) {
-            where.and(CREATED_BEFORE, OffsetDateTime.ofInstant(filter.createdBefore(), ZoneOffset.UTC));
-        }
-        return where;
+        return where.andEither(filter.topLevel(), TOP_LEVEL, SUB_TASKS)
+                .andGiven(PARENT, filter.parentTaskId())
+                .andGiven(UPDATED_AFTER, utc(filter.updatedAfter()))
+                .andGiven(PROCESSED_AFTER, utc(filter.processedAfter()))
+                .andGiven(WORKER, filter.workerId())
+                .andGiven(CREATED_AFTER, utc(filter.createdAfter()))
+                .andGiven(CREATED_BEFORE, utc(filter.createdBefore()));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }
