@@ -41,10 +41,7 @@ public final class Database implements AutoCloseable {
 
     /** A pool of {@code size} connections: the raw baseline gives each simulated worker its own. */
     public Pool pool(int size) {
-        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(100_000))
-                .connectingTo(options).using(vertx).build();
-        pools.add(pool);
-        return pool;
+        return pool(size, options);
     }
 
     /**
@@ -52,9 +49,12 @@ public final class Database implements AutoCloseable {
      * claim loop's, so that it plans no more than the platform's claim does.
      */
     public Pool plannedOncePool(int size) {
-        PgConnectOptions plannedOnce = new PgConnectOptions(options).addProperty("plan_cache_mode", "force_generic_plan");
+        return pool(size, new PgConnectOptions(options).addProperty("plan_cache_mode", "force_generic_plan"));
+    }
+
+    private Pool pool(int size, PgConnectOptions connectOptions) {
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(100_000))
-                .connectingTo(plannedOnce).using(vertx).build();
+                .connectingTo(connectOptions).using(vertx).build();
         pools.add(pool);
         return pool;
     }

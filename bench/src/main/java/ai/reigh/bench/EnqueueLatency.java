@@ -174,7 +174,7 @@ final class EnqueueLatency {
                             return;
                         }
                         busy[0] = true;
-                        connection.preparedQuery(RawSql.claim(1)).execute(Tuple.of(workerId, "api")).compose(rows -> {
+                        connection.preparedQuery(RawSql.CLAIM_ONE).execute(Tuple.of(workerId, "api")).compose(rows -> {
                             long now = System.nanoTime();
                             if (rows.size() == 0) {
                                 return Future.succeededFuture();

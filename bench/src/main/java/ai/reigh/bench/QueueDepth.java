@@ -95,7 +95,7 @@ final class QueueDepth {
             long started = System.nanoTime();
             UUID id;
             if (rawSide) {
-                var rows = Await.of(context.db().admin().preparedQuery(RawSql.claim(1))
+                var rows = Await.of(context.db().admin().preparedQuery(RawSql.CLAIM_ONE)
                         .execute(Tuple.of("bench-raw-depth", "gpu")));
                 latencies[i] = (System.nanoTime() - started) / 1e6;
                 if (rows.size() != 1) {

@@ -30,6 +30,9 @@ final class RawSql {
             WHERE t.id = picked.id AND t.status = 'Queued'
             RETURNING t.id, t.lease_token""";
 
+    /** The claim of one task (the latency and depth scenarios'), made once. */
+    static final String CLAIM_ONE = claim(1);
+
     /** Complete: fenced by the lease token. */
     static final String COMPLETE = """
             UPDATE tasks SET status = 'Complete', output_location = $3, generation_processed_at = now(),
