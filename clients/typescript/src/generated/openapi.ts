@@ -9903,6 +9903,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workers/tasks/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete several tasks the worker holds, in one request
+         * @description Up to 50 distinct tasks, each completion as POST /v1/workers/tasks/{id}/complete takes it plus its task_id. Recorded in one transaction; 200 with one result per completion in the order sent: status 200 and the task (completed now, or a replay of the same completion), or the status and problem its own /complete would have answered (409 lease_lost, 404, 400, 413). One refused completion does not hold back the others. 400 for the envelope (empty, over 50, a task twice).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompleteTasksRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompleteTasksResponse"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Any other failure (404, 409, 413, 422, 429, 503, ...): a problem with a stable code */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workers/tasks/{id}/complete": {
         parameters: {
             query?: never;
@@ -10402,6 +10481,12 @@ export interface components {
             storage_path?: string;
             thumbnail_storage_path?: string;
             output_location?: string;
+        };
+        CompleteTasksRequest: {
+            completions: components["schemas"]["TaskCompletion"][];
+        };
+        CompleteTasksResponse: {
+            results?: components["schemas"]["Result"][];
         };
         Completed: {
             success?: boolean;
@@ -10971,6 +11056,13 @@ export interface components {
             is_public?: boolean;
             created_at?: components["schemas"]["Instant"];
         };
+        Result: {
+            task_id?: components["schemas"]["UUID"];
+            /** Format: int32 */
+            status?: number;
+            task?: components["schemas"]["TaskView"];
+            error?: components["schemas"]["Problem"];
+        };
         Segment: {
             segment_index?: components["schemas"]["JsonValue"];
             output_location?: string;
@@ -11068,6 +11160,14 @@ export interface components {
             outcome?: string;
             ledger_entry_id?: components["schemas"]["UUID"];
             detail?: string;
+        };
+        TaskCompletion: {
+            task_id: components["schemas"]["UUID"];
+            lease_token: components["schemas"]["UUID"];
+            output_location?: string;
+            object_id?: components["schemas"]["UUID"];
+            thumbnail_url?: string;
+            result_data?: components["schemas"]["JsonValue"];
         };
         TaskCostConfigList: {
             items?: components["schemas"]["TaskCostConfigView"][];

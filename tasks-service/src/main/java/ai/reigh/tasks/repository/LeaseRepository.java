@@ -30,37 +30,49 @@ public class LeaseRepository {
             RETURNING\s""" + TaskColumns.PLAIN;
 
     /**
-     * The completing transaction in one statement: the task becomes Complete and its outbox rows are
-     * written — the generation (unless the type is an orchestration, produces nothing, the params say
-     * {@code skip_generation: true}, or the output is not a URL: a JSON result) and the charge, for every
-     * task: work is billed where it happens, so a sub-task is charged on its own whatever becomes of its
-     * parent (credits-service prices an orchestrator's own time at zero). ON CONFLICT keeps a row per
-     * (task, kind) whatever happens. {@code fence} says which In Progress task may complete: the one whose
-     * lease is $2 (a worker), or a waiting orchestrator (the platform, {@link OrchestratorRepository}).
-     * Both rows carry the completing request's trace ($8, a traceparent): the relay continues it.
+     * The completing transaction of one task or many, in one statement: each task becomes Complete and
+     * its outbox rows are written — the generation (unless the type is an orchestration, produces
+     * nothing, the params say {@code skip_generation: true}, or the output is not a URL: a JSON result)
+     * and the charge, for every task: work is billed where it happens, so a sub-task is charged on its own
+     * whatever becomes of its parent (credits-service prices an orchestrator's own time at zero). ON
+     * CONFLICT keeps a row per (task, kind) whatever happens.
+     *
+     * <p>The completions come as parallel arrays, one element per task ($1 ids, $2 presented leases, $3
+     * outputs, $4 results as JSON text, $5 completion hashes, $6 thumbnails, $7 object ids). {@code fence}
+     * says which In Progress task may complete, in terms of {@code t} (the task) and {@code i} (its
+     * completion): the one whose lease was presented (a worker), or a waiting orchestrator (the platform,
+     * {@link OrchestratorRepository}); a task the fence refuses is left as it is and not returned. The
+     * rows are locked in id order first, as the heartbeat's renewal locks them: two statements over the
+     * same worker's tasks wait for each other instead of deadlocking. The outbox rows carry the completing
+     * request's trace ($8, a traceparent): the relay continues it.
      */
     static String completing(String fence) {
         return """
-                WITH done AS (
-                  UPDATE tasks SET status = 'Complete', output_location = $3, result_data = $4,
-                                   generation_processed_at = now(), lease_token = NULL, lease_expires_at = NULL,
-                                   completion_hash = $5, error_message = NULL
-                  WHERE id = $1 AND status = 'In Progress' AND %4$s
-                  RETURNING %1$s
-                ), kind AS (
-                  SELECT c.category, c.content_type FROM task_cost_configs c JOIN done d ON c.task_type = d.task_type
+                WITH input AS (
+                  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[])
+                           AS i(task_id, presented_lease, output, result, hash, thumbnail, object_id)
+                ), locked AS (
+                  SELECT t.id FROM tasks t JOIN input i ON i.task_id = t.id
+                  WHERE t.status = 'In Progress' AND %4$s
+                  ORDER BY t.id FOR UPDATE OF t
+                ), done AS (
+                  UPDATE tasks t SET status = 'Complete', output_location = i.output, result_data = i.result::jsonb,
+                                     generation_processed_at = now(), lease_token = NULL, lease_expires_at = NULL,
+                                     completion_hash = i.hash, error_message = NULL
+                  FROM locked l JOIN input i ON i.task_id = l.id
+                  WHERE t.id = l.id AND t.status = 'In Progress' AND %4$s
+                  RETURNING %1$s, i.thumbnail, i.object_id
                 ), generation AS (
                   INSERT INTO task_outbox (task_id, kind, traceparent, payload)
                   SELECT d.id, 'generation', $8::text, jsonb_build_object(
                            'task_id', d.id, 'project_id', d.project_id, 'type', k.content_type, 'url', d.output_location,
-                           'thumbnail_url', $6::text, 'object_id', $7::uuid, 'metadata', d.params,
+                           'thumbnail_url', d.thumbnail, 'object_id', d.object_id, 'metadata', d.params,
                            'shot_id', d.params -> 'shot_id', 'add_in_position', d.params -> 'add_in_position')
-                  FROM done d, kind k
+                  FROM done d JOIN task_cost_configs k ON k.task_type = d.task_type
                   WHERE k.category <> 'orchestration' AND k.content_type IS NOT NULL
                     AND (d.params -> 'skip_generation') IS DISTINCT FROM 'true'::jsonb
                     AND d.output_location ~* '^https?://'
                   ON CONFLICT (task_id, kind) DO NOTHING
-                  RETURNING 1
                 ), charge AS (
                   INSERT INTO task_outbox (task_id, kind, traceparent, payload)
                   SELECT d.id, 'charge', $8::text, jsonb_build_object(
@@ -68,14 +80,13 @@ public class LeaseRepository {
                            'started_at', %2$s, 'processed_at', %3$s)
                   FROM done d
                   ON CONFLICT (task_id, kind) DO NOTHING
-                  RETURNING 1
                 )
-                SELECT d.*, (SELECT count(*) FROM generation) + (SELECT count(*) FROM charge) AS outbox_rows FROM done d
-                """.formatted(TaskColumns.PLAIN, UTC_TIMESTAMP.formatted("coalesce(d.generation_started_at, d.created_at)"),
-                UTC_TIMESTAMP.formatted("d.generation_processed_at"), fence);
+                SELECT %5$s FROM done d
+                """.formatted(TaskColumns.of("t"), UTC_TIMESTAMP.formatted("coalesce(d.generation_started_at, d.created_at)"),
+                UTC_TIMESTAMP.formatted("d.generation_processed_at"), fence, TaskColumns.of("d"));
     }
 
-    static final String COMPLETE = completing("lease_token = $2");
+    static final String COMPLETE = completing("t.lease_token = i.presented_lease");
 
     /**
      * A reported failure: requeued with exponential backoff (and ±25 % jitter) while attempts remain
@@ -101,7 +112,8 @@ public class LeaseRepository {
      * token where one is given) — or, with $11 (the fleet's heartbeats, which name no task), of every
      * task it holds — and report which named tasks were cancelled while it held them. A task is this
      * worker's only when both worker_id and worker_user_id match: a cloud gpu-1 never renews a local
-     * gpu-1's lease, nor the reverse.
+     * gpu-1's lease, nor the reverse. The renewed rows are locked in id order first, as a completion
+     * locks its tasks: a worker's heartbeat and its completion of several tasks never deadlock.
      */
     static final String HEARTBEAT = """
             WITH worker AS (
@@ -115,12 +127,16 @@ public class LeaseRepository {
               RETURNING w.id
             ), named(id, token) AS (
               SELECT * FROM unnest($7::uuid[], $8::uuid[])
-            ), renewed AS (
-              UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => $9::float8)
+            ), held AS (
+              SELECT t.id FROM tasks t
               WHERE t.status = 'In Progress' AND t.worker_id = $1 AND t.worker_user_id IS NOT DISTINCT FROM $2::uuid
                 AND t.lease_token IS NOT NULL
                 AND ($11 OR EXISTS (SELECT 1 FROM named n WHERE n.id = t.id AND (n.token IS NULL OR t.lease_token = n.token)))
                 AND NOT $10
+              ORDER BY t.id FOR UPDATE OF t
+            ), renewed AS (
+              UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => $9::float8)
+              FROM held h WHERE t.id = h.id
               RETURNING t.id
             )
             SELECT array(SELECT id FROM renewed) AS renewed,
@@ -158,19 +174,37 @@ public class LeaseRepository {
     }
 
     /**
-     * The completed task (its own transaction, one round trip: the transition and the outbox rows are
-     * one statement), or null when the lease is not (or no longer) the presented one.
+     * The tasks these completions completed (one transaction, one round trip: the transitions and the
+     * outbox rows are one statement); a completion whose lease is not (or no longer) the presented one
+     * completes nothing and is not among them.
      */
-    public Uni<TaskRow> complete(Db db, Actor actor, Completion completion) {
-        return db.inOneStatement(actor, COMPLETE, completionArguments(completion))
-                .map(rows -> Rows.first(rows, TaskColumns::map));
+    public Uni<List<TaskRow>> complete(Db db, Actor actor, List<Completion> completions) {
+        return db.inOneStatement(actor, COMPLETE, completionArguments(completions))
+                .map(rows -> Rows.map(rows, TaskColumns::map));
     }
 
-    static Tuple completionArguments(Completion completion) {
-        return Tuple.tuple().addValue(completion.taskId()).addValue(completion.leaseToken())
-                .addValue(completion.outputLocation()).addValue(Rows.jsonb(completion.resultData()))
-                .addValue(completion.completionHash()).addValue(completion.thumbnailUrl()).addValue(completion.objectId())
-                .addValue(TraceIds.currentTraceparent());
+    static Tuple completionArguments(List<Completion> completions) {
+        int n = completions.size();
+        UUID[] ids = new UUID[n];
+        UUID[] leases = new UUID[n];
+        String[] outputs = new String[n];
+        String[] results = new String[n];
+        String[] hashes = new String[n];
+        String[] thumbnails = new String[n];
+        UUID[] objects = new UUID[n];
+        for (int k = 0; k < n; k++) {
+            Completion completion = completions.get(k);
+            ids[k] = completion.taskId();
+            leases[k] = completion.leaseToken();
+            outputs[k] = completion.outputLocation();
+            results[k] = completion.resultData() == null || completion.resultData().isNull() ? null
+                    : completion.resultData().toString();
+            hashes[k] = completion.completionHash();
+            thumbnails[k] = completion.thumbnailUrl();
+            objects[k] = completion.objectId();
+        }
+        return Tuple.tuple().addValue(ids).addValue(leases).addValue(outputs).addValue(results).addValue(hashes)
+                .addValue(thumbnails).addValue(objects).addValue(TraceIds.currentTraceparent());
     }
 
     public Uni<TaskRow> fail(SqlConnection connection, UUID taskId, UUID leaseToken, String error, boolean retryable,

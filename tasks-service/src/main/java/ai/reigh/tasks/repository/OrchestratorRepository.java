@@ -52,7 +52,7 @@ public class OrchestratorRepository {
 
     /** The completing statement of every task, fenced on the waiting state instead of a lease ($2 is none). */
     static final String COMPLETE_AWAITING = LeaseRepository.completing(
-            "lease_token IS NULL AND awaiting_children_since IS NOT NULL AND $2::uuid IS NULL");
+            "t.lease_token IS NULL AND t.awaiting_children_since IS NOT NULL AND i.presented_lease IS NULL");
 
     static final String FAIL_AWAITING = """
             UPDATE tasks SET status = 'Failed', error_message = $2, generation_processed_at = now()
@@ -118,7 +118,7 @@ public class OrchestratorRepository {
 
     /** The completed orchestrator (with its outbox rows), or null when it was no longer waiting. */
     public Uni<TaskRow> completeAwaiting(SqlConnection connection, Completion completion) {
-        return connection.preparedQuery(COMPLETE_AWAITING).execute(LeaseRepository.completionArguments(completion))
+        return connection.preparedQuery(COMPLETE_AWAITING).execute(LeaseRepository.completionArguments(List.of(completion)))
                 .map(rows -> Rows.first(rows, TaskColumns::map));
     }
 

@@ -67,6 +67,8 @@ public class TaskRepository {
 
     static final String FIND = "SELECT " + TaskColumns.PLAIN + " FROM tasks WHERE id = $1";
 
+    static final String FIND_ALL = "SELECT " + TaskColumns.PLAIN + " FROM tasks WHERE id = ANY($1::uuid[])";
+
     static final String PROJECT_VISIBLE = "SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1) AS found";
 
     /** How many of the given projects the acting user can see (row-level security hides the rest). */
@@ -193,6 +195,12 @@ public class TaskRepository {
     /** A read as its own transaction, in one round trip. */
     public Uni<TaskRow> find(Db db, Actor actor, UUID id) {
         return db.inOneStatement(actor, FIND, Tuple.of(id)).map(rows -> Rows.first(rows, TaskColumns::map));
+    }
+
+    /** The tasks of these ids the actor can see (any order), as one transaction in one round trip. */
+    public Uni<List<TaskRow>> findAll(Db db, Actor actor, List<UUID> ids) {
+        return db.inOneStatement(actor, FIND_ALL, Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> Rows.map(rows, TaskColumns::map));
     }
 
     public Uni<TaskRow> findByIdempotencyKey(Db db, Actor actor, UUID userId, String key) {

@@ -2,7 +2,9 @@ package ai.reigh.tasks.rest;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -26,6 +28,7 @@ import ai.reigh.common.auth.Roles;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.service.ClaimService;
+import ai.reigh.tasks.service.Completions;
 import ai.reigh.tasks.service.WorkerService;
 import io.smallrye.mutiny.Uni;
 
@@ -40,12 +43,15 @@ public class WorkerResource {
 
     private final ClaimService claims;
     private final WorkerService workers;
+    private final Completions completions;
     private final CurrentCaller caller;
     private final TasksConfig config;
 
-    public WorkerResource(ClaimService claims, WorkerService workers, CurrentCaller caller, TasksConfig config) {
+    public WorkerResource(ClaimService claims, WorkerService workers, Completions completions, CurrentCaller caller,
+            TasksConfig config) {
         this.claims = claims;
         this.workers = workers;
+        this.completions = completions;
         this.caller = caller;
         this.config = config;
     }
@@ -101,12 +107,35 @@ public class WorkerResource {
     @POST
     @Path("/tasks/{id}/complete")
     public Uni<TaskView> complete(@PathParam("id") UUID id, @Valid @NotNull CompleteRequest request) {
-        if ((request.outputLocation() == null) == (request.objectId() == null)) {
-            throw ProblemException.validation("output_location", "give exactly one of output_location and object_id");
-        }
-        var finish = new WorkerService.Finish(request.leaseToken(), request.outputLocation(), request.objectId(),
+        var finish = new Completions.Finish(request.leaseToken(), request.outputLocation(), request.objectId(),
                 request.thumbnailUrl(), request.resultData(), null, true);
-        return workers.complete(caller.get(), id, finish).map(TaskView::of);
+        return completions.complete(caller.get(), id, finish).map(TaskView::of);
+    }
+
+    /**
+     * Several held tasks completed in one request and one transaction (a worker that claimed a batch and
+     * finished it): one result per completion, each what its own {@code /complete} would have answered.
+     */
+    @POST
+    @Path("/tasks/complete")
+    @Operation(summary = "Complete several tasks the worker holds, in one request",
+            description = "Up to 50 distinct tasks, each completion as POST /v1/workers/tasks/{id}/complete takes it "
+                    + "plus its task_id. Recorded in one transaction; 200 with one result per completion in the order "
+                    + "sent: status 200 and the task (completed now, or a replay of the same completion), or the status "
+                    + "and problem its own /complete would have answered (409 lease_lost, 404, 400, 413). One refused "
+                    + "completion does not hold back the others. 400 for the envelope (empty, over 50, a task twice).")
+    public Uni<CompleteTasksResponse> completeAll(@Valid @NotNull CompleteTasksRequest request) {
+        Set<UUID> seen = new HashSet<>();
+        List<Completions.Completing> batch = new ArrayList<>(request.completions().size());
+        for (CompleteTasksRequest.TaskCompletion one : request.completions()) {
+            if (!seen.add(one.taskId())) {
+                throw ProblemException.validation("completions", "task " + one.taskId() + " appears twice");
+            }
+            batch.add(new Completions.Completing(one.taskId(), new Completions.Finish(one.leaseToken(),
+                    one.outputLocation(), one.objectId(), one.thumbnailUrl(), one.resultData(), null, true)));
+        }
+        return completions.completeAll(caller.get(), batch).map(outcomes -> new CompleteTasksResponse(
+                outcomes.stream().map(CompleteTasksResponse.Result::of).toList()));
     }
 
     /** Requeued with backoff while attempts remain and {@code retryable}; else Failed. */

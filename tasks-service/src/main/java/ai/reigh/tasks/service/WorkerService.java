@@ -10,22 +10,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ai.reigh.common.auth.Caller;
-import ai.reigh.common.client.Downstream;
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.internal.TaskLeaseView;
-import ai.reigh.common.json.CanonicalJson;
-import ai.reigh.tasks.client.StorageConfirmations;
 import ai.reigh.tasks.config.TasksConfig;
-import ai.reigh.tasks.repository.Completion;
 import ai.reigh.tasks.repository.Ended;
 import ai.reigh.tasks.repository.Heartbeat;
 import ai.reigh.tasks.repository.HeartbeatOutcome;
@@ -38,37 +31,29 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * The worker protocol after the claim: heartbeat, start, complete, fail and sub-tasks. Every write
- * is fenced by the task's current lease (compare-and-set in the statement); when a write matches no
- * row, a fresh read says why: the task is not the caller's to see (404), the same completion was
- * already recorded (200, replayed), or the lease is no longer the caller's (409 {@code lease_lost}).
+ * The worker protocol after the claim: heartbeat, start, fail and sub-tasks ({@link Completions}
+ * records completions). Every write is fenced by the task's current lease (compare-and-set in the
+ * statement); when a write matches no row, a fresh read says why: the task is not the caller's to see
+ * (404), or the lease is no longer the caller's (409 {@code lease_lost}).
  */
 @ApplicationScoped
 public class WorkerService {
-    private static final Logger LOG = Logger.getLogger(WorkerService.class);
     private final Db db;
     private final LeaseRepository leases;
     private final TaskRepository tasks;
     private final TaskService taskService;
     private final EndingCascade cascade;
-    private final StorageConfirmations storage;
-    private final OutboxRelay relay;
-    private final Orchestrations orchestrations;
     private final TaskMetrics metrics;
     private final SubTaskRules subTaskRules;
     private final TasksConfig config;
 
     public WorkerService(Db db, LeaseRepository leases, TaskRepository tasks, TaskService taskService,
-            EndingCascade cascade, StorageConfirmations storage, OutboxRelay relay, Orchestrations orchestrations,
-            TaskMetrics metrics, SubTaskRules subTaskRules, TasksConfig config) {
+            EndingCascade cascade, TaskMetrics metrics, SubTaskRules subTaskRules, TasksConfig config) {
         this.db = db;
         this.leases = leases;
         this.tasks = tasks;
         this.taskService = taskService;
         this.cascade = cascade;
-        this.storage = storage;
-        this.relay = relay;
-        this.orchestrations = orchestrations;
         this.metrics = metrics;
         this.subTaskRules = subTaskRules;
         this.config = config;
@@ -167,128 +152,6 @@ public class WorkerService {
                     metrics.requeued(1);
                     return Uni.createFrom().item(task);
                 }));
-    }
-
-    // ---- complete ------------------------------------------------------------------------------------
-
-    /**
-     * A completion as the resource validated it: exactly one of {@code outputLocation}, {@code objectId}.
-     * {@code replayKey} names what the completion says when its body is not the whole story (the fleet's
-     * inline file is stored under a new object for every attempt): a replay is recognised by it; null:
-     * by the body itself. {@code mediaOutput} false: {@code outputLocation} is a result, not a URL (the
-     * fleet's JSON outputs), and makes no generation.
-     */
-    public record Finish(UUID leaseToken, String outputLocation, UUID objectId, String thumbnailUrl, JsonNode resultData,
-            String replayKey, boolean mediaOutput) {
-    }
-
-    public Uni<TaskRow> complete(Caller caller, UUID taskId, Finish finish) {
-        TaskInput.validateResult(finish.resultData(), config.maxResultBytes());
-        if (finish.mediaOutput()) {
-            TaskInput.requireMediaUrl("output_location", finish.outputLocation());
-        }
-        TaskInput.requireMediaUrl("thumbnail_url", finish.thumbnailUrl());
-        String hash = completionHash(finish);
-        if (finish.objectId() == null) {
-            return record(caller, taskId, finish, finish.outputLocation(), hash);
-        }
-        // The upload is confirmed before the completing transaction (no transaction waits on storage),
-        // and only while the caller still holds the lease; a replay skips it.
-        return tasks.find(db, caller.asWorker(), taskId).chain(current -> {
-            TaskRow settled = settledCompletion(current, finish, hash);
-            if (settled != null) {
-                return Uni.createFrom().item(settled);
-            }
-            return Downstream.call("storage-service", () -> storage.confirm(finish.objectId(), taskId))
-                    .chain(object -> record(caller, taskId, finish, object.url(), hash));
-        }).onFailure(WorkerService::isLeaseLost).call(lost -> releaseUnusedOutput(finish.objectId(), taskId));
-    }
-
-    private static boolean isLeaseLost(Throwable failure) {
-        return failure instanceof ProblemException problem && ErrorCode.LEASE_LOST.equals(problem.code());
-    }
-
-    /**
-     * A completion that lost its lease will never be recorded, so its upload (perhaps confirmed just
-     * before the lease went, or by an attempt that died with the service) would stay in the owner's
-     * storage, used by nothing. The worker gets its 409 whether or not the release succeeds; a failed
-     * release is logged with the object's id.
-     */
-    private Uni<Void> releaseUnusedOutput(UUID objectId, UUID taskId) {
-        return storage.release(objectId, taskId).onFailure().recoverWithUni(failure -> {
-            LOG.warnf("Could not release the unused upload %s of task %s: %s", objectId, taskId, failure.toString());
-            return Uni.createFrom().voidItem();
-        });
-    }
-
-    private Uni<TaskRow> record(Caller caller, UUID taskId, Finish finish, String outputLocation, String hash) {
-        Completion completion = new Completion(taskId, finish.leaseToken(), outputLocation, finish.objectId(),
-                finish.thumbnailUrl(), finish.resultData(), hash);
-        return leases.complete(db, caller.asWorker(), completion)
-                .chain(done -> {
-                    if (done != null) {
-                        return Uni.createFrom().item(new Recorded(done, true));
-                    }
-                    // A fresh read (a new snapshot): sees a concurrent identical completion that won.
-                    return tasks.find(db, caller.asWorker(), taskId).map(current -> {
-                        TaskRow settled = settledCompletion(current, finish, hash);
-                        if (settled == null) {
-                            throw ProblemException.conflict(ErrorCode.LEASE_LOST,
-                                    "This worker no longer holds the task's lease; nothing was written.");
-                        }
-                        return new Recorded(settled, false);
-                    });
-                }).map(recorded -> {
-                    if (recorded.now()) {
-                        // Committed: the relay can see the outbox rows.
-                        metrics.completed();
-                        relay.wake();
-                    }
-                    return recorded.task();
-                }).call(done -> done.parentTaskId() == null ? Uni.createFrom().voidItem()
-                        // A child completed: its orchestrator may be waiting for exactly this one (never fails).
-                        : orchestrations.settleAfterChild(done.parentTaskId()).replaceWithVoid());
-    }
-
-    /** {@code now}: this request completed the task (false: it replayed an earlier completion). */
-    private record Recorded(TaskRow task, boolean now) {
-    }
-
-    /**
-     * The task as an earlier identical completion left it (a replay: 200), or null when the caller's
-     * lease is still current (go on). 404 when the caller cannot see the task; 409 otherwise.
-     */
-    private static TaskRow settledCompletion(TaskRow current, Finish finish, String hash) {
-        if (current == null) {
-            throw ProblemException.notFound("Task");
-        }
-        if (TaskStatus.IN_PROGRESS.equals(current.status()) && finish.leaseToken().equals(current.leaseToken())) {
-            return null;
-        }
-        if (TaskStatus.COMPLETE.equals(current.status()) && current.completionHash() != null) {
-            if (current.completionHash().equals(hash)) {
-                return current;
-            }
-            if (current.completionHash().startsWith(finish.leaseToken() + ":")) {
-                throw ProblemException.conflict(ErrorCode.CONFLICT,
-                        "This lease already completed the task with a different result.");
-            }
-        }
-        throw ProblemException.conflict(ErrorCode.LEASE_LOST,
-                "This worker no longer holds the task's lease; nothing was written.");
-    }
-
-    /** The lease, then a hash of what the completion says: a replay must say the same thing. */
-    static String completionHash(Finish finish) {
-        if (finish.replayKey() != null) {
-            return finish.leaseToken() + ":" + finish.replayKey();
-        }
-        ObjectNode body = CanonicalJson.object();
-        body.put("output_location", finish.outputLocation());
-        body.put("object_id", finish.objectId() == null ? null : finish.objectId().toString());
-        body.put("thumbnail_url", finish.thumbnailUrl());
-        body.set("result_data", finish.resultData());
-        return finish.leaseToken() + ":" + CanonicalJson.sha256(body);
     }
 
     // ---- sub-tasks -----------------------------------------------------------------------------------

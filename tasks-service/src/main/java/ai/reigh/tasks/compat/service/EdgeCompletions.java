@@ -18,13 +18,13 @@ import ai.reigh.tasks.compat.rest.EdgeRequests;
 import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.TaskRow;
 import ai.reigh.tasks.repository.TaskStatus;
-import ai.reigh.tasks.service.WorkerService;
+import ai.reigh.tasks.service.Completions;
 import io.smallrye.mutiny.Uni;
 
 /**
  * How the fleet finishes a task, translated into the platform's one completion: the output becomes a
  * task-output object through storage-service (the same checks as any upload: type from the file name
- * and the bytes, the bucket's rules, its size limit), then {@link WorkerService#complete} records it
+ * and the bytes, the bucket's rules, its size limit), then {@link Completions#complete} records it
  * with the lease the worker holds — the same completing statement, outbox rows and replay rules.
  *
  * <ul>
@@ -45,16 +45,16 @@ import io.smallrye.mutiny.Uni;
 public class EdgeCompletions {
     private final FleetIdentity identity;
     private final FleetTasks fleetTasks;
-    private final WorkerService workers;
+    private final Completions completions;
     private final StorageTaskOutputs storage;
     private final TasksConfig config;
     private final Semaphore inlineSlots;
 
-    public EdgeCompletions(FleetIdentity identity, FleetTasks fleetTasks, WorkerService workers,
+    public EdgeCompletions(FleetIdentity identity, FleetTasks fleetTasks, Completions completions,
             StorageTaskOutputs storage, TasksConfig config) {
         this.identity = identity;
         this.fleetTasks = fleetTasks;
-        this.workers = workers;
+        this.completions = completions;
         this.storage = storage;
         this.config = config;
         this.inlineSlots = new Semaphore(config.compat().maxConcurrentInlineCompletions());
@@ -141,18 +141,18 @@ public class EdgeCompletions {
         // The task's own upload is recorded by id (released again if the lease turns out lost); an object of
         // another of the owner's tasks (an orchestrator finishing with its child's file) by its URL.
         boolean own = task.id().equals(object.taskId());
-        WorkerService.Finish finish = new WorkerService.Finish(task.leaseToken(), own ? null : object.url(),
+        Completions.Finish finish = new Completions.Finish(task.leaseToken(), own ? null : object.url(),
                 own ? object.id() : null, thumbnailUrl, resultData, replayKey, true);
-        return workers.complete(worker.caller(), task.id(), finish).map(done -> new Completed(done, thumbnailUrl));
+        return completions.complete(worker.caller(), task.id(), finish).map(done -> new Completed(done, thumbnailUrl));
     }
 
     private Uni<Completed> completeAt(FleetWorker worker, TaskRow task, EdgeRequests.CompleteTask request,
             String replayKey) {
         String location = request.outputLocation();
         boolean media = isHttpUrl(location);
-        WorkerService.Finish finish = new WorkerService.Finish(task.leaseToken(), location, null, null, null, replayKey,
+        Completions.Finish finish = new Completions.Finish(task.leaseToken(), location, null, null, null, replayKey,
                 media);
-        return workers.complete(worker.caller(), task.id(), finish).map(done -> new Completed(done, null));
+        return completions.complete(worker.caller(), task.id(), finish).map(done -> new Completed(done, null));
     }
 
     static boolean isHttpUrl(String value) {
