@@ -64,14 +64,42 @@ final class Platform {
                 });
     }
 
+    /** The claimed tasks completed in one request ({@code POST /v1/workers/tasks/complete}); each must answer 200. */
+    Future<Void> completeAll(List<Claimed> tasks) {
+        JsonArray completions = new JsonArray();
+        for (Claimed task : tasks) {
+            completions.add(new JsonObject().put("task_id", task.id().toString())
+                    .put("lease_token", task.leaseToken().toString())
+                    .put("output_location", "https://cdn.reigh-bench.example/t/" + task.id() + ".png"));
+        }
+        return http.post(origin + "/v1/workers/tasks/complete", workerToken, new JsonObject().put("completions", completions))
+                .map(answer -> {
+                    JsonArray results = Http.expect(answer, "complete batch", 200).json().getJsonArray("results");
+                    for (int i = 0; i < results.size(); i++) {
+                        if (results.getJsonObject(i).getInteger("status") != 200) {
+                            throw new IllegalStateException("complete batch: " + results.getJsonObject(i).encode());
+                        }
+                    }
+                    return null;
+                });
+    }
+
     /**
      * One step of a closed-loop worker: claims up to {@code limit} tasks and completes them one by one;
      * how many it completed, or -1 when the queue was empty (the loop then stops).
      */
     Future<Integer> claimAndComplete(String workerId, int limit) {
+        return claimAndComplete(workerId, limit, false);
+    }
+
+    /** The same; {@code batched}: the claimed tasks completed in one request. */
+    Future<Integer> claimAndComplete(String workerId, int limit, boolean batched) {
         return claim(workerId, "gpu", limit, 0).compose(tasks -> {
             if (tasks.isEmpty()) {
                 return Future.succeededFuture(-1);
+            }
+            if (batched) {
+                return completeAll(tasks).map(tasks.size());
             }
             Future<Void> chain = Future.succeededFuture();
             for (Claimed task : tasks) {

@@ -39,6 +39,13 @@ final class RawSql {
                              lease_token = NULL, lease_expires_at = NULL
             WHERE id = $1 AND lease_token = $2 AND status = 'In Progress'""";
 
+    /** Complete several claimed tasks in one statement, each fenced by its lease token. */
+    static final String COMPLETE_ALL = """
+            UPDATE tasks t SET status = 'Complete', output_location = c.output, generation_processed_at = now(),
+                               lease_token = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS c(id, lease, output)
+            WHERE t.id = c.id AND t.lease_token = c.lease AND t.status = 'In Progress'""";
+
     /** The bench's own bookkeeping (untimed): finish a task a timed claim took, so owners stay under the cap. */
     static final String FINISH_ANY = """
             UPDATE tasks SET status = 'Complete', output_location = 'https://cdn.reigh-bench.example/x.png',
