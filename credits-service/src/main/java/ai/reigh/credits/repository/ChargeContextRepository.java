@@ -25,7 +25,10 @@ public class ChargeContextRepository {
     /**
      * The config version: the newest one in force at {@code started_at}; a task that started before
      * the type's first recorded version (history older than the registry) gets the first version. The
-     * task's parent is read for the spend's metadata only: a sub-task is priced like any task.
+     * task's parent is read for the spend's metadata only: a sub-task is priced like any task. The
+     * spend (one at most per task) is read by a probe per task ({@code LIMIT 1} keeps the planner from
+     * turning it into a join): planned as a join on statistics that know no spends yet (a new ledger),
+     * the generic plan read every spend for every charge of a batch, and kept doing so as spends grew.
      */
     static final String CHARGE_CONTEXT = """
             SELECT t.id AS task_id, t.user_id AS task_user_id, t.task_type AS task_task_type, t.status AS task_status,
@@ -37,7 +40,8 @@ public class ChargeContextRepository {
                    v.run_type, v.category, v.content_type, v.is_active
             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS req(task_id, task_type, started_at, n)
             LEFT JOIN tasks t ON t.id = req.task_id
-            LEFT JOIN credits_ledger s ON s.task_id = req.task_id AND s.type = 'spend'
+            LEFT JOIN LATERAL (
+                SELECT * FROM credits_ledger l WHERE l.task_id = req.task_id AND l.type = 'spend' LIMIT 1) s ON true
             LEFT JOIN LATERAL (
                 SELECT c.* FROM task_cost_config_versions c
                 WHERE c.task_type = coalesce(t.task_type, req.task_type)
