@@ -75,6 +75,8 @@ public final class RouteFixtures {
                 "task_type", "single_image", "params", map("prompt", "child")));
         body("POST /v1/workers/tasks/{id}/complete", w -> map("lease_token", w.lease(), "output_location",
                 "https://cdn.example.com/out.png"));
+        body("POST /v1/workers/tasks/complete", w -> map("completions", List.of(map("task_id", w.claimedTask(),
+                "lease_token", w.lease(), "output_location", "https://cdn.example.com/out.png"))));
         body("POST /v1/workers/tasks/{id}/fail", w -> map("lease_token", w.lease(), "error", "fixture", "retryable", true));
         body("POST /v1/workers/tasks/{id}/start", w -> map("lease_token", w.lease()));
         body("PATCH /v1/generations/{id}", w -> map("name", "renamed"));
