@@ -169,7 +169,7 @@ final class ClaimThroughput {
     /** The raw completions: one statement for all, or one per task. */
     private static Future<Void> complete(SqlConnection c, List<UUID> ids, List<UUID> leases, boolean batched) {
         if (batched) {
-            String[] outputs = ids.stream().map(ClaimThroughput::output).toArray(String[]::new);
+            String[] outputs = ids.stream().map(Platform::outputUrl).toArray(String[]::new);
             return c.preparedQuery(RawSql.COMPLETE_ALL)
                     .execute(Tuple.of(ids.toArray(UUID[]::new), leases.toArray(UUID[]::new), outputs)).mapEmpty();
         }
@@ -177,13 +177,9 @@ final class ClaimThroughput {
         for (int k = 0; k < ids.size(); k++) {
             UUID id = ids.get(k);
             UUID lease = leases.get(k);
-            chain = chain.compose(v -> c.preparedQuery(RawSql.COMPLETE).execute(Tuple.of(id, lease, output(id))).mapEmpty());
+            chain = chain.compose(v -> c.preparedQuery(RawSql.COMPLETE).execute(Tuple.of(id, lease, Platform.outputUrl(id))).mapEmpty());
         }
         return chain;
-    }
-
-    private static String output(UUID taskId) {
-        return "https://cdn.reigh-bench.example/t/" + taskId + ".png";
     }
 
     private Loops.Result platformRun(Platform platform, Workers row, int limit) {

@@ -36,6 +36,11 @@ final class Platform {
         return new Platform(context, context.options().gateway());
     }
 
+    /** The output URL a bench worker reports for a task (the raw loop writes the same). */
+    static String outputUrl(UUID taskId) {
+        return "https://cdn.reigh-bench.example/t/" + taskId + ".png";
+    }
+
     Future<List<Claimed>> claim(String workerId, String runType, int limit, int waitSeconds) {
         JsonObject body = new JsonObject().put("worker_id", workerId).put("run_type", runType).put("limit", limit)
                 .put("wait_seconds", waitSeconds);
@@ -55,8 +60,8 @@ final class Platform {
     }
 
     Future<Void> complete(Claimed task) {
-        JsonObject body = new JsonObject().put("lease_token", task.leaseToken().toString()).put("output_location",
-                "https://cdn.reigh-bench.example/t/" + task.id() + ".png");
+        JsonObject body = new JsonObject().put("lease_token", task.leaseToken().toString())
+                .put("output_location", outputUrl(task.id()));
         return http.post(origin + "/v1/workers/tasks/" + task.id() + "/complete", workerToken, body)
                 .map(answer -> {
                     Http.expect(answer, "complete", 200);
@@ -70,7 +75,7 @@ final class Platform {
         for (Claimed task : tasks) {
             completions.add(new JsonObject().put("task_id", task.id().toString())
                     .put("lease_token", task.leaseToken().toString())
-                    .put("output_location", "https://cdn.reigh-bench.example/t/" + task.id() + ".png"));
+                    .put("output_location", outputUrl(task.id())));
         }
         return http.post(origin + "/v1/workers/tasks/complete", workerToken, new JsonObject().put("completions", completions))
                 .map(answer -> {

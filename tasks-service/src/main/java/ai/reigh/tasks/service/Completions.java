@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -162,7 +163,7 @@ public class Completions {
     // ---- the transaction and after -----------------------------------------------------------------------
 
     private Uni<List<Outcome>> record(Caller caller, List<Checked> checked) {
-        List<Completion> toRecord = checked.stream().map(Checked::completion).filter(c -> c != null).toList();
+        List<Completion> toRecord = checked.stream().map(Checked::completion).filter(Objects::nonNull).toList();
         if (toRecord.isEmpty()) {
             return afterwards(checked.stream().map(Checked::outcome).toList(), 0);
         }
@@ -175,19 +176,19 @@ public class Completions {
                     : tasks.findAll(db, caller.asWorker(), unexplained).map(Completions::byId);
             return current.chain(now -> {
                 List<Outcome> outcomes = new ArrayList<>(checked.size());
-                Set<UUID> lostUploads = new LinkedHashSet<>();
+                Uni<Void> released = Uni.createFrom().voidItem();
                 for (Checked one : checked) {
+                    UUID taskId = one.request().taskId();
                     Outcome outcome = one.outcome() != null ? one.outcome()
-                            : recorded.containsKey(one.request().taskId())
-                                    ? new Outcome(one.request().taskId(), recorded.get(one.request().taskId()), null)
-                                    : explain(one, now.get(one.request().taskId()));
-                    if (one.completion() != null && one.request().finish().objectId() != null
-                            && isLeaseLost(outcome.refusal())) {
-                        lostUploads.add(one.request().taskId());
+                            : recorded.containsKey(taskId) ? new Outcome(taskId, recorded.get(taskId), null)
+                                    : explain(one, now.get(taskId));
+                    UUID upload = one.request().finish().objectId();
+                    if (one.completion() != null && upload != null && isLeaseLost(outcome.refusal())) {
+                        released = released.call(() -> releaseUnusedOutput(upload, taskId));
                     }
                     outcomes.add(outcome);
                 }
-                return releaseLostUploads(checked, lostUploads).chain(() -> afterwards(outcomes, done.size()));
+                return released.chain(() -> afterwards(outcomes, done.size()));
             });
         });
     }
@@ -213,9 +214,7 @@ public class Completions {
      */
     private Uni<List<Outcome>> afterwards(List<Outcome> outcomes, int completedNow) {
         if (completedNow > 0) {
-            for (int k = 0; k < completedNow; k++) {
-                metrics.completed();
-            }
+            metrics.completed(completedNow);
             relay.wake();
         }
         Set<UUID> parents = outcomes.stream().map(Outcome::task).filter(task -> task != null && task.parentTaskId() != null)
@@ -225,16 +224,6 @@ public class Completions {
             settled = settled.call(() -> orchestrations.settleAfterChild(parent));
         }
         return settled.replaceWith(outcomes);
-    }
-
-    private Uni<Void> releaseLostUploads(List<Checked> checked, Set<UUID> lostUploads) {
-        Uni<Void> released = Uni.createFrom().voidItem();
-        for (Checked one : checked) {
-            if (lostUploads.contains(one.request().taskId())) {
-                released = released.call(() -> releaseUnusedOutput(one.request().finish().objectId(), one.request().taskId()));
-            }
-        }
-        return released;
     }
 
     /**

@@ -151,7 +151,7 @@ public class Orchestrations {
                 if (done == null) {
                     return Outcome.NOT_WAITING;
                 }
-                metrics.completed();
+                metrics.completed(1);
                 return Outcome.COMPLETED;
             });
         });

@@ -99,8 +99,8 @@ public class TaskMetrics {
         tasksClaimed.increment(count);
     }
 
-    void completed() {
-        completions.increment();
+    void completed(int count) {
+        completions.increment(count);
     }
 
     void failed(int count) {
