@@ -2,6 +2,7 @@ package ai.reigh.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,6 +138,39 @@ public abstract class TokenClaimsContract {
         String doubled = payload.replaceFirst("\\{", "{\"sub\":\"" + UUID.randomUUID() + "\",");
         assertThat(doubled).contains("\"sub\":\"" + USER + "\"");
         assertRefused("sub given twice", Tokens.signPayload(doubled));
+    }
+
+    /**
+     * Verified tokens are kept for the next request (StrictJwtParser's cache), which must never outlive
+     * the verification: the verifier tolerates 30 s of clock skew, so a token that expired 29 s ago is
+     * accepted now and refused from 30 s after its expiry, although it is in the cache by then.
+     */
+    @Test
+    void aTokenKeptAfterVerificationIsRefusedFromTheMomentItWouldFailVerification() throws InterruptedException {
+        long expiry = Instant.now().getEpochSecond() - 29;
+        Map<String, Object> claims = Tokens.validClaims(USER.toString());
+        claims.put("iat", expiry - 60);
+        claims.put("exp", expiry);
+        String token = Tokens.signRaw(claims);
+        assertThat(get(token).statusCode()).as("within the clock skew").isEqualTo(200);
+        assertThat(get(token).statusCode()).as("the same token again").isEqualTo(200);
+        long refusedFromMillis = (expiry + 30) * 1000;
+        Thread.sleep(Math.max(0, refusedFromMillis - System.currentTimeMillis()) + 50);
+        assertRefused("a cached token past its expiry and the skew", token);
+    }
+
+    @Test
+    void aKeptTokenVouchesForNoOtherSignature() {
+        Map<String, Object> claims = Tokens.validClaims(USER.toString());
+        String token = Tokens.signRaw(claims);
+        assertThat(get(token).statusCode()).isEqualTo(200);
+        assertThat(get(token).statusCode()).isEqualTo(200);
+        assertRefused("the same claims signed with another key", Tokens.signRaw(claims, TestKeys.newPair().getPrivate()));
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        char last = signature.charAt(0) == 'A' ? 'B' : 'A';
+        assertRefused("the same token with its signature changed", token.substring(0, token.lastIndexOf('.') + 1)
+                + last + signature.substring(1));
+        assertThat(get(token).statusCode()).as("the genuine token still").isEqualTo(200);
     }
 
     private static String printable(Object value) {
