@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -14,13 +15,16 @@ import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.PgErrors;
 import ai.reigh.common.testing.SqlSession;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The pipelined one-statement transaction the hot paths use (common's {@code Db.inOneStatement}):
- * it states the actor, commits what succeeded, rolls back what failed, and leaves its connection
- * clean for the next user.
+ * The pipelined transactions of common's {@code Db}: the one-statement transaction of the hot paths
+ * ({@code inOneStatement}) and the general one ({@code inTransaction}, whose BEGIN and acting context go
+ * out with the work's first statements). Each states the actor, commits what succeeded, rolls back what
+ * failed, and leaves its connection clean for the next user.
  */
 @QuarkusTest
 class OneStatementTransactionTest {
@@ -92,6 +96,51 @@ class OneStatementTransactionTest {
         db.inOneStatement(Actor.service(), "INSERT INTO workers (id) VALUES ($1)", Tuple.of(workerId)).await().atMost(WAIT);
         try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
             assertThat(sql.count("SELECT count(*) FROM workers WHERE id = ?", workerId)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void statementsSentTogetherInATransactionAllActAsItsActor() {
+        UUID user = UUID.randomUUID();
+        String who = "SELECT reigh_acting_user() AS who, reigh_acting_role() AS role";
+        List<Row> answers = db.inTransaction(Actor.user(user), connection -> Uni.join()
+                .all(connection.preparedQuery(who).execute(), connection.preparedQuery(who).execute(),
+                        connection.preparedQuery(who).execute())
+                .andFailFast().map(sets -> sets.stream().map(set -> set.iterator().next()).toList()))
+                .await().atMost(WAIT);
+        assertThat(answers).hasSize(3);
+        for (Row row : answers) {
+            assertThat(row.getUUID("who")).isEqualTo(user);
+            assertThat(row.getString("role")).isEqualTo("user");
+        }
+    }
+
+    @Test
+    void aTransactionWhoseWorkFailsAfterAWriteRollsItBackAndNeverHandsItToTheNextUser() {
+        String failedByStatement = "rollback-probe-" + UUID.randomUUID();
+        String failedByCode = "rollback-probe-" + UUID.randomUUID();
+        String committed = "commit-probe-" + UUID.randomUUID();
+        assertThatThrownBy(() -> db.inTransaction(Actor.service(), connection -> connection
+                .preparedQuery("INSERT INTO workers (id) VALUES ($1)").execute(Tuple.of(failedByStatement))
+                .chain(() -> connection.preparedQuery("SELECT 1 / 0").execute())).await().atMost(WAIT))
+                .satisfies(failure -> assertThat(PgErrors.hasState(failure, "22012", null)).isTrue());
+        assertThatThrownBy(() -> db.inTransaction(Actor.service(), connection -> connection
+                .preparedQuery("INSERT INTO workers (id) VALUES ($1)").execute(Tuple.of(failedByCode))
+                .map(rows -> {
+                    throw new IllegalStateException("the work gave up after writing");
+                })).await().atMost(WAIT)).hasMessageContaining("gave up");
+        // Each pooled connection commits a transaction of its own: an insert left open on one would be
+        // committed by its next user.
+        for (int i = 0; i < 40; i++) {
+            db.inTransaction(Actor.service(), connection -> connection.preparedQuery("SELECT 1").execute())
+                    .await().atMost(WAIT);
+        }
+        db.inTransaction(Actor.service(), connection -> connection.preparedQuery("INSERT INTO workers (id) VALUES ($1)")
+                .execute(Tuple.of(committed))).await().atMost(WAIT);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM workers WHERE id = ?", failedByStatement)).isZero();
+            assertThat(sql.count("SELECT count(*) FROM workers WHERE id = ?", failedByCode)).isZero();
+            assertThat(sql.count("SELECT count(*) FROM workers WHERE id = ?", committed)).isEqualTo(1);
         }
     }
 }

@@ -32,10 +32,14 @@ public class Db {
         this.pool = pool;
     }
 
-    /** Runs {@code work} in one transaction acting as {@code actor}; commits if it succeeds. */
+    /**
+     * Runs {@code work} in one transaction acting as {@code actor}; commits if it succeeds, rolls back
+     * if it fails. BEGIN and the acting context go out together with the work's first statement (one
+     * round trip where a transaction opened on its own took two more); statements the work sends at
+     * once (subscribed together) go out together too.
+     */
     public <T> Uni<T> inTransaction(Actor actor, Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(connection -> stateActor(connection, STATE_ACTOR, actor)
-                .chain(() -> work.apply(connection)));
+        return inTransaction(STATE_ACTOR, actor, work);
     }
 
     /**
@@ -44,8 +48,7 @@ public class Db {
      * given with the limit written in, whose plan is the same index walk whatever the values.
      */
     public <T> Uni<T> inTransactionPlannedOnce(Actor actor, Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(connection -> stateActor(connection, STATE_ACTOR_PLANNED_ONCE, actor)
-                .chain(() -> work.apply(connection)));
+        return inTransaction(STATE_ACTOR_PLANNED_ONCE, actor, work);
     }
 
     /**
@@ -93,8 +96,22 @@ public class Db {
         return pool;
     }
 
-    private static Uni<Void> stateActor(SqlConnection connection, String stateActor, Actor actor) {
-        String userId = actor.userId() == null ? "" : actor.userId().toString();
-        return connection.preparedQuery(stateActor).execute(Tuple.of(userId, actor.role())).replaceWithVoid();
+    @SuppressWarnings("unchecked")
+    private <T> Uni<T> inTransaction(String stateActor, Actor actor, Function<SqlConnection, Uni<T>> work) {
+        return pool.withConnection(connection -> {
+            String userId = actor.userId() == null ? "" : actor.userId().toString();
+            Uni<RowSet<Row>> begin = connection.query("BEGIN").execute();
+            Uni<RowSet<Row>> state = connection.preparedQuery(stateActor).execute(Tuple.of(userId, actor.role()));
+            // Subscribed in this order and together: the work's first statement is queued right behind
+            // the acting context. Whatever happens, the transaction ends before the connection goes back
+            // to the pool: COMMIT after the work, ROLLBACK after any failure (its own failure ignored:
+            // a broken connection is discarded by the pool).
+            return Uni.combine().all().unis(begin, state, Uni.createFrom().deferred(() -> work.apply(connection)))
+                    .collectFailures().with(results -> (T) results.get(2))
+                    .onFailure(CompositeException.class)
+                    .transform(failure -> ((CompositeException) failure).getCauses().get(0))
+                    .call(() -> connection.query("COMMIT").execute())
+                    .onFailure().call(() -> connection.query("ROLLBACK").execute().onFailure().recoverWithNull());
+        });
     }
 }

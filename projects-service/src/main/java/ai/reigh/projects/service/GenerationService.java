@@ -206,12 +206,16 @@ public class GenerationService {
     /**
      * A page of the project's generations. Planned once (the generic plan of its shape walks the
      * project's newest-first index whatever the values), except for a prompt search: whether the
-     * trigram index or that walk is faster depends on the pattern, so it is planned per call.
+     * trigram index or that walk is faster depends on the pattern, so it is planned per call. The page
+     * checks the project's ownership itself; only an empty page asks whether the project is the
+     * caller's at all (an empty page, or a 404).
      */
     public Uni<Page<GenerationRow>> page(Caller caller, UUID projectId, GenerationFilter filter, PageRequest page) {
-        Function<SqlConnection, Uni<Page<GenerationRow>>> work = connection -> projects
-                .findOwned(connection, projectId, caller.requireUserId()).map(ProjectService::found)
-                .chain(() -> generations.pageInProject(connection, projectId, filter, page))
+        UUID owner = caller.requireUserId();
+        Function<SqlConnection, Uni<Page<GenerationRow>>> work = connection -> generations
+                .pageInOwnedProject(connection, projectId, owner, filter, page)
+                .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
+                        : projects.findOwned(connection, projectId, owner).map(ProjectService::found))
                 .map(rows -> Page.of(rows, page, GenerationRow::createdAt, GenerationRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
                         : generations.countInProject(connection, projectId, filter).map(result::withTotal));

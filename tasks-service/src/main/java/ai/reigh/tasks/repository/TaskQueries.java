@@ -20,6 +20,12 @@ final class TaskQueries {
     static final String OWNER = "t.user_id = $%d";
     static final String ONE_PROJECT = "t.project_id = $%d";
     static final String PROJECTS = "t.project_id = ANY ($%d::uuid[])";
+    /**
+     * The projects asked for are all visible to the caller (TaskRepository.PROJECTS_VISIBLE's test): an
+     * uncorrelated sub-select, so PostgreSQL evaluates it once for the statement, and a page over a
+     * stranger's project is empty without walking that project's tasks.
+     */
+    static final String PROJECTS_ALL_VISIBLE = "(SELECT count(*) FROM projects p WHERE p.id = ANY ($%d::uuid[])) = $%d";
     static final String ONE_STATUS = "t.status = $%d";
     static final String STATUSES = "t.status = ANY ($%d::text[])";
     static final String TASK_TYPES = "t.task_type = ANY ($%d::text[])";
@@ -62,6 +68,10 @@ final class TaskQueries {
      */
     static Statement page(UUID userId, TaskFilter filter, Instant after, UUID afterId, int fetchSize) {
         Conditions where = where(userId, filter);
+        List<UUID> projects = filter.projectIds();
+        if (projects != null && !projects.isEmpty()) {
+            where.and(PROJECTS_ALL_VISIBLE, projects.toArray(UUID[]::new), (long) projects.size());
+        }
         if (filter.byProcessing()) {
             where.and(PROCESSED);
         }

@@ -158,9 +158,11 @@ public class TaskService {
         UUID userId = caller.requireUserId();
         java.util.function.Function<TaskRow, java.time.Instant> position = filter.byProcessing()
                 ? TaskRow::generationProcessedAt : TaskRow::createdAt;
-        return db.inTransactionPlannedOnce(caller.asUser(), connection -> requireProjects(connection, filter.projectIds())
-                .chain(() -> tasks.page(connection, userId, filter, page.afterCreatedAt(), page.afterId(),
-                        page.fetchSize()))
+        // The page checks that the projects asked for are visible itself; only an empty page asks which
+        // answer it is (an empty page, or a 404).
+        return db.inTransactionPlannedOnce(caller.asUser(), connection -> tasks.page(connection, userId, filter,
+                        page.afterCreatedAt(), page.afterId(), page.fetchSize())
+                .call(rows -> rows.isEmpty() ? requireProjects(connection, filter.projectIds()) : Uni.createFrom().voidItem())
                 .map(rows -> Page.of(rows, page, position, TaskRow::id))
                 .chain(rows -> !page.includeTotal() ? Uni.createFrom().item(rows)
                         : tasks.total(connection, userId, filter).map(rows::withTotal)));

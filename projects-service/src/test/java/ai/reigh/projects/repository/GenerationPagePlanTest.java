@@ -1,0 +1,79 @@
+package ai.reigh.projects.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import ai.reigh.common.db.Conditions;
+import ai.reigh.common.page.PageRequest;
+import ai.reigh.common.testing.SqlSession;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A generations page checks the project's ownership itself, so the page needs no statement before it
+ * (GenerationService asks whether the project exists only when a page comes back empty). The check must
+ * be made once for the statement, not per row: a stranger naming a project of 5 000 generations must not
+ * make PostgreSQL walk them. The statement GenerationRepository builds is planned as the service runs it
+ * (generic plan, the service's role, row-level security on), in a transaction that is rolled back.
+ */
+@QuarkusTest
+class GenerationPagePlanTest {
+    private static final GenerationFilter NO_FILTER = new GenerationFilter(null, null, null, false, null, null, null,
+            null, null, null, null, null, null, null, null, null, false);
+
+    @Test
+    void aStrangersPageIsRefusedOnceWithoutWalkingTheProject() throws Exception {
+        UUID owner = UUID.randomUUID();
+        UUID stranger = UUID.randomUUID();
+        UUID project = UUID.randomUUID();
+        PageRequest firstPage = PageRequest.of(50, null);
+        Conditions where = GenerationRepository.pageConditions(project, stranger, NO_FILTER, firstPage);
+        try (SqlSession admin = SqlSession.as("postgres")) {
+            Connection connection = admin.connection();
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL session_replication_role = replica");
+                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+                sql.execute("INSERT INTO generations (project_id, type, url, created_at) SELECT '" + project
+                        + "', 'image', 'https://cdn.example/' || i || '.png', now() - i * interval '1 second'"
+                        + " FROM generate_series(1, 5000) i");
+                sql.execute("SET LOCAL session_replication_role = DEFAULT");
+                sql.execute("SET LOCAL ROLE reigh_projects");
+                sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                sql.execute("PREPARE page(uuid, uuid, uuid) AS " + GenerationRepository.pageSql(where, NO_FILTER, firstPage));
+
+                actAs(sql, stranger);
+                String refused = explain(sql, project, stranger);
+                assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
+                        .startsWith("Limit (actual rows=0");
+
+                actAs(sql, owner);
+                String served = explain(sql, project, owner);
+                assertThat(served).as(served).startsWith("Limit (actual rows=51");
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void actAs(Statement sql, UUID user) throws Exception {
+        sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");
+    }
+
+    private static String explain(Statement sql, UUID project, UUID caller) throws Exception {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE page('"
+                + project + "', '" + project + "', '" + caller + "')")) {
+            while (rows.next()) {
+                plan.append(rows.getString(1).strip()).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+}

@@ -1,0 +1,73 @@
+package ai.reigh.tasks.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import ai.reigh.common.testing.SqlSession;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A tasks page of given projects checks that the caller sees them itself, so the page needs no statement
+ * before it (TaskService asks which answer it is only when a page comes back empty). The check is made
+ * once for the statement: a page over a stranger's project walks none of its tasks. Planned as the service
+ * runs it (generic plan, the service's role, row-level security on), in a transaction that is rolled back.
+ */
+@QuarkusTest
+class TaskPagePlanTest {
+
+    @Test
+    void aPageOverAStrangersProjectIsRefusedOnceWithoutWalkingItsTasks() throws Exception {
+        UUID owner = UUID.randomUUID();
+        UUID stranger = UUID.randomUUID();
+        UUID project = UUID.randomUUID();
+        TaskQueries.Statement page = TaskQueries.page(stranger, TaskFilter.ofProject(project), null, null, 51);
+        try (SqlSession admin = SqlSession.as("postgres")) {
+            Connection connection = admin.connection();
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL session_replication_role = replica");
+                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+                sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, created_at) SELECT '" + project
+                        + "', '" + owner + "', 'single_image', 'Complete', now() - i * interval '1 second'"
+                        + " FROM generate_series(1, 5000) i");
+                sql.execute("SET LOCAL session_replication_role = DEFAULT");
+                sql.execute("SET LOCAL ROLE reigh_tasks");
+                sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                sql.execute("PREPARE page(uuid, uuid, uuid[], bigint) AS " + page.sql());
+
+                actAs(sql, stranger);
+                String refused = explain(sql, stranger, project);
+                assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
+                        .startsWith("Limit (actual rows=0");
+
+                actAs(sql, owner);
+                String served = explain(sql, owner, project);
+                assertThat(served).as(served).startsWith("Limit (actual rows=51");
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void actAs(Statement sql, UUID user) throws Exception {
+        sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");
+    }
+
+    private static String explain(Statement sql, UUID caller, UUID project) throws Exception {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE page('"
+                + caller + "', '" + project + "', '{" + project + "}', 1)")) {
+            while (rows.next()) {
+                plan.append(rows.getString(1).strip()).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+}
