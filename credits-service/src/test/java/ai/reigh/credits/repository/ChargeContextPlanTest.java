@@ -3,7 +3,6 @@ package ai.reigh.credits.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.testing.Plans;
 import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -45,7 +45,7 @@ class ChargeContextPlanTest {
                 for (int k = 0; k < 60; k++) {
                     ids.add(UUID.randomUUID().toString());
                 }
-                String plan = explain(sql, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE charge_context('{"
+                String plan = Plans.executed(sql, "EXECUTE charge_context('{"
                         + String.join(",", ids) + "}', array_fill('single_image'::text, ARRAY[60]),"
                         + " array_fill(now(), ARRAY[60]))");
                 assertThat(plan).as(plan).contains("Index Cond: (task_id = req.task_id)")
@@ -55,15 +55,5 @@ class ChargeContextPlanTest {
                 connection.setAutoCommit(true);
             }
         }
-    }
-
-    private static String explain(Statement sql, String statement) throws Exception {
-        StringBuilder plan = new StringBuilder();
-        try (ResultSet rows = sql.executeQuery(statement)) {
-            while (rows.next()) {
-                plan.append(rows.getString(1)).append('\n');
-            }
-        }
-        return plan.toString();
     }
 }

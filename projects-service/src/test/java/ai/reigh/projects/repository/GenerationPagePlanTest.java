@@ -3,7 +3,6 @@ package ai.reigh.projects.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.UUID;
 
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.db.Conditions;
 import ai.reigh.common.page.PageRequest;
+import ai.reigh.common.testing.Plans;
 import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -47,13 +47,13 @@ class GenerationPagePlanTest {
                 sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
                 sql.execute("PREPARE page(uuid, uuid, uuid) AS " + GenerationRepository.pageSql(where, NO_FILTER, firstPage));
 
-                actAs(sql, stranger);
-                String refused = explain(sql, project, stranger);
+                Plans.actAs(sql, stranger);
+                String refused = Plans.executed(sql, execute(project, stranger));
                 assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
                         .startsWith("Limit (actual rows=0");
 
-                actAs(sql, owner);
-                String served = explain(sql, project, owner);
+                Plans.actAs(sql, owner);
+                String served = Plans.executed(sql, execute(project, owner));
                 assertThat(served).as(served).startsWith("Limit (actual rows=51");
             } finally {
                 connection.rollback();
@@ -62,18 +62,7 @@ class GenerationPagePlanTest {
         }
     }
 
-    private static void actAs(Statement sql, UUID user) throws Exception {
-        sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");
-    }
-
-    private static String explain(Statement sql, UUID project, UUID caller) throws Exception {
-        StringBuilder plan = new StringBuilder();
-        try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE page('"
-                + project + "', '" + project + "', '" + caller + "')")) {
-            while (rows.next()) {
-                plan.append(rows.getString(1).strip()).append('\n');
-            }
-        }
-        return plan.toString();
+    private static String execute(UUID project, UUID caller) {
+        return "EXECUTE page('" + project + "', '" + project + "', '" + caller + "')";
     }
 }

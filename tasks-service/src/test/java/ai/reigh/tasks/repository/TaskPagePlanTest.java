@@ -3,12 +3,12 @@ package ai.reigh.tasks.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.testing.Plans;
 import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,13 +41,13 @@ class TaskPagePlanTest {
                 sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
                 sql.execute("PREPARE page(uuid, uuid, uuid[], bigint) AS " + page.sql());
 
-                actAs(sql, stranger);
-                String refused = explain(sql, stranger, project);
+                Plans.actAs(sql, stranger);
+                String refused = Plans.executed(sql, execute(stranger, project));
                 assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
                         .startsWith("Limit (actual rows=0");
 
-                actAs(sql, owner);
-                String served = explain(sql, owner, project);
+                Plans.actAs(sql, owner);
+                String served = Plans.executed(sql, execute(owner, project));
                 assertThat(served).as(served).startsWith("Limit (actual rows=51");
             } finally {
                 connection.rollback();
@@ -56,18 +56,7 @@ class TaskPagePlanTest {
         }
     }
 
-    private static void actAs(Statement sql, UUID user) throws Exception {
-        sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");
-    }
-
-    private static String explain(Statement sql, UUID caller, UUID project) throws Exception {
-        StringBuilder plan = new StringBuilder();
-        try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE page('"
-                + caller + "', '" + project + "', '{" + project + "}', 1)")) {
-            while (rows.next()) {
-                plan.append(rows.getString(1).strip()).append('\n');
-            }
-        }
-        return plan.toString();
+    private static String execute(UUID caller, UUID project) {
+        return "EXECUTE page('" + caller + "', '" + project + "', '{" + project + "}', 1)";
     }
 }

@@ -1,0 +1,32 @@
+package ai.reigh.common.testing;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The plan tests' view of a statement as a service runs it: the acting user of the transaction, and the
+ * executed plan of a prepared statement, one stripped line per plan node (so a test can ask what the
+ * plan starts with or contains).
+ */
+public final class Plans {
+    private Plans() {
+    }
+
+    /** The rest of the transaction acts as {@code user}, a plain user (row-level security applies). */
+    public static void actAs(Statement sql, UUID user) throws SQLException {
+        sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");
+    }
+
+    /** {@code EXPLAIN (ANALYZE)} of {@code execute} (an {@code EXECUTE name(…)}), without costs or timings. */
+    public static String executed(Statement sql, String execute) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + execute)) {
+            while (rows.next()) {
+                plan.append(rows.getString(1).strip()).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+}
