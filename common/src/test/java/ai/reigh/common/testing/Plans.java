@@ -14,6 +14,16 @@ public final class Plans {
     private Plans() {
     }
 
+    /**
+     * The rest of the transaction runs as a service does its planned-once statements: triggers back on,
+     * the service's database role, generic plans.
+     */
+    public static void asService(Statement sql, String role) throws SQLException {
+        sql.execute("SET LOCAL session_replication_role = DEFAULT");
+        sql.execute("SET LOCAL ROLE " + role);
+        sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+    }
+
     /** The rest of the transaction acts as {@code user}, a plain user (row-level security applies). */
     public static void actAs(Statement sql, UUID user) throws SQLException {
         sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");

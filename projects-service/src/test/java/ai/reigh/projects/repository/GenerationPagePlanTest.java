@@ -42,9 +42,7 @@ class GenerationPagePlanTest {
                 sql.execute("INSERT INTO generations (project_id, type, url, created_at) SELECT '" + project
                         + "', 'image', 'https://cdn.example/' || i || '.png', now() - i * interval '1 second'"
                         + " FROM generate_series(1, 5000) i");
-                sql.execute("SET LOCAL session_replication_role = DEFAULT");
-                sql.execute("SET LOCAL ROLE reigh_projects");
-                sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                Plans.asService(sql, "reigh_projects");
                 sql.execute("PREPARE page(uuid, uuid, uuid) AS " + GenerationRepository.pageSql(where, NO_FILTER, firstPage));
 
                 Plans.actAs(sql, stranger);

@@ -36,9 +36,7 @@ class TaskPagePlanTest {
                 sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, created_at) SELECT '" + project
                         + "', '" + owner + "', 'single_image', 'Complete', now() - i * interval '1 second'"
                         + " FROM generate_series(1, 5000) i");
-                sql.execute("SET LOCAL session_replication_role = DEFAULT");
-                sql.execute("SET LOCAL ROLE reigh_tasks");
-                sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                Plans.asService(sql, "reigh_tasks");
                 sql.execute("PREPARE page(uuid, uuid, uuid[], bigint) AS " + page.sql());
 
                 Plans.actAs(sql, stranger);
