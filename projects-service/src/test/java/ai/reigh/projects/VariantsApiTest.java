@@ -280,6 +280,44 @@ class VariantsApiTest {
                 .statusCode(400);
     }
 
+    /** Both lists walked one variant per page by cursor, each way: every variant once, in order. */
+    @Test
+    void bothListsWalkByCursorInOrderEachWay() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        String generation = generation(user, project);
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            added.add(variant(user, generation, Map.of("variant_type", "upscaled")));
+        }
+        String inGeneration = "/v1/generations/" + generation + "/variants";
+        String inProject = "/v1/projects/" + project + "/variants";
+        List<String> newestFirst = new ArrayList<>(added);
+        java.util.Collections.reverse(newestFirst);
+        assertThat(walk(user, inGeneration, Map.of("variant_type", "upscaled"))).isEqualTo(newestFirst);
+        assertThat(walk(user, inProject, Map.of("variant_type", "upscaled"))).isEqualTo(newestFirst);
+        assertThat(walk(user, inProject, Map.of("variant_type", "upscaled", "sort", "oldest"))).isEqualTo(added);
+        assertThat(walk(user, inGeneration, Map.of())).hasSize(5).containsAll(added);
+    }
+
+    private static List<String> walk(User user, String path, Map<String, String> filters) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            var request = Api.as(user.token()).queryParams(filters).queryParam("limit", "1");
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            var answer = request.get(path).then().statusCode(200).extract();
+            ids.addAll(answer.path("items.id"));
+            cursor = answer.path("next_cursor");
+            if (cursor == null) {
+                return ids;
+            }
+        }
+        throw new AssertionError("more than 10 pages of one variant: " + ids);
+    }
+
     @Test
     void anotherUsersVariantsAreNotFoundOnEveryRoute() {
         User owner = Fixtures.user();

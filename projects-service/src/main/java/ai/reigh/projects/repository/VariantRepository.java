@@ -1,5 +1,7 @@
 package ai.reigh.projects.repository;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -7,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ai.reigh.common.db.Conditions;
 import ai.reigh.common.db.Rows;
 import ai.reigh.common.page.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -28,8 +31,6 @@ public class VariantRepository {
     static final String COLUMNS = "v.id, v.generation_id, v.project_id, v.url, v.thumbnail_url, v.object_id, v.params,"
             + " v.variant_type, v.name, v.is_primary, v.starred, v.viewed_at, v.task_id, v.request_hash, v.created_at,"
             + " v.updated_at";
-    static final String KEYSET = " AND ($%1$d::timestamptz IS NULL OR (v.created_at, v.id) < ($%1$d, $%2$d))"
-            + " ORDER BY v.created_at DESC, v.id DESC LIMIT $%3$d";
 
     /** A variant the user adds; the generation is the caller's (checked under its lock). */
     static final String INSERT = "INSERT INTO generation_variants AS v (generation_id, project_id, url, thumbnail_url,"
@@ -54,24 +55,29 @@ public class VariantRepository {
     static final String FIND_MANY_OWNED_BY_URL = "SELECT " + COLUMNS + " FROM unnest($2::text[]) AS wanted(url)"
             + " JOIN generation_variants v ON v.url = wanted.url JOIN projects p ON p.id = v.project_id"
             + " WHERE p.user_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $3";
-    static final String GENERATION_FILTERS = " WHERE v.generation_id = $1"
-            + " AND ($2::text[] IS NULL OR v.variant_type = ANY($2::text[]))"
-            + " AND ($3::boolean IS NULL OR v.is_primary = $3)"
-            + " AND ($4::boolean IS NULL OR v.starred = $4)";
-    static final String PAGE_IN_GENERATION = "SELECT " + COLUMNS + " FROM generation_variants v" + GENERATION_FILTERS
-            + KEYSET.formatted(5, 6, 7);
-    static final String COUNT_IN_GENERATION = "SELECT count(*) FROM generation_variants v" + GENERATION_FILTERS;
-    static final String PROJECT_FILTERS = " WHERE v.project_id = $1"
-            + " AND ($2::text[] IS NULL OR v.params ->> 'tool_type' = ANY($2::text[]))"
-            + " AND ($3::text[] IS NULL OR v.variant_type = ANY($3::text[]))"
-            + " AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM generations vg WHERE vg.id = v.generation_id AND vg.type = $4))"
-            + " AND (NOT $5::boolean OR v.params ->> 'parent_variant_id' IS NULL)";
-    static final String PAGE_IN_PROJECT = "SELECT " + COLUMNS + " FROM generation_variants v" + PROJECT_FILTERS
-            + KEYSET.formatted(6, 7, 8);
-    static final String PAGE_IN_PROJECT_OLDEST_FIRST = "SELECT " + COLUMNS + " FROM generation_variants v"
-            + PROJECT_FILTERS + " AND ($6::timestamptz IS NULL OR (v.created_at, v.id) > ($6, $7))"
-            + " ORDER BY v.created_at, v.id LIMIT $8";
-    static final String COUNT_IN_PROJECT = "SELECT count(*) FROM generation_variants v" + PROJECT_FILTERS;
+    /*
+     * The two lists (a generation's variants, a project's), assembled from the filters given (common's
+     * Conditions): only their conditions, the keyset only after a first page, the limit written in, and
+     * the caller's ownership inside the page statement (an uncorrelated EXISTS: PostgreSQL evaluates it
+     * once, and a stranger's generation or project is never walked). Each shape is one prepared statement
+     * whose generic plan walks the list's newest-first index; VariantService runs it planned once.
+     */
+    static final String IN_GENERATION = "v.generation_id = $%d";
+    static final String GENERATION_OWNED_BY = "EXISTS (SELECT 1 FROM generations g JOIN projects p ON p.id = g.project_id"
+            + " WHERE g.id = $%d AND p.user_id = $%d)";
+    static final String IN_PROJECT = "v.project_id = $%d";
+    static final String PROJECT_OWNED_BY = "EXISTS (SELECT 1 FROM projects p WHERE p.id = $%d AND p.user_id = $%d)";
+    static final String OF_VARIANT_TYPES = "v.variant_type = ANY ($%d::text[])";
+    static final String PRIMARY = "v.is_primary = $%d";
+    static final String STARRED = "v.starred = $%d";
+    static final String OF_TOOL_TYPES = "v.params ->> 'tool_type' = ANY ($%d::text[])";
+    static final String OF_GENERATION_TYPE = "EXISTS (SELECT 1 FROM generations vg WHERE vg.id = v.generation_id"
+            + " AND vg.type = $%d)";
+    static final String PARENTS_ONLY = "v.params ->> 'parent_variant_id' IS NULL";
+    static final String AFTER_NEWEST_FIRST = "(v.created_at, v.id) < ($%d, $%d)";
+    static final String AFTER_OLDEST_FIRST = "(v.created_at, v.id) > ($%d, $%d)";
+    static final String NEWEST_FIRST = " ORDER BY v.created_at DESC, v.id DESC LIMIT %d";
+    static final String OLDEST_FIRST = " ORDER BY v.created_at, v.id LIMIT %d";
     static final String COUNT_ALL_IN_GENERATION = "SELECT count(*) FROM generation_variants WHERE generation_id = $1";
     /** The first of a primary switch: no other variant of the generation stays primary. */
     static final String CLEAR_PRIMARY = "UPDATE generation_variants SET is_primary = false"
@@ -163,18 +169,15 @@ public class VariantRepository {
                 .map(rows -> Rows.map(rows, VariantRepository::map));
     }
 
-    public Uni<List<VariantRow>> pageInGeneration(SqlConnection connection, UUID generationId, VariantFilter filter,
-            PageRequest page) {
-        return connection.preparedQuery(PAGE_IN_GENERATION)
-                .execute(Sql.params(generationId, filter.variantTypes(), filter.isPrimary(), filter.starred(),
-                        page.afterCreatedAt(), page.afterId(), page.fetchSize()))
-                .map(rows -> Rows.map(rows, VariantRepository::map));
+    /** A page of the generation's variants, empty when the generation is not {@code ownerId}'s. */
+    public Uni<List<VariantRow>> pageInOwnedGeneration(SqlConnection connection, UUID generationId, UUID ownerId,
+            VariantFilter filter, PageRequest page) {
+        Conditions where = inGeneration(generationId, filter).and(GENERATION_OWNED_BY, generationId, ownerId);
+        return page(connection, where, false, page);
     }
 
     public Uni<Long> countInGeneration(SqlConnection connection, UUID generationId, VariantFilter filter) {
-        return connection.preparedQuery(COUNT_IN_GENERATION)
-                .execute(Sql.params(generationId, filter.variantTypes(), filter.isPrimary(), filter.starred()))
-                .map(Sql::firstLong);
+        return count(connection, inGeneration(generationId, filter));
     }
 
     public Uni<List<VariantRow>> findManyOwnedByUrl(SqlConnection connection, UUID userId, String[] urls, int limit) {
@@ -182,19 +185,54 @@ public class VariantRepository {
                 .map(rows -> Rows.map(rows, VariantRepository::map));
     }
 
-    public Uni<List<VariantRow>> pageInProject(SqlConnection connection, UUID projectId, ProjectVariantFilter filter,
-            PageRequest page) {
-        return connection.preparedQuery(filter.oldestFirst() ? PAGE_IN_PROJECT_OLDEST_FIRST : PAGE_IN_PROJECT)
-                .execute(Sql.params(projectId, filter.toolTypes(), filter.variantTypes(), filter.type(),
-                        filter.parentsOnly(), page.afterCreatedAt(), page.afterId(), page.fetchSize()))
-                .map(rows -> Rows.map(rows, VariantRepository::map));
+    /** A page of the project's variants, empty when the project is not {@code ownerId}'s. */
+    public Uni<List<VariantRow>> pageInOwnedProject(SqlConnection connection, UUID projectId, UUID ownerId,
+            ProjectVariantFilter filter, PageRequest page) {
+        return page(connection, inOwnedProject(projectId, ownerId, filter), filter.oldestFirst(), page);
     }
 
     public Uni<Long> countInProject(SqlConnection connection, UUID projectId, ProjectVariantFilter filter) {
-        return connection.preparedQuery(COUNT_IN_PROJECT)
-                .execute(Sql.params(projectId, filter.toolTypes(), filter.variantTypes(), filter.type(),
-                        filter.parentsOnly()))
-                .map(Sql::firstLong);
+        return count(connection, inProject(projectId, filter));
+    }
+
+    static Conditions inGeneration(UUID generationId, VariantFilter filter) {
+        return new Conditions().and(IN_GENERATION, generationId)
+                .andGiven(OF_VARIANT_TYPES, filter.variantTypes())
+                .andGiven(PRIMARY, filter.isPrimary())
+                .andGiven(STARRED, filter.starred());
+    }
+
+    /** The project's variants the filter keeps, none when the project is not {@code ownerId}'s. */
+    static Conditions inOwnedProject(UUID projectId, UUID ownerId, ProjectVariantFilter filter) {
+        return inProject(projectId, filter).and(PROJECT_OWNED_BY, projectId, ownerId);
+    }
+
+    static Conditions inProject(UUID projectId, ProjectVariantFilter filter) {
+        Conditions where = new Conditions().and(IN_PROJECT, projectId)
+                .andGiven(OF_TOOL_TYPES, filter.toolTypes())
+                .andGiven(OF_VARIANT_TYPES, filter.variantTypes())
+                .andGiven(OF_GENERATION_TYPE, filter.type());
+        return filter.parentsOnly() ? where.and(PARENTS_ONLY) : where;
+    }
+
+    static String pageSql(Conditions where, boolean oldestFirst, PageRequest page) {
+        return "SELECT " + COLUMNS + " FROM generation_variants v WHERE " + where.sql()
+                + (oldestFirst ? OLDEST_FIRST : NEWEST_FIRST).formatted(page.fetchSize());
+    }
+
+    private Uni<List<VariantRow>> page(SqlConnection connection, Conditions where, boolean oldestFirst,
+            PageRequest page) {
+        if (page.after() != null) {
+            where.and(oldestFirst ? AFTER_OLDEST_FIRST : AFTER_NEWEST_FIRST,
+                    OffsetDateTime.ofInstant(page.afterCreatedAt(), ZoneOffset.UTC), page.afterId());
+        }
+        return connection.preparedQuery(pageSql(where, oldestFirst, page)).execute(where.arguments())
+                .map(rows -> Rows.map(rows, VariantRepository::map));
+    }
+
+    private static Uni<Long> count(SqlConnection connection, Conditions where) {
+        return connection.preparedQuery("SELECT count(*) FROM generation_variants v WHERE " + where.sql())
+                .execute(where.arguments()).map(Sql::firstLong);
     }
 
     public Uni<Long> countAllInGeneration(SqlConnection connection, UUID generationId) {

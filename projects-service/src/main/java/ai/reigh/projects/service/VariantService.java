@@ -67,21 +67,32 @@ public class VariantService {
     public record Created(VariantRow variant, GenerationRow generation, boolean created) {
     }
 
+    /**
+     * A page of the generation's variants, planned once; the page checks the generation's ownership
+     * itself, and only an empty page asks whether the generation is the caller's at all (empty or 404).
+     */
     public Uni<Page<VariantRow>> page(Caller caller, UUID generationId, VariantFilter filter, PageRequest page) {
-        return db.inTransaction(caller.asUser(), connection -> generations
-                .findOwned(connection, generationId, caller.requireUserId()).map(GenerationService::found)
-                .chain(() -> variants.pageInGeneration(connection, generationId, filter, page))
+        UUID owner = caller.requireUserId();
+        return db.inTransactionPlannedOnce(caller.asUser(), connection -> variants
+                .pageInOwnedGeneration(connection, generationId, owner, filter, page)
+                .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
+                        : generations.findOwned(connection, generationId, owner).map(GenerationService::found))
                 .map(rows -> Page.of(rows, page, VariantRow::createdAt, VariantRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
                         : variants.countInGeneration(connection, generationId, filter).map(result::withTotal)));
     }
 
-    /** Every variant of the project's generations, newest (or oldest) first. */
+    /**
+     * Every variant of the project's generations, newest (or oldest) first: planned once, the ownership
+     * checked by the page itself, the project looked up alone only for an empty page (empty or 404).
+     */
     public Uni<Page<VariantRow>> pageInProject(Caller caller, UUID projectId, ProjectVariantFilter filter,
             PageRequest page) {
-        return db.inTransaction(caller.asUser(), connection -> projects
-                .findOwned(connection, projectId, caller.requireUserId()).map(ProjectService::found)
-                .chain(() -> variants.pageInProject(connection, projectId, filter, page))
+        UUID owner = caller.requireUserId();
+        return db.inTransactionPlannedOnce(caller.asUser(), connection -> variants
+                .pageInOwnedProject(connection, projectId, owner, filter, page)
+                .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
+                        : projects.findOwned(connection, projectId, owner).map(ProjectService::found))
                 .map(rows -> Page.of(rows, page, VariantRow::createdAt, VariantRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
                         : variants.countInProject(connection, projectId, filter).map(result::withTotal)));

@@ -1,0 +1,85 @@
+package ai.reigh.projects.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import ai.reigh.common.page.PageRequest;
+import ai.reigh.common.testing.Plans;
+import ai.reigh.common.testing.SqlSession;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A list page checks the project's ownership itself, so the page needs no statement before it (the
+ * services ask whether the project exists only when a page comes back empty). The check must be made once
+ * for the statement, not per row: a stranger naming a project of 5 000 rows must not make PostgreSQL walk
+ * them. The statements the repositories build are planned as the service runs them (generic plan, the
+ * service's role, row-level security on), in a transaction that is rolled back.
+ */
+@QuarkusTest
+class ListPagePlanTest {
+    private static final GenerationFilter NO_GENERATION_FILTER = new GenerationFilter(null, null, null, false, null,
+            null, null, null, null, null, null, null, null, null, null, null, false);
+    private static final VariantRepository.ProjectVariantFilter NO_VARIANT_FILTER =
+            new VariantRepository.ProjectVariantFilter(null, null, null, false, false);
+    private static final PageRequest FIRST_PAGE = PageRequest.of(50, null);
+
+    private final UUID owner = UUID.randomUUID();
+    private final UUID stranger = UUID.randomUUID();
+    private final UUID project = UUID.randomUUID();
+
+    @Test
+    void aStrangersGenerationsPageIsRefusedOnceWithoutWalkingTheProject() throws Exception {
+        String page = GenerationRepository.pageSql(
+                GenerationRepository.pageConditions(project, stranger, NO_GENERATION_FILTER, FIRST_PAGE),
+                NO_GENERATION_FILTER, FIRST_PAGE);
+        assertRefusedOnceForAStrangerAndServedToTheOwner("INSERT INTO generations (project_id, type, url, created_at)"
+                + " SELECT '" + project + "', 'image', 'https://cdn.example/' || i || '.png',"
+                + " now() - i * interval '1 second' FROM generate_series(1, 5000) i", page);
+    }
+
+    @Test
+    void aStrangersVariantsPageIsRefusedOnceWithoutWalkingTheProject() throws Exception {
+        String page = VariantRepository.pageSql(VariantRepository.inOwnedProject(project, stranger, NO_VARIANT_FILTER),
+                false, FIRST_PAGE);
+        assertRefusedOnceForAStrangerAndServedToTheOwner("INSERT INTO generation_variants (generation_id, project_id,"
+                + " url, variant_type, created_at) SELECT gen_random_uuid(), '" + project + "',"
+                + " 'https://cdn.example/v' || i || '.png', 'upscaled', now() - i * interval '1 second'"
+                + " FROM generate_series(1, 5000) i", page);
+    }
+
+    /** {@code page} takes ($1 project, $2 project, $3 owner): refused once for a stranger, 51 rows for the owner. */
+    private void assertRefusedOnceForAStrangerAndServedToTheOwner(String fill, String page) throws Exception {
+        try (SqlSession admin = SqlSession.as("postgres")) {
+            Connection connection = admin.connection();
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL session_replication_role = replica");
+                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+                sql.execute(fill);
+                Plans.asService(sql, "reigh_projects");
+                sql.execute("PREPARE page(uuid, uuid, uuid) AS " + page);
+
+                Plans.actAs(sql, stranger);
+                String refused = Plans.executed(sql, execute(stranger));
+                assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
+                        .startsWith("Limit (actual rows=0");
+
+                Plans.actAs(sql, owner);
+                String served = Plans.executed(sql, execute(owner));
+                assertThat(served).as(served).startsWith("Limit (actual rows=51");
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private String execute(UUID caller) {
+        return "EXECUTE page('" + project + "', '" + project + "', '" + caller + "')";
+    }
+}
