@@ -172,8 +172,7 @@ public class VariantRepository {
     /** A page of the generation's variants, empty when the generation is not {@code ownerId}'s. */
     public Uni<List<VariantRow>> pageInOwnedGeneration(SqlConnection connection, UUID generationId, UUID ownerId,
             VariantFilter filter, PageRequest page) {
-        Conditions where = inGeneration(generationId, filter).and(GENERATION_OWNED_BY, generationId, ownerId);
-        return page(connection, where, false, page);
+        return page(connection, inOwnedGeneration(generationId, ownerId, filter), false, page);
     }
 
     public Uni<Long> countInGeneration(SqlConnection connection, UUID generationId, VariantFilter filter) {
@@ -193,6 +192,11 @@ public class VariantRepository {
 
     public Uni<Long> countInProject(SqlConnection connection, UUID projectId, ProjectVariantFilter filter) {
         return count(connection, inProject(projectId, filter));
+    }
+
+    /** The generation's variants the filter keeps, none when the generation is not {@code ownerId}'s. */
+    static Conditions inOwnedGeneration(UUID generationId, UUID ownerId, VariantFilter filter) {
+        return inGeneration(generationId, filter).and(GENERATION_OWNED_BY, generationId, ownerId);
     }
 
     static Conditions inGeneration(UUID generationId, VariantFilter filter) {
