@@ -16,6 +16,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 /** {@code projects}. Every statement names the owner as well: RLS is the second lock, not the only one. */
 @ApplicationScoped
 public class ProjectRepository {
+    /**
+     * A condition for a list statement: the project (first placeholder) is the user's (second). Uncorrelated,
+     * so PostgreSQL evaluates it once for the statement (a one-time filter).
+     */
+    static final String OWNED_BY = "EXISTS (SELECT 1 FROM projects p WHERE p.id = $%d AND p.user_id = $%d)";
     static final String COLUMNS = "id, user_id, name, aspect_ratio, settings, created_at";
 
     static final String INSERT = "INSERT INTO projects (user_id, name, aspect_ratio, settings) "

@@ -66,7 +66,6 @@ public class VariantRepository {
     static final String GENERATION_OWNED_BY = "EXISTS (SELECT 1 FROM generations g JOIN projects p ON p.id = g.project_id"
             + " WHERE g.id = $%d AND p.user_id = $%d)";
     static final String IN_PROJECT = "v.project_id = $%d";
-    static final String PROJECT_OWNED_BY = "EXISTS (SELECT 1 FROM projects p WHERE p.id = $%d AND p.user_id = $%d)";
     static final String OF_VARIANT_TYPES = "v.variant_type = ANY ($%d::text[])";
     static final String PRIMARY = "v.is_primary = $%d";
     static final String STARRED = "v.starred = $%d";
@@ -208,7 +207,7 @@ public class VariantRepository {
 
     /** The project's variants the filter keeps, none when the project is not {@code ownerId}'s. */
     static Conditions inOwnedProject(UUID projectId, UUID ownerId, ProjectVariantFilter filter) {
-        return inProject(projectId, filter).and(PROJECT_OWNED_BY, projectId, ownerId);
+        return inProject(projectId, filter).and(ProjectRepository.OWNED_BY, projectId, ownerId);
     }
 
     static Conditions inProject(UUID projectId, ProjectVariantFilter filter) {
