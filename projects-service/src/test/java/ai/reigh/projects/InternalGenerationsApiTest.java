@@ -42,6 +42,35 @@ class InternalGenerationsApiTest {
     }
 
     /**
+     * A task's new generation and its original variant are written once, with their final values: the
+     * realtime feed carries one INSERT of each and no UPDATE (the rows were once inserted, then rewritten
+     * to make the variant primary and the generation show it: two more versions, two more events).
+     */
+    @Test
+    void aTasksGenerationAndItsOriginalVariantAreWrittenOnceAsTheyEndUp() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        UUID task = UUID.randomUUID();
+        Map<String, Object> body = Fixtures.taskGeneration(task, project);
+        body.put("thumbnail_url", "https://cdn.example.test/thumb-" + task + ".jpg");
+        ExtractableResponse<Response> created = Api.as(Tokens.service()).body(body).post(PATH).then().statusCode(201)
+                .body("variant_count", equalTo(1)).body("unviewed_variant_count", equalTo(1))
+                .body("url", equalTo(body.get("url"))).extract();
+        String generation = created.path("id");
+        String variant = created.path("primary_variant_id");
+        assertThat(variant).isNotNull();
+        Api.as(user.token()).get("/v1/generations/" + generation + "/variants").then().statusCode(200)
+                .body("items.id", contains(variant)).body("items[0].is_primary", equalTo(true))
+                .body("items[0].variant_type", equalTo("original")).body("items[0].task_id", equalTo(task.toString()))
+                .body("items[0].thumbnail_url", equalTo(body.get("thumbnail_url")));
+        try (SqlSession sql = SqlSession.as("reigh_tasks").actingAsService()) {
+            assertThat(sql.query("SELECT table_name, op FROM realtime_events WHERE row_id IN (?::uuid, ?::uuid)"
+                    + " ORDER BY id", generation, variant))
+                    .containsExactly(List.of("generations", "INSERT"), List.of("generation_variants", "INSERT"));
+        }
+    }
+
+    /**
      * Rolling upgrades, an old receiver and a new sender: a newer tasks-service adds fields to the
      * generation (one even named like a column this route must not take from anybody). This release
      * creates the generation once and ignores what it does not know. Public bodies stay strict.

@@ -31,9 +31,11 @@ public class GenerationRepository {
     /** The producing task ids a generation keeps (the database refuses more). */
     public static final int MAX_TASKS = 1000;
 
-    static final String COLUMNS = "g.id, g.project_id, g.type, g.url, g.thumbnail_url, g.object_id, g.params, g.metadata,"
-            + " g.task_id, g.tasks, g.name, g.starred, g.based_on, g.parent_generation_id, g.is_child, g.child_order,"
-            + " g.pair_shot_generation_id, g.primary_variant_id, g.request_hash, g.created_at, g.updated_at,"
+    /** The generation's own columns; {@link #COLUMNS} adds the counts of its variants. */
+    static final String ROW_COLUMNS = "g.id, g.project_id, g.type, g.url, g.thumbnail_url, g.object_id, g.params,"
+            + " g.metadata, g.task_id, g.tasks, g.name, g.starred, g.based_on, g.parent_generation_id, g.is_child,"
+            + " g.child_order, g.pair_shot_generation_id, g.primary_variant_id, g.request_hash, g.created_at, g.updated_at";
+    static final String COLUMNS = ROW_COLUMNS + ","
             + " (SELECT count(*) FROM generation_variants cv WHERE cv.generation_id = g.id) AS variant_count,"
             + " (SELECT count(*) FROM generation_variants cv WHERE cv.generation_id = g.id AND cv.viewed_at IS NULL)"
             + " AS unviewed_variant_count";
@@ -54,11 +56,33 @@ public class GenerationRepository {
      * Exactly one generation per task however often the completion is delivered: the unique index
      * decides (concurrent deliveries wait on it), no row back means it existed already (or the
      * project is gone). The task's params are the generation's params.
+     *
+     * <p>One statement writes the generation and its original variant (primary, carrying the task id)
+     * with their final values: each row once, its indexes once, one realtime event per table. Written
+     * as a generation, then a variant, then the variant made primary and the generation made to show
+     * it, the same outcome took six statements, two of them rewriting the new rows (a second version
+     * of each, every index entered again, the GIN indexes included). The foreign keys between the two
+     * rows are checked at the statement's end (the primary variant's at commit), when both exist.
      */
-    static final String INSERT_FROM_TASK = "INSERT INTO generations AS g"
-            + " (project_id, task_id, tasks, type, url, thumbnail_url, object_id, params, based_on)"
-            + " SELECT p.id, $2, ARRAY[$2::uuid], $3, $4, $5, $6, coalesce($7, '{}'::jsonb), $8 FROM projects p WHERE p.id = $1"
-            + " ON CONFLICT (task_id) WHERE task_id IS NOT NULL DO NOTHING RETURNING " + COLUMNS;
+    static final String INSERT_WITH_ORIGINAL_FROM_TASK = """
+            WITH ids AS (SELECT gen_random_uuid() AS generation_id, gen_random_uuid() AS variant_id),
+            generation AS (
+              INSERT INTO generations AS g (id, project_id, task_id, tasks, type, url, thumbnail_url, object_id, params,
+                                            based_on, primary_variant_id)
+              SELECT ids.generation_id, p.id, $2, ARRAY[$2::uuid], $3, $4, $5, $6, coalesce($7, '{}'::jsonb), $8,
+                     ids.variant_id
+              FROM projects p, ids WHERE p.id = $1
+              ON CONFLICT (task_id) WHERE task_id IS NOT NULL DO NOTHING
+              RETURNING %s
+            ), original AS (
+              INSERT INTO generation_variants (id, generation_id, project_id, url, thumbnail_url, object_id, params,
+                                               variant_type, task_id, is_primary)
+              SELECT g.primary_variant_id, g.id, g.project_id, g.url, g.thumbnail_url, g.object_id, g.params, '%s',
+                     g.task_id, true
+              FROM generation g
+            )
+            SELECT g.*, 1::bigint AS variant_count, 1::bigint AS unviewed_variant_count FROM generation g
+            """.formatted(ROW_COLUMNS, VariantRow.ORIGINAL);
     static final String FIND_BY_TASK = "SELECT " + COLUMNS + " FROM generations g WHERE g.task_id = $1";
     static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT " + COLUMNS + " FROM generations g"
             + " WHERE g.project_id = $1 AND g.idempotency_key = $2";
@@ -167,9 +191,10 @@ public class GenerationRepository {
     }
 
     /** The new row, or null when the task already had one (or the project does not exist). */
-    public Uni<GenerationRow> insertFromTask(SqlConnection connection, UUID projectId, UUID taskId, String type,
-            String url, String thumbnailUrl, UUID objectId, JsonNode params, UUID basedOn) {
-        return connection.preparedQuery(INSERT_FROM_TASK)
+    /** The task's new generation with its original variant, or null: the task has one already, or no project. */
+    public Uni<GenerationRow> insertWithOriginalFromTask(SqlConnection connection, UUID projectId, UUID taskId,
+            String type, String url, String thumbnailUrl, UUID objectId, JsonNode params, UUID basedOn) {
+        return connection.preparedQuery(INSERT_WITH_ORIGINAL_FROM_TASK)
                 .execute(Sql.params(projectId, taskId, type, url, thumbnailUrl, objectId, params, basedOn))
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }

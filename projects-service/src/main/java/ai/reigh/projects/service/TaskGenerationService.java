@@ -163,21 +163,13 @@ public class TaskGenerationService {
         Uni<UUID> basedOn = candidateBasedOn == null ? Uni.createFrom().nullItem()
                 : generations.findInProject(connection, candidateBasedOn, request.projectId())
                         .map(found -> found == null ? null : found.id());
-        return basedOn.chain(lineage -> generations.insertFromTask(connection, request.projectId(), request.taskId(),
-                request.type(), request.url(), request.thumbnailUrl(), request.objectId(), request.metadata(), lineage))
+        // The task's output is the new generation's original variant (primary), carrying the task id.
+        return basedOn.chain(lineage -> generations.insertWithOriginalFromTask(connection, request.projectId(),
+                request.taskId(), request.type(), request.url(), request.thumbnailUrl(), request.objectId(),
+                request.metadata(), lineage))
                 .chain(inserted -> inserted != null
-                        ? withOriginal(connection, inserted)
-                                .chain(generation -> linkToShot(connection, generation, request)
-                                        .replaceWith(new Outcome(generation, true)))
+                        ? linkToShot(connection, inserted, request).replaceWith(new Outcome(inserted, true))
                         : existing(connection, request));
-    }
-
-    /** The task's output is the new generation's original variant (primary), carrying the task id. */
-    private Uni<GenerationRow> withOriginal(SqlConnection connection, GenerationRow generation) {
-        return variants.insertFromTask(connection, new NewVariant(generation.id(), generation.projectId(),
-                generation.url(), generation.thumbnailUrl(), generation.objectId(), generation.params(),
-                VariantRow.ORIGINAL, null, false, null, null, null), generation.taskId())
-                .chain(original -> media.makePrimary(connection, generation.id(), original.id()));
     }
 
     private Uni<Outcome> existing(SqlConnection connection, GenerationFromTask request) {
