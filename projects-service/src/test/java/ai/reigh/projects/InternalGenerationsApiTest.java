@@ -2,9 +2,11 @@ package ai.reigh.projects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -93,6 +95,76 @@ class InternalGenerationsApiTest {
         Api.as(user.token()).body(Map.of("type", "image", "url", "https://cdn.example.test/g.png", "seed_lineage", "x"))
                 .post("/v1/projects/" + project + "/generations").then().statusCode(400)
                 .body("code", equalTo("unknown_field")).body("errors[0].field", equalTo("seed_lineage"));
+    }
+
+    /**
+     * The relay's batch: each generation delivered as the single call delivers it and answered on its
+     * own, in order. A repeat of a task finds the row the first made; a project that is gone, an item
+     * that is not an object and one without a url are refused alone.
+     */
+    @Test
+    void aBatchDeliversEachGenerationAsTheSingleCallAndAnswersEachOnItsOwn() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID gone = UUID.randomUUID();
+        UUID noUrl = UUID.randomUUID();
+        Map<String, Object> withoutUrl = Fixtures.taskGeneration(noUrl, project);
+        withoutUrl.remove("url");
+        List<Object> batch = List.of(Fixtures.taskGeneration(first, project), Fixtures.taskGeneration(second, project),
+                Fixtures.taskGeneration(first, project), Fixtures.taskGeneration(gone, UUID.randomUUID().toString()),
+                "not an object", withoutUrl);
+
+        ExtractableResponse<Response> answer = Api.as(Tokens.service()).body(Map.of("generations", batch))
+                .post(PATH + "/batch").then().statusCode(200).extract();
+
+        assertThat(answer.<List<Integer>>path("results.status")).containsExactly(201, 201, 200, 404, 400, 400);
+        assertThat(answer.<List<String>>path("results.task_id")).containsExactly(first.toString(), second.toString(),
+                first.toString(), gone.toString(), null, noUrl.toString());
+        assertThat(answer.<String>path("results[2].generation.id")).isEqualTo(answer.path("results[0].generation.id"));
+        assertThat(answer.<String>path("results[1].generation.project_id")).isEqualTo(project);
+        assertThat(answer.<String>path("results[3].problem.code")).isEqualTo("not_found");
+        assertThat(answer.<String>path("results[4].problem.errors[0].field")).isEqualTo("generations");
+        assertThat(answer.<String>path("results[5].problem.errors[0].field")).isEqualTo("url");
+        assertThat(answer.<Object>path("results[3].generation")).isNull();
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM generations WHERE task_id IN (?, ?, ?, ?)", first, second, gone,
+                    noUrl)).isEqualTo(2);
+        }
+        // The same batch again (a lost answer): every generation found, none made twice.
+        Api.as(Tokens.service()).body(Map.of("generations", batch.subList(0, 2))).post(PATH + "/batch").then()
+                .statusCode(200).body("results.status", contains(200, 200));
+    }
+
+    @Test
+    void aBatchIsBoundedAndOnlyForServices() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        Api.as(Tokens.service()).body(Map.of("generations", List.of())).post(PATH + "/batch").then().statusCode(400)
+                .body("errors[0].field", equalTo("generations"));
+        List<Object> tooMany = new ArrayList<>();
+        for (int i = 0; i < 51; i++) {
+            tooMany.add(Fixtures.taskGeneration(UUID.randomUUID(), project));
+        }
+        Api.as(Tokens.service()).body(Map.of("generations", tooMany)).post(PATH + "/batch").then().statusCode(400)
+                .body("errors[0].field", equalTo("generations"));
+        // Each item's stored trace context, when given, is a W3C traceparent (null: none was stored).
+        Api.as(Tokens.service()).body(Map.of("generations", List.of(Fixtures.taskGeneration(UUID.randomUUID(), project)),
+                "traceparents", List.of("not-a-traceparent"))).post(PATH + "/batch").then().statusCode(400)
+                .body("errors[0].field", containsString("traceparents"));
+        Map<String, Object> one = Map.of("generations", List.of(Fixtures.taskGeneration(UUID.randomUUID(), project)));
+        Api.as(user.token()).body(one).post(PATH + "/batch").then().statusCode(403);
+        Api.as(Tokens.worker()).body(one).post(PATH + "/batch").then().statusCode(403);
+        try (SqlSession sql = SqlSession.as("reigh_owner").actingAsService()) {
+            assertThat(sql.count("SELECT count(*) FROM generations WHERE project_id = ?::uuid", project)).isZero();
+        }
+        List<String> traceparents = new ArrayList<>();
+        traceparents.add("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        traceparents.add(null);
+        Api.as(Tokens.service()).body(Map.of("generations", List.of(Fixtures.taskGeneration(UUID.randomUUID(), project),
+                Fixtures.taskGeneration(UUID.randomUUID(), project)), "traceparents", traceparents))
+                .post(PATH + "/batch").then().statusCode(200).body("results.status", contains(201, 201));
     }
 
     @Test

@@ -33,9 +33,10 @@ import io.restassured.path.json.JsonPath;
 /**
  * One trace across the platform: a worker's completion, sent through the gateway with a traceparent of
  * the test's own, is one trace from the gateway to tasks-service and its database, and — through the
- * outbox, delivered later by the relay — into projects-service's generation; its charge, delivered in a
- * batch call with other completions' charges, is in a trace of its own that the completion's trace is
- * linked from. Every span comes from the services' real OTLP export, read by a collector of the test's.
+ * outbox, delivered later by the relay in a batch call with other completions' generations — into
+ * projects-service's writing of its generation, which continues the trace the completion stored. Each
+ * batch call (generations, charges) is a trace of its own that the completion's trace is linked from.
+ * Every span comes from the services' real OTLP export, read by a collector of the test's.
  */
 class TracePropagationSystemTest {
     private static final Duration EXPORT_WAIT = Duration.ofSeconds(30);
@@ -60,7 +61,7 @@ class TracePropagationSystemTest {
     }
 
     @Test
-    void aCompletionIsOneTraceFromTheGatewayThroughTheOutboxIntoTheGenerationAndLinkedFromItsChargesCall() throws Exception {
+    void aCompletionIsOneTraceFromTheGatewayThroughTheOutboxIntoTheGenerationAndLinkedFromItsBatchCalls() throws Exception {
         UUID user = UUID.randomUUID();
         String token = Tokens.user(user);
         Api.as(token).get("/v1/me").then().statusCode(200);
@@ -85,8 +86,8 @@ class TracePropagationSystemTest {
                 .post("/v1/workers/tasks/" + task + "/complete").then().statusCode(200);
 
         TraceCollector collector = SystemUnderTest.shared().traces();
-        List<CollectedSpan> trace = awaitSpans(collector, completion.traceId(), spans ->
-                serverSpanOf(spans, "projects-service") != null);
+        List<CollectedSpan> trace = awaitSpans(collector, completion.traceId(), spans -> spans.stream()
+                .anyMatch(span -> span.service().equals("projects-service") && span.name().equals("deliver generation")));
 
         Set<String> services = trace.stream().map(CollectedSpan::service).collect(Collectors.toSet());
         assertThat(services).as("services in the completion's trace")
@@ -101,13 +102,20 @@ class TracePropagationSystemTest {
             assertThat(span.parentSpanId()).isEqualTo(completing.spanId());
             assertThat(span.attributes().get("db.statement")).contains("UPDATE tasks").contains("INSERT INTO task_outbox");
         });
-        // The relay delivers the generation alone, continuing the trace stored with its outbox row:
-        // projects-service's request is a child of that delivery.
-        List<CollectedSpan> deliveries = trace.stream().filter(span -> span.name().startsWith("outbox deliver ")).toList();
-        assertThat(deliveries).extracting(CollectedSpan::name).contains("outbox deliver generation");
-        assertThat(deliveries).allSatisfy(delivery -> assertThat(delivery.attributes()).containsEntry("reigh.task_id", task));
-        assertThat(ancestors(trace, serverSpanOf(trace, "projects-service"))).extracting(CollectedSpan::name)
-                .contains("outbox deliver generation");
+        // The relay delivers the generation in a batch call (a trace of its own, linked from this one), and
+        // projects-service writes it in a span continuing the trace stored with its outbox row: the span and
+        // the statement that inserts the generation are in this trace.
+        CollectedSpan generationCall = awaitLinkedSpan(collector, "outbox deliver generations", completion.traceId());
+        assertThat(Long.parseLong(generationCall.attributes().get("reigh.outbox.count"))).isPositive();
+        CollectedSpan written = trace.stream().filter(span -> span.name().equals("deliver generation")).findFirst()
+                .orElseThrow();
+        assertThat(written.service()).isEqualTo("projects-service");
+        assertThat(written.attributes()).containsEntry("reigh.task_id", task);
+        assertThat(trace).anySatisfy(span -> {
+            assertThat(span.service()).isEqualTo("projects-service");
+            assertThat(span.attributes().get("db.statement")).contains("INSERT INTO generations");
+            assertThat(ancestors(trace, span)).extracting(CollectedSpan::spanId).contains(written.spanId());
+        });
         // The charge goes in a batch call, which serves many completions: a trace of its own whose delivery
         // span links to this completion's trace, and credits-service's request and ledger insert in it.
         CollectedSpan chargeCall = awaitLinkedSpan(collector, "outbox deliver charges", completion.traceId());

@@ -10,7 +10,8 @@
  * every type of this package with extra fields.
  *
  * <ul>
- * <li>tasks → projects: {@code POST /internal/v1/generations} ({@link GenerationFromTask} → {@link GenerationRef})</li>
+ * <li>tasks → projects: {@code POST /internal/v1/generations} ({@link GenerationFromTask} → {@link GenerationRef});
+ *     {@code POST /internal/v1/generations/batch} ({@link GenerationBatch} → {@link GenerationBatchResult})</li>
  * <li>tasks → credits: {@code POST /internal/v1/charges} ({@link ChargeRequest} → {@link LedgerEntryView});
  *     {@code POST /internal/v1/charges/batch} ({@link ChargeBatch} → {@link ChargeBatchResult})</li>
  * <li>tasks → storage: {@code POST /internal/v1/storage/objects/{id}/confirm} ({@link ConfirmTaskOutput} → {@link StorageObjectView});

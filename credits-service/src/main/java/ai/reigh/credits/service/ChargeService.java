@@ -10,23 +10,19 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.PgErrors;
 import ai.reigh.common.error.ProblemException;
-import ai.reigh.common.error.ProblemMappers;
 import ai.reigh.common.internal.ChargeOutcome;
 import ai.reigh.common.internal.ChargeRequest;
 import ai.reigh.common.internal.LedgerEntryView;
+import ai.reigh.common.json.BatchDocuments;
 import ai.reigh.credits.repository.ChargeContextRepository;
 import ai.reigh.credits.repository.LedgerEntryRow;
 import ai.reigh.credits.repository.LedgerRepository;
@@ -56,17 +52,15 @@ public class ChargeService {
     private final ChargeContextRepository contexts;
     private final LedgerRepository ledger;
     private final AutoTopUpCharger autoTopUps;
-    private final ObjectMapper json;
-    private final Validator validator;
+    private final BatchDocuments documents;
 
     public ChargeService(Db db, ChargeContextRepository contexts, LedgerRepository ledger, AutoTopUpCharger autoTopUps,
-            ObjectMapper json, Validator validator) {
+            BatchDocuments documents) {
         this.db = db;
         this.contexts = contexts;
         this.ledger = ledger;
         this.autoTopUps = autoTopUps;
-        this.json = json;
-        this.validator = validator;
+        this.documents = documents;
     }
 
     /** One charge: 201 with the new spend, 200 with the existing one or a free task's, or the problem thrown. */
@@ -154,30 +148,13 @@ public class ChargeService {
     }
 
     private Item read(JsonNode document) {
-        UUID taskId = taskIdOf(document);
-        if (document == null || !document.isObject()) {
-            return Item.refused(taskId, ProblemException.validation("charges", "each charge must be a JSON object"));
-        }
+        UUID taskId = BatchDocuments.taskId(document);
         try {
-            ChargeRequest request = json.treeToValue(document, ChargeRequest.class);
-            Set<ConstraintViolation<ChargeRequest>> violations = validator.validate(request);
-            if (!violations.isEmpty()) {
-                throw ProblemMappers.invalid(violations);
-            }
+            ChargeRequest request = documents.read(document, ChargeRequest.class, "charges");
             ChargeRules.validate(request);
             return new Item(request, null);
-        } catch (JsonProcessingException unreadable) {
-            return Item.refused(taskId, ProblemMappers.unreadable(unreadable));
         } catch (ProblemException refused) {
             return Item.refused(taskId, refused);
-        }
-    }
-
-    private static UUID taskIdOf(JsonNode document) {
-        try {
-            return document == null ? null : UUID.fromString(document.path("task_id").asText());
-        } catch (IllegalArgumentException notAnId) {
-            return null;
         }
     }
 

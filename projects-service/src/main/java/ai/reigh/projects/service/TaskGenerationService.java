@@ -1,5 +1,6 @@
 package ai.reigh.projects.service;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.ProblemException;
+import ai.reigh.common.internal.GenerationBatch;
 import ai.reigh.common.internal.GenerationFromTask;
+import ai.reigh.common.internal.GenerationOutcome;
+import ai.reigh.common.internal.GenerationRef;
+import ai.reigh.common.json.BatchDocuments;
+import ai.reigh.common.tracing.TraceContinuations;
 import ai.reigh.projects.config.ProjectsConfig;
 import ai.reigh.projects.repository.GenerationRepository;
 import ai.reigh.projects.repository.GenerationRow;
@@ -22,6 +28,11 @@ import ai.reigh.projects.repository.ShotRow;
 import ai.reigh.projects.repository.VariantRepository;
 import ai.reigh.projects.repository.VariantRepository.NewVariant;
 import ai.reigh.projects.repository.VariantRow;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -57,9 +68,13 @@ public class TaskGenerationService {
     private final ShotRepository shots;
     private final ShotLinkRepository links;
     private final ProjectsConfig config;
+    private final BatchDocuments batchDocuments;
+    private final TraceContinuations continuations;
+    private final Tracer tracer;
 
     public TaskGenerationService(Db db, GenerationRepository generations, VariantRepository variants,
-            GenerationMedia media, ShotRepository shots, ShotLinkRepository links, ProjectsConfig config) {
+            GenerationMedia media, ShotRepository shots, ShotLinkRepository links, ProjectsConfig config,
+            BatchDocuments batchDocuments, TraceContinuations continuations, OpenTelemetry openTelemetry) {
         this.db = db;
         this.generations = generations;
         this.variants = variants;
@@ -67,6 +82,9 @@ public class TaskGenerationService {
         this.shots = shots;
         this.links = links;
         this.config = config;
+        this.batchDocuments = batchDocuments;
+        this.continuations = continuations;
+        this.tracer = openTelemetry.getTracer("ai.reigh.projects.generations");
     }
 
     /** The generation that holds the task's output and whether this call made it (201) or found it (200). */
@@ -101,6 +119,48 @@ public class TaskGenerationService {
                 return null;
             }
         }
+    }
+
+    /**
+     * The relay's batch: each stored document read and delivered as the single call would, one after
+     * the other, each in its own transaction (so that a shot's links are positioned in delivery order)
+     * and in a span continuing the trace its completion stored (its statements and log lines are in the
+     * worker's completion trace), and answered on its own. A failure that is not the receiver's word on
+     * the item (the database unreachable, a deadlock) is that item's 503: the relay tries it again and
+     * delivers the others.
+     */
+    public Uni<List<GenerationOutcome>> createAllFromTasks(GenerationBatch batch) {
+        List<JsonNode> documents = batch.generations();
+        return Multi.createFrom().range(0, documents.size()).onItem()
+                .transformToUniAndConcatenate(index -> inCompletionTrace(documents.get(index),
+                        batch.traceparentOf(index)))
+                .collect().asList();
+    }
+
+    private Uni<GenerationOutcome> inCompletionTrace(JsonNode document, String traceparent) {
+        UUID taskId = BatchDocuments.taskId(document);
+        Context completion = continuations.stored(traceparent);
+        Span span = tracer.spanBuilder("deliver generation").setParent(completion)
+                .setAttribute("reigh.task_id", String.valueOf(taskId)).startSpan();
+        return continuations.runIn(completion.with(span), span, () -> createFromDocument(taskId, document));
+    }
+
+    private Uni<GenerationOutcome> createFromDocument(UUID taskId, JsonNode document) {
+        return Uni.createFrom().deferred(() -> createFromTask(batchDocuments.read(document, GenerationFromTask.class,
+                "generations")))
+                .map(outcome -> new GenerationOutcome(taskId, outcome.created() ? 201 : 200,
+                        new GenerationRef(outcome.generation().id(), outcome.generation().taskId(),
+                                outcome.generation().projectId()), null))
+                .onFailure().recoverWithItem(failure -> {
+                    if (failure instanceof ProblemException refused) {
+                        return new GenerationOutcome(taskId, refused.status(), null, refused.toProblem());
+                    }
+                    LOG.warnf(failure, "task %s: its generation could not be delivered now; the relay will try again",
+                            taskId);
+                    ProblemException unavailable = ProblemException.unavailable(
+                            "The generation could not be written now: " + failure.getClass().getSimpleName());
+                    return new GenerationOutcome(taskId, unavailable.status(), null, unavailable.toProblem());
+                });
     }
 
     public Uni<Outcome> createFromTask(GenerationFromTask request) {

@@ -111,6 +111,8 @@ public final class RouteFixtures {
         body("POST /v1/task-costs/estimate", w -> map("task_type", "single_image", "params", map()));
         body("POST /internal/v1/generations", w -> map("task_id", w.claimedTask(), "project_id", w.project(), "type",
                 "image", "url", "https://cdn.example.com/i.png", "metadata", map()));
+        body("POST /internal/v1/generations/batch", w -> map("generations", List.of(map("task_id", w.claimedTask(),
+                "project_id", w.project(), "type", "image", "url", "https://cdn.example.com/i.png", "metadata", map()))));
         body("POST /internal/v1/charges", w -> map("task_id", w.claimedTask(), "user_id", w.user().toString(),
                 "task_type", "single_image", "params", map(), "started_at", "2026-01-01T00:00:00Z", "processed_at",
                 "2026-01-01T00:00:05Z"));

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import ai.reigh.common.auth.ServiceAuthHeaders;
 import ai.reigh.common.internal.GenerationFromTask;
+import ai.reigh.common.internal.GenerationBatch;
+import ai.reigh.common.internal.GenerationBatchResult;
 import ai.reigh.common.internal.GenerationRef;
 import io.smallrye.mutiny.Uni;
 
-/** projects-service's internal API: the generation of a completed task (idempotent on task_id). */
+/** projects-service's internal API: the generations of completed tasks, one or a batch (idempotent on task_id). */
 @RegisterRestClient(configKey = "projects")
 @RegisterClientHeaders(ServiceAuthHeaders.class)
 @Path("/internal/v1/generations")
@@ -24,4 +26,9 @@ public interface ProjectsInternalApi {
      */
     @POST
     Uni<GenerationRef> createFromTask(JsonNode generation);
+
+    /** Up to {@link GenerationBatch#MAX_GENERATIONS} generation documents as stored: one outcome each, in order. */
+    @POST
+    @Path("/batch")
+    Uni<GenerationBatchResult> createAllFromTasks(GenerationBatch batch);
 }

@@ -18,6 +18,9 @@ import ai.reigh.common.error.ProblemException;
 import ai.reigh.common.internal.ChargeBatch;
 import ai.reigh.common.internal.ChargeBatchResult;
 import ai.reigh.common.internal.ChargeOutcome;
+import ai.reigh.common.internal.GenerationBatch;
+import ai.reigh.common.internal.GenerationBatchResult;
+import ai.reigh.common.internal.GenerationOutcome;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -44,6 +47,20 @@ public class Receivers {
     public Uni<Void> deliverGeneration(JsonNode generation) {
         return projects.createFromTask(generation).replaceWithVoid().onFailure()
                 .transform(failure -> classify("projects-service", failure));
+    }
+
+    /**
+     * Generations in one call (a {@link GenerationBatch}, with each one's stored trace context): one
+     * outcome per generation, in order, each written in its own transaction by the receiver; a refusal of the whole call (an older
+     * projects-service without the batch route answers 404) is a {@link DeliveryRefused}, as for charges.
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            skipOn = DeliveryRefused.class)
+    public Uni<List<GenerationOutcome>> deliverGenerations(List<JsonNode> generations, List<String> traceparents) {
+        return projects.createAllFromTasks(new GenerationBatch(generations, traceparents))
+                .map(GenerationBatchResult::results)
+                .onFailure().transform(failure -> classify("projects-service", failure));
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,7 @@ import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.Problem;
 import ai.reigh.common.internal.ChargeBatch;
-import ai.reigh.common.internal.ChargeOutcome;
+import ai.reigh.common.internal.GenerationBatch;
 import ai.reigh.tasks.client.DeliveryRefused;
 import ai.reigh.tasks.client.Receivers;
 import ai.reigh.tasks.config.TasksConfig;
@@ -28,9 +29,10 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Delivers the completion outbox: generations to projects-service one by one, charges to
- * credits-service in calls of up to {@value #MAX_CHARGES_PER_CALL} (one transaction and one ledger
- * insert per call on the receiver's side, each charge answered on its own), retrying with capped
+ * Delivers the completion outbox: generations to projects-service in calls of up to
+ * {@value #MAX_GENERATIONS_PER_CALL} (each written in its own transaction on the receiver's side),
+ * charges to credits-service in calls of up to {@value #MAX_CHARGES_PER_CALL} (one transaction and one
+ * ledger insert per call), each item answered on its own, retrying with capped
  * exponential backoff (with jitter) until each receiver acknowledges (2xx) or refuses (4xx but
  * 408/429). A refused row is parked, never dropped: it keeps its payload and the
  * receiver's error, is no longer retried on its own, is counted ({@link TaskMetrics}) and waits for an
@@ -51,8 +53,9 @@ public class OutboxRelay {
     /** Batches per wake-up before yielding to the next poll (bounds one run under a large backlog). */
     private static final int MAX_BATCHES_PER_RUN = 20;
     static final int MAX_CHARGES_PER_CALL = ChargeBatch.MAX_CHARGES;
-    /** Half of credits-service's request body limit (1 MiB): a charge's params may be up to 64 KiB. */
-    static final int MAX_CHARGE_BYTES_PER_CALL = 512 * 1024;
+    static final int MAX_GENERATIONS_PER_CALL = GenerationBatch.MAX_GENERATIONS;
+    /** Half of the receivers' request body limit (1 MiB): a task's params may be up to 64 KiB. */
+    static final int MAX_BYTES_PER_CALL = 512 * 1024;
 
     private final Db db;
     private final OutboxRepository outbox;
@@ -129,18 +132,22 @@ public class OutboxRelay {
                                 .chain(this::settle));
     }
 
-    /** Each generation on its own; the charges in calls of at most {@link #MAX_CHARGES_PER_CALL}. */
+    /** Generations and charges, each kind in calls of at most its batch's size; any other kind on its own. */
     private List<Supplier<Uni<List<Settlement>>>> deliveries(List<OutboxRow> rows) {
         List<Supplier<Uni<List<Settlement>>>> deliveries = new ArrayList<>();
+        List<OutboxRow> generations = new ArrayList<>();
         List<OutboxRow> charges = new ArrayList<>();
         for (OutboxRow row : rows) {
-            if (OutboxRow.CHARGE.equals(row.kind())) {
-                charges.add(row);
-            } else {
-                deliveries.add(() -> deliver(row).map(List::of));
+            switch (row.kind()) {
+                case OutboxRow.GENERATION -> generations.add(row);
+                case OutboxRow.CHARGE -> charges.add(row);
+                default -> deliveries.add(() -> deliver(row).map(List::of));
             }
         }
-        for (List<OutboxRow> call : calls(charges, MAX_CHARGES_PER_CALL, MAX_CHARGE_BYTES_PER_CALL)) {
+        for (List<OutboxRow> call : calls(generations, MAX_GENERATIONS_PER_CALL, MAX_BYTES_PER_CALL)) {
+            deliveries.add(() -> deliverGenerations(call));
+        }
+        for (List<OutboxRow> call : calls(charges, MAX_CHARGES_PER_CALL, MAX_BYTES_PER_CALL)) {
             deliveries.add(() -> deliverCharges(call));
         }
         return deliveries;
@@ -176,12 +183,33 @@ public class OutboxRelay {
      * fails (timeout, 5xx, receiver down) is retried as a whole — charges are idempotent on task_id.
      */
     Uni<List<Settlement>> deliverCharges(List<OutboxRow> rows) {
+        return deliverTogether(rows, OutboxRow.CHARGE, "credits-service", payloads -> receivers.deliverCharges(payloads)
+                .map(outcomes -> outcomes.stream().map(o -> new ItemAnswer(o.status(), o.problem())).toList()));
+    }
+
+    /**
+     * Generations in one call, as charges are: each written in its own transaction by projects-service,
+     * in a span continuing the trace its row stored.
+     */
+    Uni<List<Settlement>> deliverGenerations(List<OutboxRow> rows) {
+        List<String> traceparents = rows.stream().map(OutboxRow::traceparent).toList();
+        return deliverTogether(rows, OutboxRow.GENERATION, "projects-service", payloads -> receivers
+                .deliverGenerations(payloads, traceparents)
+                .map(outcomes -> outcomes.stream().map(o -> new ItemAnswer(o.status(), o.problem())).toList()));
+    }
+
+    /** What a receiver answered for one item of a call: its status, and its problem when refused. */
+    private record ItemAnswer(int status, Problem problem) {
+    }
+
+    private Uni<List<Settlement>> deliverTogether(List<OutboxRow> rows, String kind, String receiver,
+            Function<List<JsonNode>, Uni<List<ItemAnswer>>> call) {
         List<JsonNode> payloads = rows.stream().map(OutboxRow::payload).toList();
-        return traces.linking(rows, OutboxRow.CHARGE, () -> receivers.deliverCharges(payloads))
-                .map(outcomes -> settlements(rows, outcomes))
+        return traces.linking(rows, kind, () -> call.apply(payloads))
+                .map(answers -> settlements(rows, answers, receiver))
                 .onFailure(DeliveryRefused.class).recoverWithUni(refused -> {
-                    LOG.infof("a call of %d charges was refused as a whole (%s): delivering them one by one", rows.size(),
-                            refused.getMessage());
+                    LOG.infof("a call of %d %ss was refused as a whole (%s): delivering them one by one", rows.size(),
+                            kind, refused.getMessage());
                     return Multi.createFrom().iterable(rows).onItem().transformToUniAndConcatenate(this::deliver)
                             .collect().asList();
                 })
@@ -189,28 +217,27 @@ public class OutboxRelay {
                         .map(row -> Settlement.retry(row, backoffSeconds(row.attempts()), failure.toString())).toList());
     }
 
-    private List<Settlement> settlements(List<OutboxRow> rows, List<ChargeOutcome> outcomes) {
-        if (outcomes == null || outcomes.size() != rows.size()) {
-            String error = "credits-service answered " + (outcomes == null ? 0 : outcomes.size()) + " outcomes for "
-                    + rows.size() + " charges";
+    private List<Settlement> settlements(List<OutboxRow> rows, List<ItemAnswer> answers, String receiver) {
+        if (answers == null || answers.size() != rows.size()) {
+            String error = receiver + " answered " + (answers == null ? 0 : answers.size()) + " outcomes for "
+                    + rows.size() + " items";
             return rows.stream().map(row -> Settlement.retry(row, backoffSeconds(row.attempts()), error)).toList();
         }
         List<Settlement> settlements = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             OutboxRow row = rows.get(i);
-            ChargeOutcome outcome = outcomes.get(i);
-            if (outcome.status() >= 200 && outcome.status() < 300) {
+            ItemAnswer answer = answers.get(i);
+            if (answer.status() >= 200 && answer.status() < 300) {
                 settlements.add(Settlement.delivered(row));
-            } else if (Receivers.isRefusal(outcome.status())) {
-                Problem problem = outcome.problem();
+            } else if (Receivers.isRefusal(answer.status())) {
+                Problem problem = answer.problem();
                 DeliveryRefused refused = problem == null
-                        ? new DeliveryRefused(outcome.status(), "credits-service refused with " + outcome.status())
-                        : Receivers.refused("credits-service", outcome.status(), problem.code(), problem.detail(),
-                                problem.errors());
+                        ? new DeliveryRefused(answer.status(), receiver + " refused with " + answer.status())
+                        : Receivers.refused(receiver, answer.status(), problem.code(), problem.detail(), problem.errors());
                 settlements.add(parked(row, refused));
             } else {
                 settlements.add(Settlement.retry(row, backoffSeconds(row.attempts()),
-                        "credits-service answered " + outcome.status() + " for this charge"));
+                        receiver + " answered " + answer.status() + " for this " + row.kind()));
             }
         }
         return settlements;
