@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.util.ArrayList;
@@ -35,6 +36,37 @@ class GenerationsApiTest {
                 .body("url", equalTo("https://cdn.example.test/clip.mp4")).body("metadata.source", equalTo("upload"))
                 .body("task_id", nullValue()).body("object_id", nullValue()).body("starred", equalTo(false))
                 .body("thumbnail_url", nullValue());
+    }
+
+    /**
+     * An upload with media and its original variant are written once, as they end up (primary, viewed):
+     * the realtime feed carries one INSERT of each and no UPDATE. A placeholder has no variant.
+     */
+    @Test
+    void anUploadAndItsOriginalVariantAreWrittenOnceAsTheyEndUp() {
+        User user = Fixtures.user();
+        String project = Fixtures.project(user);
+        var created = Api.as(user.token())
+                .body(Map.of("type", "image", "url", "https://cdn.example.test/once.png", "thumbnail_url",
+                        "https://cdn.example.test/once-thumb.png"))
+                .post("/v1/projects/" + project + "/generations").then().statusCode(201)
+                .body("variant_count", equalTo(1)).body("unviewed_variant_count", equalTo(0)).extract();
+        String generation = created.path("id");
+        String variant = created.path("primary_variant_id");
+        Api.as(user.token()).get("/v1/generations/" + generation + "/variants").then().statusCode(200)
+                .body("items.id", contains(variant)).body("items[0].is_primary", equalTo(true))
+                .body("items[0].variant_type", equalTo("original"))
+                .body("items[0].url", equalTo("https://cdn.example.test/once.png"))
+                .body("items[0].thumbnail_url", equalTo("https://cdn.example.test/once-thumb.png"))
+                .body("items[0].viewed_at", notNullValue());
+        try (SqlSession sql = SqlSession.as("reigh_tasks").actingAsService()) {
+            assertThat(sql.query("SELECT table_name, op FROM realtime_events WHERE row_id IN (?::uuid, ?::uuid)"
+                    + " ORDER BY id", generation, variant))
+                    .containsExactly(List.of("generations", "INSERT"), List.of("generation_variants", "INSERT"));
+        }
+        Api.as(user.token()).body(Map.of("type", "image")).post("/v1/projects/" + project + "/generations").then()
+                .statusCode(201).body("url", nullValue()).body("primary_variant_id", nullValue())
+                .body("variant_count", equalTo(0));
     }
 
     @Test

@@ -43,15 +43,33 @@ public class GenerationRepository {
 
     /**
      * Inserts only into a project of the caller: no row back means no such project, or (with an
-     * idempotency key) that the key was used before in this project.
+     * idempotency key) that the key was used before in this project. An upload with media ($4, its url)
+     * is written with its original variant (primary, already viewed: the user's own upload is not news
+     * to them) in the same statement, both rows as they end up, as a task's generation is
+     * ({@link #INSERT_WITH_ORIGINAL_FROM_TASK}); a placeholder (no url) has no variant.
      */
-    static final String INSERT_UPLOAD = "INSERT INTO generations AS g (project_id, type, url, thumbnail_url, object_id,"
-            + " params, metadata, name, based_on, parent_generation_id, child_order, pair_shot_generation_id,"
-            + " idempotency_key, request_hash)"
-            + " SELECT p.id, $3, $4, $5, $6, coalesce($7, '{}'::jsonb), coalesce($8, '{}'::jsonb), $9, $10, $11, $12, $13,"
-            + " $14, $15 FROM projects p WHERE p.id = $1 AND p.user_id = $2"
-            + " ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
-            + " RETURNING " + COLUMNS;
+    static final String INSERT_UPLOAD_WITH_ORIGINAL = """
+            WITH ids AS (SELECT gen_random_uuid() AS generation_id, gen_random_uuid() AS variant_id),
+            generation AS (
+              INSERT INTO generations AS g (id, project_id, type, url, thumbnail_url, object_id, params, metadata, name,
+                                            based_on, parent_generation_id, child_order, pair_shot_generation_id,
+                                            idempotency_key, request_hash, primary_variant_id)
+              SELECT ids.generation_id, p.id, $3, $4, $5, $6, coalesce($7, '{}'::jsonb), coalesce($8, '{}'::jsonb), $9,
+                     $10, $11, $12, $13, $14, $15, CASE WHEN $4::text IS NOT NULL THEN ids.variant_id END
+              FROM projects p, ids WHERE p.id = $1 AND p.user_id = $2
+              ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+              RETURNING %s
+            ), original AS (
+              INSERT INTO generation_variants (id, generation_id, project_id, url, thumbnail_url, object_id, params,
+                                               variant_type, is_primary, viewed_at)
+              SELECT g.primary_variant_id, g.id, g.project_id, g.url, g.thumbnail_url, g.object_id, g.params, '%s',
+                     true, now()
+              FROM generation g WHERE g.primary_variant_id IS NOT NULL
+            )
+            SELECT g.*, (g.primary_variant_id IS NOT NULL)::int::bigint AS variant_count,
+                   0::bigint AS unviewed_variant_count
+            FROM generation g
+            """.formatted(ROW_COLUMNS, VariantRow.ORIGINAL);
     /**
      * Exactly one generation per task however often the completion is delivered: the unique index
      * decides (concurrent deliveries wait on it), no row back means it existed already (or the
@@ -180,8 +198,9 @@ public class GenerationRepository {
                     "og.id NOT IN (SELECT id FROM doomed)", "ov.generation_id NOT IN (SELECT id FROM doomed)", "true",
                     "true"));
 
-    public Uni<GenerationRow> insertUpload(SqlConnection connection, UUID userId, NewGeneration generation) {
-        return connection.preparedQuery(INSERT_UPLOAD)
+    /** The caller's new generation, with its original variant when it has media; null: see the statement. */
+    public Uni<GenerationRow> insertUploadWithOriginal(SqlConnection connection, UUID userId, NewGeneration generation) {
+        return connection.preparedQuery(INSERT_UPLOAD_WITH_ORIGINAL)
                 .execute(Sql.params(generation.projectId(), userId, generation.type(), generation.url(),
                         generation.thumbnailUrl(), generation.objectId(), generation.params(), generation.metadata(),
                         generation.name(), generation.basedOn(), generation.parentGenerationId(),
@@ -190,7 +209,6 @@ public class GenerationRepository {
                 .map(rows -> Rows.first(rows, GenerationRepository::map));
     }
 
-    /** The new row, or null when the task already had one (or the project does not exist). */
     /** The task's new generation with its original variant, or null: the task has one already, or no project. */
     public Uni<GenerationRow> insertWithOriginalFromTask(SqlConnection connection, UUID projectId, UUID taskId,
             String type, String url, String thumbnailUrl, UUID objectId, JsonNode params, UUID basedOn) {

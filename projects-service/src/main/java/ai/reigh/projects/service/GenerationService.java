@@ -1,6 +1,5 @@
 package ai.reigh.projects.service;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -30,8 +29,6 @@ import ai.reigh.projects.repository.GenerationRepository.NewGeneration;
 import ai.reigh.projects.repository.GenerationRow;
 import ai.reigh.projects.repository.ProjectRepository;
 import ai.reigh.projects.repository.VariantRepository;
-import ai.reigh.projects.repository.VariantRepository.NewVariant;
-import ai.reigh.projects.repository.VariantRow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -39,7 +36,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * Generations a user sees and manages: uploads (from a URL, a ready object of theirs in the
  * {@code public} bucket, or none: a placeholder), the filtered list of the Generations pane with exact
  * totals, batch reads, edits of their fields (lineage, segments, media), delete. An upload with media
- * gets its {@code original} variant, primary, in the same transaction. The generations of tasks
+ * gets its {@code original} variant, primary, in the same statement. The generations of tasks
  * arrive through {@link TaskGenerationService}; variants through {@link VariantService}.
  */
 @ApplicationScoped
@@ -53,17 +50,15 @@ public class GenerationService {
     private final ProjectRepository projects;
     private final GenerationRepository generations;
     private final VariantRepository variants;
-    private final GenerationMedia media;
     private final StorageObjects storageObjects;
     private final ProjectsConfig config;
 
     public GenerationService(Db db, ProjectRepository projects, GenerationRepository generations,
-            VariantRepository variants, GenerationMedia media, StorageObjects storageObjects, ProjectsConfig config) {
+            VariantRepository variants, StorageObjects storageObjects, ProjectsConfig config) {
         this.db = db;
         this.projects = projects;
         this.generations = generations;
         this.variants = variants;
-        this.media = media;
         this.storageObjects = storageObjects;
         this.config = config;
     }
@@ -105,26 +100,15 @@ public class GenerationService {
                 .findOwned(connection, projectId, me).map(ProjectService::found)
                 .chain(() -> checkRelations(connection, projectId, me, null, upload.basedOn(),
                         upload.parentGenerationId(), upload.pairShotGenerationId()))
-                .chain(() -> generations.insertUpload(connection, me, new NewGeneration(projectId, upload.type(),
+                // The upload's media becomes its original variant, primary, in the same statement.
+                .chain(() -> generations.insertUploadWithOriginal(connection, me, new NewGeneration(projectId, upload.type(),
                         mediaUrl, upload.thumbnailUrl(), upload.objectId(), upload.params(), upload.metadata(),
                         upload.name(), upload.basedOn(), upload.parentGenerationId(), upload.childOrder(),
                         upload.pairShotGenerationId(), idempotencyKey, requestHash)))
                 .chain(inserted -> inserted == null
                         ? replay(connection, projectId, idempotencyKey, requestHash)
-                        : withOriginal(connection, inserted).map(row -> new Created(row, true)))))
+                        : Uni.createFrom().item(new Created(inserted, true)))))
                 .onFailure(GenerationService::isRelationGone).transform(failure -> ProblemException.notFound("Generation"));
-    }
-
-    /** The upload's media becomes its original variant, primary; a placeholder has none. */
-    private Uni<GenerationRow> withOriginal(SqlConnection connection, GenerationRow generation) {
-        if (generation.url() == null) {
-            return Uni.createFrom().item(generation);
-        }
-        // The user's own upload is not news to them: its original counts as seen.
-        return variants.insert(connection, new NewVariant(generation.id(), generation.projectId(), generation.url(),
-                generation.thumbnailUrl(), generation.objectId(), generation.params(), VariantRow.ORIGINAL, null, false,
-                Instant.now(), null, null))
-                .chain(original -> media.makePrimary(connection, generation.id(), original.id()));
     }
 
     private Uni<Created> replay(SqlConnection connection, UUID projectId, String idempotencyKey, String requestHash) {
