@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import ai.reigh.common.background.CoalescedRuns;
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.credits.client.StripeClient;
@@ -28,6 +28,7 @@ import ai.reigh.credits.repository.LedgerEntryRow;
 import ai.reigh.credits.repository.LedgerRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
@@ -70,16 +71,18 @@ public class AutoTopUpCharger {
     private final LedgerRepository ledger;
     private final StripeClient stripe;
     private final CreditsConfig.AutoTopUp settings;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean runAgain = new AtomicBoolean();
+    /** One run at a time per instance; a request during a run makes one more run after it. */
+    private final CoalescedRuns runs;
 
     public AutoTopUpCharger(Db db, AutoTopUpChargeRepository charges, LedgerRepository ledger, StripeClient stripe,
-            CreditsConfig config) {
+            CreditsConfig config, Vertx vertx) {
         this.db = db;
         this.charges = charges;
         this.ledger = ledger;
         this.stripe = stripe;
         this.settings = config.autoTopUp();
+        this.runs = new CoalescedRuns(vertx, Duration.ZERO, this::runOnce,
+                failure -> LOG.warnf("auto top-up run failed: %s", failure.getClass().getSimpleName()));
     }
 
     /** The decision for the users of the caller's spends, in the spends' transaction: the new charges' ids. */
@@ -100,23 +103,10 @@ public class AutoTopUpCharger {
         runInBackground();
     }
 
-    /** One run at a time per instance; a request during a run makes one more run after it. */
     private void runInBackground() {
-        if (!stripe.isConfigured()) {
-            return;
+        if (stripe.isConfigured()) {
+            runs.request();
         }
-        if (!running.compareAndSet(false, true)) {
-            runAgain.set(true);
-            return;
-        }
-        runAgain.set(false);
-        runOnce().onTermination().invoke(() -> {
-            running.set(false);
-            if (runAgain.getAndSet(false)) {
-                runInBackground();
-            }
-        }).subscribe().with(run -> {
-        }, failure -> LOG.warnf("auto top-up run failed: %s", failure.getClass().getSimpleName()));
     }
 
     /**

@@ -89,11 +89,15 @@ public class ChargeService {
         return charged.map(byTask -> items.stream().map(item -> item.outcome(firstOfTask, byTask)).toList());
     }
 
-    /** One transaction: the charges' contexts, their spends in one INSERT, their users' top-up decisions. */
+    /**
+     * One transaction: the charges' contexts, their spends in one INSERT, their users' top-up decisions.
+     * Planned once per connection: the contexts' read was planned again on every call (costing several
+     * times its run), and its generic plan is the probe per task that {@code ChargeContextPlanTest} pins.
+     */
     private Uni<Map<UUID, Charged>> chargeTogether(List<ChargeRequest> requests) {
         Map<UUID, Charged> charged = new HashMap<>();
         List<UUID> topUps = new ArrayList<>();
-        return db.inTransaction(Actor.service(), connection -> contexts.load(connection, requests).chain(loaded -> {
+        return db.inTransactionPlannedOnce(Actor.service(), connection -> contexts.load(connection, requests).chain(loaded -> {
             Map<UUID, ChargeRequest> spending = new LinkedHashMap<>();
             List<NewSpend> spends = new ArrayList<>();
             for (int i = 0; i < requests.size(); i++) {

@@ -114,6 +114,15 @@ public interface TasksConfig {
         Duration pollInterval();
 
         /**
+         * How long a wake-up waits for more completions before it reserves a batch. Woken at once by every
+         * completion, the relay at a few hundred completions a second made one batch, one receiver call
+         * and one settlement per one or two rows; a few milliseconds later they share them
+         * (docs/performance.md). Zero: at once.
+         */
+        @WithDefault("20ms")
+        Duration gather();
+
+        /**
          * Rows reserved per batch. Charges go in calls of up to 100, and one batch is out at a time per
          * instance: at 50 the relay fell behind 16 workers' completions (docs/performance.md).
          */

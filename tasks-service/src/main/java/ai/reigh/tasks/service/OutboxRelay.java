@@ -3,7 +3,6 @@ package ai.reigh.tasks.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ai.reigh.common.background.CoalescedRuns;
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
 import ai.reigh.common.error.Problem;
@@ -27,6 +27,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Delivers the completion outbox: generations to projects-service in calls of up to
@@ -43,8 +44,9 @@ import io.smallrye.mutiny.Uni;
  * <p>No leader: every replica may relay, because a batch is reserved with {@code FOR UPDATE SKIP
  * LOCKED} and an in-flight timeout (see {@link OutboxRepository}), so replicas never take the same
  * rows and a dead relay's rows come back after the timeout. Woken by completions on this instance
- * (each replica relays its own completions at once; while a batch is out, new rows accumulate and go
- * in the next one) and by a poll that picks up retries and anything a dead replica left.
+ * (each replica relays its own completions, gathered for {@code relay.gather} so that a batch carries
+ * several; while a batch is out, new rows accumulate and go in the next one) and by a poll that picks
+ * up retries and anything a dead replica left.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -63,44 +65,30 @@ public class OutboxRelay {
     private final TaskMetrics metrics;
     private final TasksConfig.Relay config;
     private final OutboxTraces traces;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
-    private volatile boolean stopping;
+    private final CoalescedRuns runs;
 
     public OutboxRelay(Db db, OutboxRepository outbox, Receivers receivers, TaskMetrics metrics, TasksConfig config,
-            OutboxTraces traces) {
+            OutboxTraces traces, Vertx vertx) {
         this.db = db;
         this.traces = traces;
         this.outbox = outbox;
         this.receivers = receivers;
         this.metrics = metrics;
         this.config = config.relay();
+        this.runs = new CoalescedRuns(vertx, this.config.gather(), () -> runBatches(0),
+                failure -> LOG.warnf("outbox relay run failed: %s", failure.toString()));
     }
 
     /** What one batch did. */
     public record BatchResult(int reserved, int delivered, int retried, int parked) {
     }
 
-    /** Asks for a run soon; runs never overlap on one instance (a wake during a run makes it go on). */
+    /**
+     * Asks for a run soon: after the gather window, so that the completions of those milliseconds go in
+     * one batch; runs never overlap on one instance (a wake during a run makes one more run after it).
+     */
     public void wake() {
-        if (stopping) {
-            return;
-        }
-        again.set(true);
-        if (running.compareAndSet(false, true)) {
-            again.set(false);
-            runBatches(0).subscribe().with(done -> finish(), failure -> {
-                LOG.warnf("outbox relay run failed: %s", failure.toString());
-                finish();
-            });
-        }
-    }
-
-    private void finish() {
-        running.set(false);
-        if (again.get() && !stopping) {
-            wake();
-        }
+        runs.request();
     }
 
     @Scheduled(every = "${reigh.tasks.relay.poll-interval:1s}", delayed = "1s",
@@ -110,14 +98,13 @@ public class OutboxRelay {
     }
 
     void stop(@jakarta.enterprise.event.Observes ShutdownEvent shutdown) {
-        stopping = true;
+        runs.stop();
     }
 
+    /** Batch after batch while they come back full (a backlog), at most {@value #MAX_BATCHES_PER_RUN}. */
     private Uni<Void> runBatches(int done) {
-        return deliverBatch().chain(result -> {
-            boolean more = result.reserved() == config.batchSize() || again.getAndSet(false);
-            return more && done + 1 < MAX_BATCHES_PER_RUN && !stopping ? runBatches(done + 1) : Uni.createFrom().voidItem();
-        });
+        return deliverBatch().chain(result -> result.reserved() == config.batchSize() && done + 1 < MAX_BATCHES_PER_RUN
+                ? runBatches(done + 1) : Uni.createFrom().voidItem());
     }
 
     /** Reserves one batch of due rows, delivers them concurrently, settles each. Drivable from tests. */
@@ -283,7 +270,9 @@ public class OutboxRelay {
                 }
             }
         }
-        return db.inTransaction(Actor.service(), connection -> outbox.delivered(connection, delivered.toArray(Long[]::new))
+        // Planned once: with the ids' array at hand PostgreSQL judged a custom plan cheaper on every call
+        // and planned each settlement again (as long as running it); the generic plan is the same key lookup.
+        return db.inTransactionPlannedOnce(Actor.service(), connection -> outbox.delivered(connection, delivered.toArray(Long[]::new))
                 .chain(() -> outbox.retry(connection, retryIds.toArray(Long[]::new), retryDelays.toArray(Double[]::new),
                         retryErrors.toArray(String[]::new)))
                 .chain(() -> outbox.park(connection, parkIds.toArray(Long[]::new), parkErrors.toArray(String[]::new))))

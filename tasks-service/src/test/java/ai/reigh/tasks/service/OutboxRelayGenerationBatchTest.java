@@ -30,6 +30,7 @@ import ai.reigh.tasks.service.OutboxRelay.Outcome;
 import ai.reigh.tasks.service.OutboxRelay.Settlement;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 
 /**
  * The relay delivers generations to projects-service in batch calls, each generation answered on its
@@ -51,6 +52,8 @@ class OutboxRelayGenerationBatchTest {
     TasksConfig config;
     @Inject
     OutboxTraces traces;
+    @Inject
+    Vertx vertx;
 
     private static OutboxRow generation(long id, UUID projectId) {
         UUID taskId = UUID.randomUUID();
@@ -86,7 +89,7 @@ class OutboxRelayGenerationBatchTest {
                 QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(projectsUrl)).build(ProjectsInternalApi.class),
                 QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(ReighTestEnvironment.sibling("credits").url()))
                         .build(CreditsInternalApi.class));
-        return new OutboxRelay(db, outbox, receivers, metrics, config, traces);
+        return new OutboxRelay(db, outbox, receivers, metrics, config, traces, vertx);
     }
 
     private static void assertEachDeliveredOnceButTheStrangers(List<OutboxRow> rows, List<Settlement> settled) {

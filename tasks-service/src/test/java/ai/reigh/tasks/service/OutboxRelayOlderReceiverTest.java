@@ -30,6 +30,7 @@ import ai.reigh.tasks.service.OutboxRelay.Outcome;
 import ai.reigh.tasks.service.OutboxRelay.Settlement;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 
 /**
  * A rolling upgrade where the relay is newer than credits-service: the previous release has no batch
@@ -51,6 +52,8 @@ class OutboxRelayOlderReceiverTest {
     TasksConfig config;
     @Inject
     OutboxTraces traces;
+    @Inject
+    Vertx vertx;
 
     private static OutboxRow charge(long id, UUID userId, String taskType) {
         UUID taskId = UUID.randomUUID();
@@ -80,7 +83,7 @@ class OutboxRelayOlderReceiverTest {
             Receivers receivers = new Receivers(
                     QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(projects)).build(ProjectsInternalApi.class),
                     QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(older.url())).build(CreditsInternalApi.class));
-            OutboxRelay relay = new OutboxRelay(db, outbox, receivers, metrics, config, traces);
+            OutboxRelay relay = new OutboxRelay(db, outbox, receivers, metrics, config, traces, vertx);
 
             List<Settlement> settled = relay.deliverCharges(rows).await().atMost(Duration.ofSeconds(30));
 
