@@ -85,11 +85,18 @@ public class Db {
             Uni<RowSet<Row>> commit = connection.query("COMMIT").execute();
             // Subscribed together, so sent together; every answer is awaited before the connection
             // goes back to the pool.
-            return Uni.combine().all().unis(begin, state, work, commit).collectFailures()
-                    .with(results -> (RowSet<Row>) results.get(2))
-                    .onFailure(CompositeException.class)
-                    .transform(failure -> ((CompositeException) failure).getCauses().get(0));
+            return firstFailure(Uni.combine().all().unis(begin, state, work, commit).collectFailures()
+                    .with(results -> (RowSet<Row>) results.get(2)));
         });
+    }
+
+    /**
+     * Pipelined statements fail together: the first failure is the one that counts (the statements after
+     * it failed only because the transaction was aborted).
+     */
+    private static <T> Uni<T> firstFailure(Uni<T> combined) {
+        return combined.onFailure(CompositeException.class)
+                .transform(failure -> ((CompositeException) failure).getCauses().get(0));
     }
 
     public Pool pool() {
@@ -106,10 +113,9 @@ public class Db {
             // the acting context. Whatever happens, the transaction ends before the connection goes back
             // to the pool: COMMIT after the work, ROLLBACK after any failure (its own failure ignored:
             // a broken connection is discarded by the pool).
-            return Uni.combine().all().unis(begin, state, Uni.createFrom().deferred(() -> work.apply(connection)))
-                    .collectFailures().with(results -> (T) results.get(2))
-                    .onFailure(CompositeException.class)
-                    .transform(failure -> ((CompositeException) failure).getCauses().get(0))
+            Uni<T> done = Uni.combine().all().unis(begin, state, Uni.createFrom().deferred(() -> work.apply(connection)))
+                    .collectFailures().with(results -> (T) results.get(2));
+            return firstFailure(done)
                     .call(() -> connection.query("COMMIT").execute())
                     .onFailure().call(() -> connection.query("ROLLBACK").execute().onFailure().recoverWithNull());
         });
