@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -15,7 +17,7 @@ import io.vertx.core.Vertx;
  * <p>With a {@code gather} window, a run starts that long after the request that called for it, so the
  * requests of that window share one run: an outbox relay woken by every completion then carries the
  * completions of a few milliseconds in one batch instead of one batch each (docs/performance.md).
- * Without one, a run starts at once, on the requesting thread.
+ * Without one, a run starts at once. Either way it runs on a Vert.x context of its own.
  */
 public final class CoalescedRuns {
     private final Vertx vertx;
@@ -58,11 +60,17 @@ public final class CoalescedRuns {
         return running.get();
     }
 
+    /**
+     * On a Vert.x context of the run's own: a run serves every request of its window, and the context of
+     * the one that woke it holds that request's trace (OpenTelemetry keeps it in the context's local
+     * data), which would otherwise get the run's statements and log lines.
+     */
     private void start() {
+        Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         if (gatherMillis <= 0) {
-            run();
+            own.runOnContext(ignored -> run());
         } else {
-            vertx.setTimer(gatherMillis, timer -> run());
+            own.runOnContext(ignored -> vertx.setTimer(gatherMillis, timer -> run()));
         }
     }
 
