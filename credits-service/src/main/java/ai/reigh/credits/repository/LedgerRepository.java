@@ -19,8 +19,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * {@code credits_ledger}: append-only. Every write is one INSERT; the table's trigger moves
- * {@code users.total_credits} by {@code + amount} in the same statement. Deduplication is the unique
+ * {@code credits_ledger}: append-only. Every write is one INSERT; the table's statement trigger moves
+ * {@code users.total_credits} by the sum of each user's new entries, in the same statement. Deduplication is the unique
  * indexes' job ({@code ON CONFLICT ... DO NOTHING}), never a read before the write: a statement that
  * inserted nothing means "already there", and the caller reads the existing row in a new statement
  * (READ COMMITTED: it then sees the concurrent writer's committed row).
@@ -31,9 +31,9 @@ public class LedgerRepository {
             + "metadata::text AS metadata, created_at";
 
     /**
-     * Spends, one per task ({@code credits_ledger_one_spend_per_task}), any number in one statement. Rows
-     * go in the order of their users: each spend's trigger locks its user's row, and two batches that
-     * took their users in different orders could deadlock.
+     * Spends, one per task ({@code credits_ledger_one_spend_per_task}), any number in one statement; its
+     * statement trigger moves each user's balance once (V2_35). Rows go in a fixed order (user, task), so
+     * two batches that overlap (a batch and its retry) meet on the unique index's keys in the same order.
      */
     static final String INSERT_SPENDS = "INSERT INTO credits_ledger (user_id, amount, type, task_id, metadata) "
             + "SELECT s.user_id, s.amount, 'spend', s.task_id, s.metadata::jsonb "
