@@ -12,7 +12,9 @@
 --
 -- The users' rows are locked in id order before they move, so two statements over the same users wait
 -- for each other and never deadlock, whatever the order of their rows. (The row trigger locked in row
--- order, which is why the spends' INSERT sorts by user; it still does, and no longer needs to.)
+-- order, which is why the spends' INSERT sorts by user. The sort stays: by user and task, two batches
+-- that overlap meet the unique index's keys in the same order.) The previous release writes the same
+-- INSERTs and works unchanged on this schema.
 CREATE FUNCTION reigh_apply_ledger_entries() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
   AS $$
