@@ -105,8 +105,8 @@ class LedgerBalanceTriggerTest {
             }
             try (SqlSession credits = SqlSession.as("reigh_credits").actingAsService()) {
                 Connection connection = credits.connection();
+                connection.setAutoCommit(false);
                 for (int round = 0; round < rounds; round++) {
-                    connection.setAutoCommit(false);
                     List<BigDecimal> amounts = Collections.nCopies(order.size(), new BigDecimal("-0.5"));
                     String failure = credits.failureOf(INSERT_SPENDS, array(connection, order), numbers(connection, amounts));
                     if (failure != null) {

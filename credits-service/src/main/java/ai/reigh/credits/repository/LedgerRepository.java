@@ -20,10 +20,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * {@code credits_ledger}: append-only. Every write is one INSERT; the table's statement trigger moves
- * {@code users.total_credits} by the sum of each user's new entries, in the same statement. Deduplication is the unique
- * indexes' job ({@code ON CONFLICT ... DO NOTHING}), never a read before the write: a statement that
- * inserted nothing means "already there", and the caller reads the existing row in a new statement
- * (READ COMMITTED: it then sees the concurrent writer's committed row).
+ * {@code users.total_credits} by the sum of each user's new entries, in the same statement.
+ * Deduplication is the unique indexes' job ({@code ON CONFLICT ... DO NOTHING}), never a read before the
+ * write: a statement that inserted nothing means "already there", and the caller reads the existing row
+ * in a new statement (READ COMMITTED: it then sees the concurrent writer's committed row).
  */
 @ApplicationScoped
 public class LedgerRepository {
