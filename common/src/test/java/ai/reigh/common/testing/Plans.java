@@ -24,6 +24,12 @@ public final class Plans {
         sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
     }
 
+    /** {@link #asService}, as a service reads a list's page ({@code Db.inPageTransaction}: sorts priced out). */
+    public static void asServiceListingAPage(Statement sql, String role) throws SQLException {
+        asService(sql, role);
+        sql.execute("SET LOCAL enable_sort = off");
+    }
+
     /** The rest of the transaction acts as {@code user}, a plain user (row-level security applies). */
     public static void actAs(Statement sql, UUID user) throws SQLException {
         sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");

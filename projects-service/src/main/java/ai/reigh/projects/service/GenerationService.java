@@ -188,9 +188,9 @@ public class GenerationService {
     }
 
     /**
-     * A page of the project's generations. Planned once (the generic plan of its shape walks the
-     * project's newest-first index whatever the values), except for a prompt search: whether the
-     * trigram index or that walk is faster depends on the pattern, so it is planned per call. The page
+     * A page of the project's generations, read as a page ({@link Db#inPageTransaction}: planned once,
+     * walking the project's index in the page's order whatever the values), except for a prompt search:
+     * whether the trigram index or that walk is faster depends on the pattern, so it is planned per call. The page
      * checks the project's ownership itself; only an empty page asks whether the project is the
      * caller's at all (an empty page, or a 404).
      */
@@ -203,7 +203,7 @@ public class GenerationService {
                 .map(rows -> Page.of(rows, page, GenerationRow::createdAt, GenerationRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
                         : generations.countInProject(connection, projectId, filter).map(result::withTotal));
-        return filter.promptPattern() == null ? db.inTransactionPlannedOnce(caller.asUser(), work)
+        return filter.promptPattern() == null ? db.inPageTransaction(caller.asUser(), work)
                 : db.inTransaction(caller.asUser(), work);
     }
 

@@ -73,7 +73,7 @@ public class VariantService {
      */
     public Uni<Page<VariantRow>> page(Caller caller, UUID generationId, VariantFilter filter, PageRequest page) {
         UUID owner = caller.requireUserId();
-        return db.inTransactionPlannedOnce(caller.asUser(), connection -> variants
+        return db.inPageTransaction(caller.asUser(), connection -> variants
                 .pageInOwnedGeneration(connection, generationId, owner, filter, page)
                 .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
                         : generations.findOwned(connection, generationId, owner).map(GenerationService::found))
@@ -89,7 +89,7 @@ public class VariantService {
     public Uni<Page<VariantRow>> pageInProject(Caller caller, UUID projectId, ProjectVariantFilter filter,
             PageRequest page) {
         UUID owner = caller.requireUserId();
-        return db.inTransactionPlannedOnce(caller.asUser(), connection -> variants
+        return db.inPageTransaction(caller.asUser(), connection -> variants
                 .pageInOwnedProject(connection, projectId, owner, filter, page)
                 .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
                         : projects.findOwned(connection, projectId, owner).map(ProjectService::found))

@@ -61,7 +61,7 @@ class ListPagePlanTest {
                 sql.execute("SET LOCAL session_replication_role = replica");
                 sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
                 sql.execute(fill);
-                Plans.asService(sql, "reigh_projects");
+                Plans.asServiceListingAPage(sql, "reigh_projects");
                 sql.execute("PREPARE page(uuid, uuid, uuid) AS " + page);
 
                 Plans.actAs(sql, stranger);

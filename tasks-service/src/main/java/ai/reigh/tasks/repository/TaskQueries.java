@@ -83,8 +83,34 @@ final class TaskQueries {
                 where.arguments());
     }
 
+    /**
+     * A page of the caller's own tasks (the user's list, not an operator's), read in a page transaction
+     * ({@code Db.inPageTransaction}: a generic plan that walks an index in the page's order).
+     */
+    static Statement ownPage(UUID callerId, TaskFilter filter, Instant after, UUID afterId, int fetchSize) {
+        return page(ownerCondition(callerId, filter), filter, after, afterId, fetchSize);
+    }
+
+    /** How many of the caller's own tasks the filter keeps: what {@link #ownPage} walks through. */
+    static Statement ownTotal(UUID callerId, TaskFilter filter) {
+        return total(ownerCondition(callerId, filter), filter);
+    }
+
+    /**
+     * The owner the caller's own list names. Row-level security already keeps the caller's tasks only;
+     * the list states the owner again for the index it offers ({@code tasks_user_newest_first}), except
+     * for one project, which offers its own ({@code tasks_project_newest_first}) and is the caller's (the
+     * page checks it). There the owner's index is the wrong walk, and a generic plan cannot tell: it does
+     * not know how the owner's tasks are spread over their projects, and through the owner's index a page
+     * of an older project steps over every newer task of the others first.
+     */
+    private static UUID ownerCondition(UUID callerId, TaskFilter filter) {
+        List<UUID> projects = filter.projectIds();
+        return projects != null && projects.size() == 1 ? null : callerId;
+    }
+
     /** How many tasks the filter keeps: what {@link #page} walks through, without the keyset. */
-    static Statement total(UUID userId, TaskFilter filter) {
+    private static Statement total(UUID userId, TaskFilter filter) {
         Conditions where = where(userId, filter);
         if (filter.byProcessing()) {
             where.and(PROCESSED);

@@ -220,17 +220,29 @@ public class TaskRepository {
                 .map(rows -> rows.iterator().next().getLong("found") == projectIds.size());
     }
 
-    /** A page of the owner's tasks that the filter keeps (see {@link TaskQueries}). */
+    /** A page of the caller's own tasks that the filter keeps (see {@link TaskQueries#ownPage}). */
+    public Uni<List<TaskRow>> ownPage(SqlConnection connection, UUID callerId, TaskFilter filter, Instant afterCreatedAt,
+            UUID afterId, int fetchSize) {
+        return rows(connection, TaskQueries.ownPage(callerId, filter, afterCreatedAt, afterId, fetchSize));
+    }
+
+    /** How many tasks {@link #ownPage} walks through with this filter. */
+    public Uni<Long> ownTotal(SqlConnection connection, UUID callerId, TaskFilter filter) {
+        return count(connection, TaskQueries.ownTotal(callerId, filter));
+    }
+
+    /** A page of an owner's tasks (null: everyone's) that the filter keeps: an operator's list. */
     public Uni<List<TaskRow>> page(SqlConnection connection, UUID userId, TaskFilter filter, Instant afterCreatedAt,
             UUID afterId, int fetchSize) {
-        TaskQueries.Statement statement = TaskQueries.page(userId, filter, afterCreatedAt, afterId, fetchSize);
+        return rows(connection, TaskQueries.page(userId, filter, afterCreatedAt, afterId, fetchSize));
+    }
+
+    private static Uni<List<TaskRow>> rows(SqlConnection connection, TaskQueries.Statement statement) {
         return connection.preparedQuery(statement.sql()).execute(statement.arguments())
                 .map(rows -> Rows.map(rows, TaskColumns::map));
     }
 
-    /** How many tasks {@link #page} walks through with this filter. */
-    public Uni<Long> total(SqlConnection connection, UUID userId, TaskFilter filter) {
-        TaskQueries.Statement statement = TaskQueries.total(userId, filter);
+    private static Uni<Long> count(SqlConnection connection, TaskQueries.Statement statement) {
         return connection.preparedQuery(statement.sql()).execute(statement.arguments())
                 .map(rows -> rows.iterator().next().getLong(0));
     }

@@ -160,12 +160,12 @@ public class TaskService {
                 ? TaskRow::generationProcessedAt : TaskRow::createdAt;
         // The page checks that the projects asked for are visible itself; only an empty page asks which
         // answer it is (an empty page, or a 404).
-        return db.inTransactionPlannedOnce(caller.asUser(), connection -> tasks.page(connection, userId, filter,
+        return db.inPageTransaction(caller.asUser(), connection -> tasks.ownPage(connection, userId, filter,
                         page.afterCreatedAt(), page.afterId(), page.fetchSize())
                 .call(rows -> rows.isEmpty() ? requireProjects(connection, filter.projectIds()) : Uni.createFrom().voidItem())
                 .map(rows -> Page.of(rows, page, position, TaskRow::id))
                 .chain(rows -> !page.includeTotal() ? Uni.createFrom().item(rows)
-                        : tasks.total(connection, userId, filter).map(rows::withTotal)));
+                        : tasks.ownTotal(connection, userId, filter).map(rows::withTotal)));
     }
 
     public Uni<TaskCounts> counts(Caller caller, TaskFilter filter) {
