@@ -79,6 +79,8 @@ check "health is not on the public port" 404 "$(curl -s -o /dev/null -w '%{http_
 check "the management port serves readiness" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY_MANAGEMENT/q/health/ready")"
 check "the management port serves metrics" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY_MANAGEMENT/q/metrics")"
 check "status reports every service ready" 5 "$("$ROOT/reigh" status | grep -c ' ready ')"
+check "the services run with their native heap trimmed" 5000 \
+  "$(jcmd "$(cat "$REIGH_STATE/run/tasks.pid")" VM.flags 2>/dev/null | grep -o 'TrimNativeHeapInterval=[0-9]*' | cut -d= -f2)"
 
 # ---- the gateway's one OpenAPI document and reference page
 check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"
