@@ -32,7 +32,8 @@ public class Db {
      * small projects, a project looks like a handful of rows, cheaper to fetch whole and sort than to
      * walk in order. For a project of 100 000 tasks that plan fetched and sorted all of them for every
      * page (137–167 ms, measured). Without sorts the plan walks an index in the page's order and stops
-     * at the page, whatever the project's size; where no index gives the order it still sorts.
+     * at the page, whatever the project's size; where no index gives the order it still sorts. Only for
+     * pages without a selective condition ({@link PageRead#IN_ORDER}).
      */
     private static final String STATE_ACTOR_PAGE = STATE_ACTOR_PLANNED_ONCE + ", set_config('enable_sort', 'off', true)";
 
@@ -61,14 +62,28 @@ public class Db {
         return inTransaction(STATE_ACTOR_PLANNED_ONCE, actor, work);
     }
 
+    /** How the generic plan of a list's page may read its rows. */
+    public enum PageRead {
+        /**
+         * Walk an index in the page's order and stop at the page, sorts priced out: for a page of a large
+         * set (a project's rows), however large it is.
+         */
+        IN_ORDER,
+        /**
+         * Fetch the rows a selective condition's own index finds, then sort them: for a page that names
+         * such a condition (a shot's generations, a task's sub-tasks). Walked in order instead, a page of
+         * a few rows reads the whole project to learn that there are no more.
+         */
+        FEW_THEN_SORT
+    }
+
     /**
      * {@link #inTransactionPlannedOnce} for a list's page (its statements built from the filters given,
-     * the limit written in): each statement's generic plan walks an index in the page's order and stops
-     * at the page, never fetching a whole project to sort it. Every statement of the transaction is
-     * planned so (a count of the same filter too, which has nothing to sort).
+     * the limit written in), its generic plans reading as {@code read} says. Every statement of the
+     * transaction is planned so (a count of the same filter too, which has nothing to sort).
      */
-    public <T> Uni<T> inPageTransaction(Actor actor, Function<SqlConnection, Uni<T>> work) {
-        return inTransaction(STATE_ACTOR_PAGE, actor, work);
+    public <T> Uni<T> inPageTransaction(Actor actor, PageRead read, Function<SqlConnection, Uni<T>> work) {
+        return inTransaction(read == PageRead.IN_ORDER ? STATE_ACTOR_PAGE : STATE_ACTOR_PLANNED_ONCE, actor, work);
     }
 
     /**

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import ai.reigh.common.db.Db.PageRead;
+
 /**
  * The plan tests' view of a statement as a service runs it: the acting user of the transaction, and the
  * executed plan of a prepared statement, one stripped line per plan node (so a test can ask what the
@@ -24,10 +26,12 @@ public final class Plans {
         sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
     }
 
-    /** {@link #asService}, as a service reads a list's page ({@code Db.inPageTransaction}: sorts priced out). */
-    public static void asServiceListingAPage(Statement sql, String role) throws SQLException {
+    /** {@link #asService}, as a service reads a list's page ({@link ai.reigh.common.db.Db#inPageTransaction}). */
+    public static void asServiceReadingAPage(Statement sql, String role, PageRead read) throws SQLException {
         asService(sql, role);
-        sql.execute("SET LOCAL enable_sort = off");
+        if (read == PageRead.IN_ORDER) {
+            sql.execute("SET LOCAL enable_sort = off");
+        }
     }
 
     /** The rest of the transaction acts as {@code user}, a plain user (row-level security applies). */

@@ -188,11 +188,12 @@ public class GenerationService {
     }
 
     /**
-     * A page of the project's generations, read as a page ({@link Db#inPageTransaction}: planned once,
-     * walking the project's index in the page's order whatever the values), except for a prompt search:
-     * whether the trigram index or that walk is faster depends on the pattern, so it is planned per call. The page
-     * checks the project's ownership itself; only an empty page asks whether the project is the
-     * caller's at all (an empty page, or a 404).
+     * A page of the project's generations, read as a page ({@link Db#inPageTransaction}: planned once;
+     * walking the project's index in the page's order whatever the values, or fetching the few rows a
+     * shot, a parent, … names and sorting them: {@link GenerationFilter#pageRead}), except for a prompt
+     * search: whether the trigram index or that walk is faster depends on the pattern, so it is planned
+     * per call. The page checks the project's ownership itself; only an empty page asks whether the
+     * project is the caller's at all (an empty page, or a 404).
      */
     public Uni<Page<GenerationRow>> page(Caller caller, UUID projectId, GenerationFilter filter, PageRequest page) {
         UUID owner = caller.requireUserId();
@@ -203,7 +204,7 @@ public class GenerationService {
                 .map(rows -> Page.of(rows, page, GenerationRow::createdAt, GenerationRow::id))
                 .chain(result -> !page.includeTotal() ? Uni.createFrom().item(result)
                         : generations.countInProject(connection, projectId, filter).map(result::withTotal));
-        return filter.promptPattern() == null ? db.inPageTransaction(caller.asUser(), work)
+        return filter.promptPattern() == null ? db.inPageTransaction(caller.asUser(), filter.pageRead(), work)
                 : db.inTransaction(caller.asUser(), work);
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ai.reigh.common.auth.Caller;
 import ai.reigh.common.db.Db;
+import ai.reigh.common.db.Db.PageRead;
 import ai.reigh.common.error.ErrorCode;
 import ai.reigh.common.error.FieldError;
 import ai.reigh.common.error.ProblemException;
@@ -73,7 +74,7 @@ public class VariantService {
      */
     public Uni<Page<VariantRow>> page(Caller caller, UUID generationId, VariantFilter filter, PageRequest page) {
         UUID owner = caller.requireUserId();
-        return db.inPageTransaction(caller.asUser(), connection -> variants
+        return db.inPageTransaction(caller.asUser(), PageRead.IN_ORDER, connection -> variants
                 .pageInOwnedGeneration(connection, generationId, owner, filter, page)
                 .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
                         : generations.findOwned(connection, generationId, owner).map(GenerationService::found))
@@ -89,7 +90,7 @@ public class VariantService {
     public Uni<Page<VariantRow>> pageInProject(Caller caller, UUID projectId, ProjectVariantFilter filter,
             PageRequest page) {
         UUID owner = caller.requireUserId();
-        return db.inPageTransaction(caller.asUser(), connection -> variants
+        return db.inPageTransaction(caller.asUser(), PageRead.IN_ORDER, connection -> variants
                 .pageInOwnedProject(connection, projectId, owner, filter, page)
                 .call(rows -> !rows.isEmpty() ? Uni.createFrom().voidItem()
                         : projects.findOwned(connection, projectId, owner).map(ProjectService::found))

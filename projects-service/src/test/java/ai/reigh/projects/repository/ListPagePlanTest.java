@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.db.Db.PageRead;
 import ai.reigh.common.page.PageRequest;
 import ai.reigh.common.testing.Plans;
 import ai.reigh.common.testing.SqlSession;
@@ -52,6 +53,47 @@ class ListPagePlanTest {
                 + " FROM generate_series(1, 5000) i", page);
     }
 
+    /**
+     * A page that names a shot fetches the shot's generations through the shot's own index and sorts them
+     * ({@link GenerationFilter#pageRead}: few then sort). Walked through the project's index in order
+     * instead, a shot of three old generations read all 5 000 of the project's to learn there were no more.
+     */
+    @Test
+    void aShotsGenerationsPageFetchesTheShotInsteadOfWalkingTheProject() throws Exception {
+        UUID shot = UUID.randomUUID();
+        GenerationFilter inShot = new GenerationFilter(null, null, shot, false, null, null, null, null, null, null, null,
+                null, null, null, null, null, false);
+        assertThat(inShot.pageRead()).isEqualTo(PageRead.FEW_THEN_SORT);
+        assertThat(NO_GENERATION_FILTER.pageRead()).isEqualTo(PageRead.IN_ORDER);
+        String page = GenerationRepository.pageSql(GenerationRepository.pageConditions(project, owner, inShot, FIRST_PAGE),
+                inShot, FIRST_PAGE);
+        try (SqlSession admin = SqlSession.as("postgres")) {
+            Connection connection = admin.connection();
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL session_replication_role = replica");
+                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+                sql.execute("INSERT INTO shots (id, project_id, name, \"order\") VALUES ('" + shot + "', '" + project + "', 's', 0)");
+                sql.execute("INSERT INTO generations (project_id, type, url, created_at) SELECT '" + project + "', 'image',"
+                        + " 'https://cdn.example/' || i || '.png', now() - i * interval '1 second' FROM generate_series(1, 5000) i");
+                sql.execute("INSERT INTO shot_generations (shot_id, generation_id) SELECT '" + shot + "', id FROM generations"
+                        + " WHERE project_id = '" + project + "' ORDER BY created_at LIMIT 3");
+                sql.execute("ANALYZE generations, shot_generations");
+                Plans.asServiceReadingAPage(sql, "reigh_projects", inShot.pageRead());
+                sql.execute("PREPARE page(uuid, uuid, uuid, uuid) AS " + page);
+
+                Plans.actAs(sql, owner);
+                String served = Plans.executed(sql, "EXECUTE page('" + project + "', '" + shot + "', '" + project + "', '"
+                        + owner + "')");
+                assertThat(served).as(served).startsWith("Limit (actual rows=3")
+                        .doesNotContain("generations_project_newest_first").doesNotContain("Rows Removed by Filter");
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
     /** {@code page} takes ($1 project, $2 project, $3 owner): refused once for a stranger, 51 rows for the owner. */
     private void assertRefusedOnceForAStrangerAndServedToTheOwner(String fill, String page) throws Exception {
         try (SqlSession admin = SqlSession.as("postgres")) {
@@ -61,7 +103,7 @@ class ListPagePlanTest {
                 sql.execute("SET LOCAL session_replication_role = replica");
                 sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
                 sql.execute(fill);
-                Plans.asServiceListingAPage(sql, "reigh_projects");
+                Plans.asServiceReadingAPage(sql, "reigh_projects", PageRead.IN_ORDER);
                 sql.execute("PREPARE page(uuid, uuid, uuid) AS " + page);
 
                 Plans.actAs(sql, stranger);

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import ai.reigh.common.db.Db.PageRead;
+
 /**
  * What a task list or count keeps, all conditions together (AND); null or empty means "any".
  * {@code projectIds}: tasks of these projects (the caller's; checked before); {@code statuses},
@@ -25,6 +27,14 @@ public record TaskFilter(List<UUID> projectIds, List<String> statuses, List<Stri
     public static TaskFilter ofProject(UUID projectId) {
         return new TaskFilter(projectId == null ? null : List.of(projectId), null, null, null, null, null, null, null,
                 false, null, null, null);
+    }
+
+    /**
+     * A parent's sub-tasks are a few rows with their own index: a page of them fetches them and sorts.
+     * Any other page of the caller's tasks walks an index in order.
+     */
+    public PageRead pageRead() {
+        return parentTaskId != null ? PageRead.FEW_THEN_SORT : PageRead.IN_ORDER;
     }
 
     /** The same filter, narrowed to the operator's worker and creation window. */

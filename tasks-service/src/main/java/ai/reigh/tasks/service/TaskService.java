@@ -160,7 +160,7 @@ public class TaskService {
                 ? TaskRow::generationProcessedAt : TaskRow::createdAt;
         // The page checks that the projects asked for are visible itself; only an empty page asks which
         // answer it is (an empty page, or a 404).
-        return db.inPageTransaction(caller.asUser(), connection -> tasks.ownPage(connection, userId, filter,
+        return db.inPageTransaction(caller.asUser(), filter.pageRead(), connection -> tasks.ownPage(connection, userId, filter,
                         page.afterCreatedAt(), page.afterId(), page.fetchSize())
                 .call(rows -> rows.isEmpty() ? requireProjects(connection, filter.projectIds()) : Uni.createFrom().voidItem())
                 .map(rows -> Page.of(rows, page, position, TaskRow::id))

@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import ai.reigh.common.db.Db.PageRead;
 import ai.reigh.common.testing.Plans;
 import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,7 +41,7 @@ class TaskPagePlanTest {
                 sql.execute("SET LOCAL session_replication_role = replica");
                 sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
                 sql.execute(tasksOf(owner, project, 5000, "now()"));
-                Plans.asServiceListingAPage(sql, "reigh_tasks");
+                Plans.asServiceReadingAPage(sql, "reigh_tasks", PageRead.IN_ORDER);
                 sql.execute("PREPARE page AS " + page.sql());
 
                 Plans.actAs(sql, stranger);
@@ -86,7 +87,7 @@ class TaskPagePlanTest {
                 sql.execute(tasksOf(owner, big, 20_000, "now()"));
                 sql.execute(tasksOf(owner, small, 60, "now() - interval '1 day'"));
                 sql.execute("ANALYZE tasks");
-                Plans.asServiceListingAPage(sql, "reigh_tasks");
+                Plans.asServiceReadingAPage(sql, "reigh_tasks", PageRead.IN_ORDER);
                 Plans.actAs(sql, owner);
                 // The older project's first page, and a later page of the big one.
                 TaskQueries.Statement first = TaskQueries.ownPage(owner, TaskFilter.ofProject(small), null, null, 51);
@@ -97,6 +98,46 @@ class TaskPagePlanTest {
 
                 assertWalksOnlyThePage(Plans.executed(sql, "EXECUTE page_first" + values(first)));
                 assertWalksOnlyThePage(Plans.executed(sql, "EXECUTE page_next" + values(next)));
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * A page of a parent's sub-tasks fetches them through their own index and sorts them
+     * ({@link TaskFilter#pageRead}: few then sort): walked through the project's index in order, three
+     * old sub-tasks cost a read of the whole project to learn there were no more.
+     */
+    @Test
+    void aPageOfSubTasksFetchesThemInsteadOfWalkingTheProject() throws Exception {
+        UUID owner = UUID.randomUUID();
+        UUID project = UUID.randomUUID();
+        UUID parent = UUID.randomUUID();
+        TaskFilter subTasks = new TaskFilter(List.of(project), null, null, null, null, parent, null, null, false, null,
+                null, null);
+        assertThat(subTasks.pageRead()).isEqualTo(PageRead.FEW_THEN_SORT);
+        assertThat(TaskFilter.ofProject(project).pageRead()).isEqualTo(PageRead.IN_ORDER);
+        TaskQueries.Statement page = TaskQueries.ownPage(owner, subTasks, null, null, 51);
+        try (SqlSession admin = SqlSession.as("postgres")) {
+            Connection connection = admin.connection();
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL session_replication_role = replica");
+                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+                sql.execute(tasksOf(owner, project, 5000, "now()"));
+                sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, parent_task_id, created_at)"
+                        + " SELECT '" + project + "', '" + owner + "', 'single_image', 'Complete', '" + parent + "',"
+                        + " now() - interval '1 day' - i * interval '1 second' FROM generate_series(1, 3) i");
+                sql.execute("ANALYZE tasks");
+                Plans.asServiceReadingAPage(sql, "reigh_tasks", subTasks.pageRead());
+                Plans.actAs(sql, owner);
+                sql.execute("PREPARE page AS " + page.sql());
+
+                String served = Plans.executed(sql, "EXECUTE page" + values(page));
+                assertThat(served).as(served).startsWith("Limit (actual rows=3")
+                        .doesNotContain("tasks_project_newest_first").doesNotContain("Rows Removed by Filter");
             } finally {
                 connection.rollback();
                 connection.setAutoCommit(true);
