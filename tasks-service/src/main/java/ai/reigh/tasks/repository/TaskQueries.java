@@ -13,8 +13,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The statements of task lists and counts, assembled from the filters a request names: each filter
  * is a named fragment, and only the present ones are in the statement. So every shape of filter is
  * its own statement text with its own plan (a catch-all {@code ($n IS NULL OR …)} statement gets one
- * generic plan that suits none of them), and the owner is always the first condition. An operator's
- * list names no owner (null) or any one, and may filter by worker and creation window too.
+ * generic plan that suits none of them), and the owner, when named, is the first condition (a page of
+ * one project of the caller's own does not name it: {@link #ownPage}). An operator's list names no owner
+ * (null) or any one, and may filter by worker and creation window too.
  */
 final class TaskQueries {
     static final String OWNER = "t.user_id = $%d";
@@ -85,7 +86,7 @@ final class TaskQueries {
 
     /**
      * A page of the caller's own tasks (the user's list, not an operator's), read in a page transaction
-     * ({@code Db.inPageTransaction}: a generic plan that walks an index in the page's order).
+     * ({@code Db.inPageTransaction}, as {@link TaskFilter#pageRead} says).
      */
     static Statement ownPage(UUID callerId, TaskFilter filter, Instant after, UUID afterId, int fetchSize) {
         return page(ownerCondition(callerId, filter), filter, after, afterId, fetchSize);
