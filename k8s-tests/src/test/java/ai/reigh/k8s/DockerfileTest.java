@@ -110,6 +110,6 @@ class DockerfileTest {
         assertThat(all(instructions, "ENV")).anySatisfy(e -> assertThat(e).contains("JAVA_APP_JAR=\"/deployments/quarkus-run.jar\""));
         assertThat(all(instructions, "ENV")).anySatisfy(e -> assertThat(e).contains("-XX:+ExitOnOutOfMemoryError"));
         assertThat(all(instructions, "ENV")).as("the native heap trimmed, as ./reigh runs the services")
-                .anySatisfy(e -> assertThat(e).contains("-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000"));
+                .anySatisfy(e -> assertThat(e).contains("-XX:TrimNativeHeapInterval=5000"));
     }
 }
