@@ -1,5 +1,6 @@
 package ai.reigh.common.testing;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,6 +15,30 @@ import ai.reigh.common.db.Db.PageRead;
  */
 public final class Plans {
     private Plans() {
+    }
+
+    /** A plan test's work in its transaction. */
+    @FunctionalInterface
+    public interface Work {
+        void run(Statement sql) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} as the superuser in one transaction that is rolled back, triggers off to start with
+     * (fixtures without their side effects: {@link #asService} turns them back on).
+     */
+    public static void inRolledBackTransaction(Work work) throws Exception {
+        try (SqlSession admin = SqlSession.as("postgres")) {
+            Connection connection = admin.connection();
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL session_replication_role = replica");
+                work.run(sql);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
     }
 
     /**

@@ -2,8 +2,6 @@ package ai.reigh.credits.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,7 +9,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.testing.Plans;
-import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -26,34 +23,26 @@ class ChargeContextPlanTest {
 
     @Test
     void eachSpendIsProbedByTaskEvenWhenTheStatisticsKnowNoSpends() throws Exception {
-        try (SqlSession admin = SqlSession.as("postgres")) {
-            Connection connection = admin.connection();
-            connection.setAutoCommit(false);
-            try (Statement sql = connection.createStatement()) {
-                // Triggers off for this transaction: spends without their users and balances, a ledger emptied of them.
-                sql.execute("SET LOCAL session_replication_role = replica");
-                sql.execute("DELETE FROM credits_ledger WHERE type = 'spend'");
-                sql.execute("INSERT INTO credits_ledger (user_id, amount, type, idempotency_key)"
-                        + " SELECT gen_random_uuid(), 1, 'manual', 'plan-test-' || i FROM generate_series(1, 2000) i");
-                sql.execute("ANALYZE credits_ledger");
-                sql.execute("INSERT INTO credits_ledger (user_id, amount, type, task_id)"
-                        + " SELECT gen_random_uuid(), -1, 'spend', gen_random_uuid() FROM generate_series(1, 20000)");
-                sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
-                sql.execute("PREPARE charge_context(uuid[], text[], timestamptz[]) AS "
-                        + ChargeContextRepository.CHARGE_CONTEXT);
-                List<String> ids = new ArrayList<>();
-                for (int k = 0; k < 60; k++) {
-                    ids.add(UUID.randomUUID().toString());
-                }
-                String plan = Plans.executed(sql, "EXECUTE charge_context('{"
-                        + String.join(",", ids) + "}', array_fill('single_image'::text, ARRAY[60]),"
-                        + " array_fill(now(), ARRAY[60]))");
-                assertThat(plan).as(plan).contains("Index Cond: (task_id = req.task_id)")
-                        .doesNotContain("Rows Removed by Join Filter");
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
+        Plans.inRolledBackTransaction(sql -> {
+            // Triggers off (the helper): spends without their users and balances, a ledger emptied of them.
+            sql.execute("DELETE FROM credits_ledger WHERE type = 'spend'");
+            sql.execute("INSERT INTO credits_ledger (user_id, amount, type, idempotency_key)"
+                    + " SELECT gen_random_uuid(), 1, 'manual', 'plan-test-' || i FROM generate_series(1, 2000) i");
+            sql.execute("ANALYZE credits_ledger");
+            sql.execute("INSERT INTO credits_ledger (user_id, amount, type, task_id)"
+                    + " SELECT gen_random_uuid(), -1, 'spend', gen_random_uuid() FROM generate_series(1, 20000)");
+            sql.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+            sql.execute("PREPARE charge_context(uuid[], text[], timestamptz[]) AS "
+                    + ChargeContextRepository.CHARGE_CONTEXT);
+            List<String> ids = new ArrayList<>();
+            for (int k = 0; k < 60; k++) {
+                ids.add(UUID.randomUUID().toString());
             }
-        }
+            String plan = Plans.executed(sql, "EXECUTE charge_context('{"
+                    + String.join(",", ids) + "}', array_fill('single_image'::text, ARRAY[60]),"
+                    + " array_fill(now(), ARRAY[60]))");
+            assertThat(plan).as(plan).contains("Index Cond: (task_id = req.task_id)")
+                    .doesNotContain("Rows Removed by Join Filter");
+        });
     }
 }

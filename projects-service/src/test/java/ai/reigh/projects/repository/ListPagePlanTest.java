@@ -2,8 +2,6 @@ package ai.reigh.projects.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import ai.reigh.common.db.Db.PageRead;
 import ai.reigh.common.page.PageRequest;
 import ai.reigh.common.testing.Plans;
-import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -67,58 +64,42 @@ class ListPagePlanTest {
         assertThat(NO_GENERATION_FILTER.pageRead()).isEqualTo(PageRead.IN_ORDER);
         String page = GenerationRepository.pageSql(GenerationRepository.pageConditions(project, owner, inShot, FIRST_PAGE),
                 inShot, FIRST_PAGE);
-        try (SqlSession admin = SqlSession.as("postgres")) {
-            Connection connection = admin.connection();
-            connection.setAutoCommit(false);
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL session_replication_role = replica");
-                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
-                sql.execute("INSERT INTO shots (id, project_id, name, \"order\") VALUES ('" + shot + "', '" + project + "', 's', 0)");
-                sql.execute("INSERT INTO generations (project_id, type, url, created_at) SELECT '" + project + "', 'image',"
-                        + " 'https://cdn.example/' || i || '.png', now() - i * interval '1 second' FROM generate_series(1, 5000) i");
-                sql.execute("INSERT INTO shot_generations (shot_id, generation_id) SELECT '" + shot + "', id FROM generations"
-                        + " WHERE project_id = '" + project + "' ORDER BY created_at LIMIT 3");
-                sql.execute("ANALYZE generations, shot_generations");
-                Plans.asServiceReadingAPage(sql, "reigh_projects", inShot.pageRead());
-                sql.execute("PREPARE page(uuid, uuid, uuid, uuid) AS " + page);
+        Plans.inRolledBackTransaction(sql -> {
+            sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+            sql.execute("INSERT INTO shots (id, project_id, name, \"order\") VALUES ('" + shot + "', '" + project + "', 's', 0)");
+            sql.execute("INSERT INTO generations (project_id, type, url, created_at) SELECT '" + project + "', 'image',"
+                    + " 'https://cdn.example/' || i || '.png', now() - i * interval '1 second' FROM generate_series(1, 5000) i");
+            sql.execute("INSERT INTO shot_generations (shot_id, generation_id) SELECT '" + shot + "', id FROM generations"
+                    + " WHERE project_id = '" + project + "' ORDER BY created_at LIMIT 3");
+            sql.execute("ANALYZE generations, shot_generations");
+            Plans.asServiceReadingAPage(sql, "reigh_projects", inShot.pageRead());
+            sql.execute("PREPARE page(uuid, uuid, uuid, uuid) AS " + page);
 
-                Plans.actAs(sql, owner);
-                String served = Plans.executed(sql, "EXECUTE page('" + project + "', '" + shot + "', '" + project + "', '"
-                        + owner + "')");
-                assertThat(served).as(served).startsWith("Limit (actual rows=3")
-                        .doesNotContain("generations_project_newest_first");
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
-        }
+            Plans.actAs(sql, owner);
+            String served = Plans.executed(sql, "EXECUTE page('" + project + "', '" + shot + "', '" + project + "', '"
+                    + owner + "')");
+            assertThat(served).as(served).startsWith("Limit (actual rows=3")
+                    .doesNotContain("generations_project_newest_first");
+        });
     }
 
     /** {@code page} takes ($1 project, $2 project, $3 owner): refused once for a stranger, 51 rows for the owner. */
     private void assertRefusedOnceForAStrangerAndServedToTheOwner(String fill, String page) throws Exception {
-        try (SqlSession admin = SqlSession.as("postgres")) {
-            Connection connection = admin.connection();
-            connection.setAutoCommit(false);
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL session_replication_role = replica");
-                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
-                sql.execute(fill);
-                Plans.asServiceReadingAPage(sql, "reigh_projects", PageRead.IN_ORDER);
-                sql.execute("PREPARE page(uuid, uuid, uuid) AS " + page);
+        Plans.inRolledBackTransaction(sql -> {
+            sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+            sql.execute(fill);
+            Plans.asServiceReadingAPage(sql, "reigh_projects", PageRead.IN_ORDER);
+            sql.execute("PREPARE page(uuid, uuid, uuid) AS " + page);
 
-                Plans.actAs(sql, stranger);
-                String refused = Plans.executed(sql, execute(stranger));
-                assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
-                        .startsWith("Limit (actual rows=0");
+            Plans.actAs(sql, stranger);
+            String refused = Plans.executed(sql, execute(stranger));
+            assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
+                    .startsWith("Limit (actual rows=0");
 
-                Plans.actAs(sql, owner);
-                String served = Plans.executed(sql, execute(owner));
-                assertThat(served).as(served).startsWith("Limit (actual rows=51");
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
-        }
+            Plans.actAs(sql, owner);
+            String served = Plans.executed(sql, execute(owner));
+            assertThat(served).as(served).startsWith("Limit (actual rows=51");
+        });
     }
 
     private String execute(UUID caller) {

@@ -2,7 +2,6 @@ package ai.reigh.tasks.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.db.Db.PageRead;
 import ai.reigh.common.testing.Plans;
-import ai.reigh.common.testing.SqlSession;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -34,29 +32,21 @@ class TaskPagePlanTest {
         UUID stranger = UUID.randomUUID();
         UUID project = UUID.randomUUID();
         TaskQueries.Statement page = TaskQueries.ownPage(stranger, TaskFilter.ofProject(project), null, null, 51);
-        try (SqlSession admin = SqlSession.as("postgres")) {
-            Connection connection = admin.connection();
-            connection.setAutoCommit(false);
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL session_replication_role = replica");
-                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
-                sql.execute(tasksOf(owner, project, 5000, "now()"));
-                Plans.asServiceReadingAPage(sql, "reigh_tasks", PageRead.IN_ORDER);
-                sql.execute("PREPARE page AS " + page.sql());
+        Plans.inRolledBackTransaction(sql -> {
+            sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+            sql.execute(tasksOf(owner, project, 5000, "now()"));
+            Plans.asServiceReadingAPage(sql, "reigh_tasks", PageRead.IN_ORDER);
+            sql.execute("PREPARE page AS " + page.sql());
 
-                Plans.actAs(sql, stranger);
-                String refused = Plans.executed(sql, "EXECUTE page" + values(page));
-                assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
-                        .startsWith("Limit (actual rows=0");
+            Plans.actAs(sql, stranger);
+            String refused = Plans.executed(sql, "EXECUTE page" + values(page));
+            assertThat(refused).as(refused).contains("One-Time Filter").contains("(never executed)")
+                    .startsWith("Limit (actual rows=0");
 
-                Plans.actAs(sql, owner);
-                String served = Plans.executed(sql, "EXECUTE page" + values(page));
-                assertThat(served).as(served).startsWith("Limit (actual rows=51");
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
-        }
+            Plans.actAs(sql, owner);
+            String served = Plans.executed(sql, "EXECUTE page" + values(page));
+            assertThat(served).as(served).startsWith("Limit (actual rows=51");
+        });
     }
 
     /**
@@ -73,36 +63,28 @@ class TaskPagePlanTest {
         UUID owner = UUID.randomUUID();
         UUID big = UUID.randomUUID();
         UUID small = UUID.randomUUID();
-        try (SqlSession admin = SqlSession.as("postgres")) {
-            Connection connection = admin.connection();
-            connection.setAutoCommit(false);
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL session_replication_role = replica");
-                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + big + "', '" + owner + "', 'big'),"
-                        + " ('" + small + "', '" + owner + "', 'small')");
-                sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, created_at)"
-                        + " SELECT o.id, o.id, 'single_image', 'Complete', now() - i * interval '1 second'"
-                        + " FROM generate_series(1, 12000) i, LATERAL (SELECT ('00000000-0000-4000-8000-'"
-                        + " || lpad(to_hex(i % 4000), 12, '0'))::uuid AS id) o");
-                sql.execute(tasksOf(owner, big, 20_000, "now()"));
-                sql.execute(tasksOf(owner, small, 60, "now() - interval '1 day'"));
-                sql.execute("ANALYZE tasks");
-                Plans.asServiceReadingAPage(sql, "reigh_tasks", PageRead.IN_ORDER);
-                Plans.actAs(sql, owner);
-                // The older project's first page, and a later page of the big one.
-                TaskQueries.Statement first = TaskQueries.ownPage(owner, TaskFilter.ofProject(small), null, null, 51);
-                TaskQueries.Statement next = TaskQueries.ownPage(owner, TaskFilter.ofProject(big),
-                        Instant.now().minus(Duration.ofSeconds(100)), UUID.randomUUID(), 51);
-                sql.execute("PREPARE page_first AS " + first.sql());
-                sql.execute("PREPARE page_next AS " + next.sql());
+        Plans.inRolledBackTransaction(sql -> {
+            sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + big + "', '" + owner + "', 'big'),"
+                    + " ('" + small + "', '" + owner + "', 'small')");
+            sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, created_at)"
+                    + " SELECT o.id, o.id, 'single_image', 'Complete', now() - i * interval '1 second'"
+                    + " FROM generate_series(1, 12000) i, LATERAL (SELECT ('00000000-0000-4000-8000-'"
+                    + " || lpad(to_hex(i % 4000), 12, '0'))::uuid AS id) o");
+            sql.execute(tasksOf(owner, big, 20_000, "now()"));
+            sql.execute(tasksOf(owner, small, 60, "now() - interval '1 day'"));
+            sql.execute("ANALYZE tasks");
+            Plans.asServiceReadingAPage(sql, "reigh_tasks", PageRead.IN_ORDER);
+            Plans.actAs(sql, owner);
+            // The older project's first page, and a later page of the big one.
+            TaskQueries.Statement first = TaskQueries.ownPage(owner, TaskFilter.ofProject(small), null, null, 51);
+            TaskQueries.Statement next = TaskQueries.ownPage(owner, TaskFilter.ofProject(big),
+                    Instant.now().minus(Duration.ofSeconds(100)), UUID.randomUUID(), 51);
+            sql.execute("PREPARE page_first AS " + first.sql());
+            sql.execute("PREPARE page_next AS " + next.sql());
 
-                assertWalksOnlyThePage(Plans.executed(sql, "EXECUTE page_first" + values(first)));
-                assertWalksOnlyThePage(Plans.executed(sql, "EXECUTE page_next" + values(next)));
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
-        }
+            assertWalksOnlyThePage(Plans.executed(sql, "EXECUTE page_first" + values(first)));
+            assertWalksOnlyThePage(Plans.executed(sql, "EXECUTE page_next" + values(next)));
+        });
     }
 
     /**
@@ -120,29 +102,21 @@ class TaskPagePlanTest {
         assertThat(subTasks.pageRead()).isEqualTo(PageRead.FEW_THEN_SORT);
         assertThat(TaskFilter.ofProject(project).pageRead()).isEqualTo(PageRead.IN_ORDER);
         TaskQueries.Statement page = TaskQueries.ownPage(owner, subTasks, null, null, 51);
-        try (SqlSession admin = SqlSession.as("postgres")) {
-            Connection connection = admin.connection();
-            connection.setAutoCommit(false);
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL session_replication_role = replica");
-                sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
-                sql.execute(tasksOf(owner, project, 5000, "now()"));
-                sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, parent_task_id, created_at)"
-                        + " SELECT '" + project + "', '" + owner + "', 'single_image', 'Complete', '" + parent + "',"
-                        + " now() - interval '1 day' - i * interval '1 second' FROM generate_series(1, 3) i");
-                sql.execute("ANALYZE tasks");
-                Plans.asServiceReadingAPage(sql, "reigh_tasks", subTasks.pageRead());
-                Plans.actAs(sql, owner);
-                sql.execute("PREPARE page AS " + page.sql());
+        Plans.inRolledBackTransaction(sql -> {
+            sql.execute("INSERT INTO projects (id, user_id, name) VALUES ('" + project + "', '" + owner + "', 'plan test')");
+            sql.execute(tasksOf(owner, project, 5000, "now()"));
+            sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, parent_task_id, created_at)"
+                    + " SELECT '" + project + "', '" + owner + "', 'single_image', 'Complete', '" + parent + "',"
+                    + " now() - interval '1 day' - i * interval '1 second' FROM generate_series(1, 3) i");
+            sql.execute("ANALYZE tasks");
+            Plans.asServiceReadingAPage(sql, "reigh_tasks", subTasks.pageRead());
+            Plans.actAs(sql, owner);
+            sql.execute("PREPARE page AS " + page.sql());
 
-                String served = Plans.executed(sql, "EXECUTE page" + values(page));
-                assertThat(served).as(served).startsWith("Limit (actual rows=3")
-                        .doesNotContain("tasks_project_newest_first");
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
-        }
+            String served = Plans.executed(sql, "EXECUTE page" + values(page));
+            assertThat(served).as(served).startsWith("Limit (actual rows=3")
+                    .doesNotContain("tasks_project_newest_first");
+        });
     }
 
     private static String tasksOf(UUID owner, UUID project, int count, String newest) {
