@@ -18,21 +18,21 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
             "footprint", "soak");
 
     /** Every size, count and duration of a run; one place, so that quick and full differ only here. */
-    public record Sizes(int pairs, List<Integer> claimWorkers, List<Integer> claimLimits, Duration claimWindow,
+    public record Sizes(int pairs, int warmupMaxRuns, List<Integer> claimWorkers, List<Integer> claimLimits, Duration claimWindow,
             int maxTasksPerRun, int latencyWorkers, int latencySamples, List<Integer> depths, int finishedDepth,
             int depthSamples, int chargeClients, int chargeUsers, Duration chargeWindow, int readRows,
             int readSamples, int heartbeatWorkers, Duration heartbeatInterval, Duration heartbeatWindow,
             int footprintWarmupRequests, Duration outboxDrainLimit, int soakDepth, Duration soakDuration) {
 
         static Sizes quick() {
-            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(600), 10_000, 4, 25,
+            return new Sizes(3, 2, List.of(4, 16, 64), List.of(1, 10), Duration.ofMillis(600), 10_000, 4, 25,
                     List.of(1_000, 10_000, 50_000), 50_000, 25, 16, 10_000, Duration.ofMillis(600), 20_000, 50, 1_000,
                     Duration.ofSeconds(20), Duration.ofSeconds(2), 200, Duration.ofSeconds(60), 50_000,
                     Duration.ofSeconds(60));
         }
 
         static Sizes full() {
-            return new Sizes(3, List.of(4, 16, 64), List.of(1, 10), Duration.ofSeconds(5), 100_000, 8, 200,
+            return new Sizes(3, 8, List.of(4, 16, 64), List.of(1, 10), Duration.ofSeconds(5), 100_000, 8, 200,
                     List.of(1_000, 100_000, 1_000_000), 1_000_000, 200, 16, 10_000, Duration.ofSeconds(5), 100_000,
                     400, 1_000, Duration.ofSeconds(20), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(180), 1_000_000,
                     Duration.ofMinutes(10));
@@ -88,7 +88,7 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         if (pairs != null) {
             Sizes s = sizes;
-            sizes = new Sizes(pairs, s.claimWorkers(), s.claimLimits(), s.claimWindow(), s.maxTasksPerRun(),
+            sizes = new Sizes(pairs, s.warmupMaxRuns(), s.claimWorkers(), s.claimLimits(), s.claimWindow(), s.maxTasksPerRun(),
                     s.latencyWorkers(), s.latencySamples(), s.depths(), s.finishedDepth(), s.depthSamples(),
                     s.chargeClients(), s.chargeUsers(), s.chargeWindow(), s.readRows(), s.readSamples(),
                     s.heartbeatWorkers(), s.heartbeatInterval(), s.heartbeatWindow(), s.footprintWarmupRequests(),

@@ -1,6 +1,8 @@
 package ai.reigh.bench;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
@@ -27,15 +29,14 @@ final class Charges {
     static final int RELAY_BATCH = 50;
 
     private final Context context;
+    /** Charges per call whose paths have been warmed up. */
+    private final Set<Integer> warmed = new HashSet<>();
 
     Charges(Context context) {
         this.context = context;
     }
 
     void run() {
-        // Untimed: credits-service's JIT compiles the charge paths once.
-        platformRun(() -> 0, 1);
-        platformRun(() -> 0, RELAY_BATCH);
         measure("charges_hot", "charges, one hot user", () -> 0, 1);
         int users = Math.min(context.sizes().chargeUsers(), context.fixtures().users());
         IntSupplier spread = () -> ThreadLocalRandom.current().nextInt(users);
@@ -54,29 +55,21 @@ final class Charges {
         figure.detail("charges_per_call", batch);
         CpuMeter cpu = new CpuMeter(context, "platform");
         CpuMeter rawCpu = new CpuMeter(context, "raw");
+        if (warmed.add(batch)) {
+            // Untimed: credits-service's JIT compiles the charge path, the bench's JIT the raw one.
+            Warmup.untilSteady(sizes.warmupMaxRuns(), () -> platformRun(userIndex, batch).perSecond())
+                    .report(figure, "platform");
+            Warmup.untilSteady(sizes.warmupMaxRuns(), () -> rawRun(userIndex, batch).perSecond()).report(figure, "raw");
+        }
         for (int pair = 0; pair < sizes.pairs(); pair++) {
             double raw = 0;
             double plat = 0;
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == Context.rawFirst(pair)) {
-                    Pool pool = context.db().pool(sizes.chargeClients());
-                    try {
-                        rawCpu.start();
-                        Loops.Result result = Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
-                            Supplier<Future<Integer>> step = batch == 1
-                                    ? () -> pool.preparedQuery(RawSql.CHARGE)
-                                            .execute(Tuple.of(Fixtures.user(userIndex.getAsInt()), UUID.randomUUID()))
-                                            .map(rows -> 1)
-                                    : () -> pool.preparedQuery(RawSql.CHARGES)
-                                            .execute(Tuple.tuple().addValue(users(userIndex, batch)).addValue(taskIds(batch)))
-                                            .map(rows -> rows.rowCount());
-                            return step;
-                        });
-                        rawCpu.stop(result.units());
-                        raw = result.perSecond();
-                    } finally {
-                        Await.of(pool.close());
-                    }
+                    rawCpu.start();
+                    Loops.Result result = rawRun(userIndex, batch);
+                    rawCpu.stop(result.units());
+                    raw = result.perSecond();
                 } else {
                     cpu.start();
                     Loops.Result result = platformRun(userIndex, batch);
@@ -89,6 +82,26 @@ final class Charges {
         }
         cpu.report(figure, "charge");
         rawCpu.report(figure, "charge");
+    }
+
+    /** The same spends sent raw: one INSERT per charge, or one multi-row INSERT per batch. */
+    private Loops.Result rawRun(IntSupplier userIndex, int batch) {
+        BenchOptions.Sizes sizes = context.sizes();
+        Pool pool = context.db().pool(sizes.chargeClients());
+        try {
+            return Loops.run(sizes.chargeClients(), sizes.chargeWindow().toNanos(), c -> {
+                Supplier<Future<Integer>> step = batch == 1
+                        ? () -> pool.preparedQuery(RawSql.CHARGE)
+                                .execute(Tuple.of(Fixtures.user(userIndex.getAsInt()), UUID.randomUUID()))
+                                .map(rows -> 1)
+                        : () -> pool.preparedQuery(RawSql.CHARGES)
+                                .execute(Tuple.tuple().addValue(users(userIndex, batch)).addValue(taskIds(batch)))
+                                .map(rows -> rows.rowCount());
+                return step;
+            });
+        } finally {
+            Await.of(pool.close());
+        }
     }
 
     private Loops.Result platformRun(IntSupplier userIndex, int batch) {

@@ -92,10 +92,20 @@ final class ClaimThroughput {
                 CpuMeter cpu = new CpuMeter(context, "platform");
                 CpuMeter rawCpu = new CpuMeter(context, "raw");
                 if (warmed.add(row.path())) {
-                    // Untimed: the services' (and the gateway's) JIT compiles the claim and completion paths once.
-                    prepare();
-                    platformRun(platform, row, limit);
-                    drainOutbox();
+                    // Untimed: the services' (and the gateway's) JIT compiles the claim and completion paths.
+                    Warmup.untilSteady(sizes.warmupMaxRuns(), () -> {
+                        prepare();
+                        double rate = platformRun(platform, row, limit).perSecond();
+                        drainOutbox();
+                        return rate;
+                    }).report(figure, "platform");
+                }
+                if (warmed.add("raw" + (row.batched() ? " batched" : ""))) {
+                    // Untimed: the bench's JIT compiles the raw loop.
+                    Warmup.untilSteady(sizes.warmupMaxRuns(), () -> {
+                        prepare();
+                        return raw(row, limit).perSecond();
+                    }).report(figure, "raw");
                 }
                 for (int pair = 0; pair < sizes.pairs(); pair++) {
                     double raw = 0;

@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Tuple;
  * the ratio says how much CPU the service spends per unit of database work.
  */
 final class Heartbeats {
+    private static final int WARMUP_CALLERS = 4;
     private final Context context;
     private final Platform platform;
 
@@ -40,6 +41,11 @@ final class Heartbeats {
         long beats = 0;
         Pool pool = context.db().pool(4);
         try {
+            // Untimed: the heartbeat path compiled on both sides, at full speed (a few seconds of back-to-back
+            // heartbeats are as many as minutes at the measured rate).
+            Warmup.untilSteady(sizes.warmupMaxRuns(), () -> warmupRun(pool, false))
+                    .report(figure, "platform_heartbeats_per_second");
+            Warmup.untilSteady(sizes.warmupMaxRuns(), () -> warmupRun(pool, true)).report(figure, "raw_heartbeats_per_second");
             for (int pair = 0; pair < sizes.pairs(); pair++) {
                 double raw = 0;
                 double plat = 0;
@@ -89,6 +95,22 @@ final class Heartbeats {
                 .detail("postgres_cpu_percent_under_platform_mean", postgresShareUnderPlatform / sizes.pairs())
                 .detail("tasks_service_cpu_percent_without_heartbeats_mean", tasksShareUnderRaw / sizes.pairs())
                 .detail("heartbeats_sent", beats);
+    }
+
+    /** Back-to-back heartbeats of {@value #WARMUP_CALLERS} callers for a claim window; per second. */
+    private double warmupRun(Pool pool, boolean rawSide) {
+        int workers = context.sizes().heartbeatWorkers();
+        return Loops.run(WARMUP_CALLERS, context.sizes().claimWindow().toNanos(), caller -> {
+            AtomicLong sent = new AtomicLong();
+            return () -> {
+                String workerId = "bench-hb-" + (caller + WARMUP_CALLERS * sent.getAndIncrement()) % workers;
+                return rawSide ? pool.preparedQuery(RawSql.HEARTBEAT).execute(Tuple.of(workerId)).map(rows -> 1)
+                        : platform.heartbeat(workerId).map(answer -> {
+                            Http.expect(answer, "heartbeat", 200);
+                            return 1;
+                        });
+            };
+        }).perSecond();
     }
 
     static long pid(Path file) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,29 @@ class BenchArithmeticTest {
         latency.pair(1, 25).pair(1, 15).pair(1, 19);
         assertThat(latency.platform()).isEqualTo(19);
         assertThat(latency.met()).isTrue();
+    }
+
+    @Test
+    void aWarmUpRunsUntilItsLastTwoRunsNoLongerGainOnTheBestBeforeThem() {
+        // A noisy low run (37) after a gain does not end it; two runs within 5 % of the best before do.
+        Iterator<Double> compiling = List.of(5.0, 44.0, 37.0, 84.0, 150.0, 147.0, 152.0, 190.0).iterator();
+        Warmup.Runs runs = Warmup.untilSteady(8, compiling::next);
+        assertThat(runs.rates()).containsExactly(5.0, 44.0, 37.0, 84.0, 150.0, 147.0, 152.0);
+        assertThat(runs.steady()).isTrue();
+        assertThat(runs.describe())
+                .isEqualTo("5.00 → 44.00 → 37.00 → 84.00 → 150 → 147 → 152 (steady after 7 runs)");
+
+        assertThat(Warmup.untilSteady(8, () -> 100).rates()).as("two runs judged against one before").hasSize(3);
+        assertThat(Warmup.isSteady(List.of(100.0, 90.0, 105.0))).isTrue();
+        assertThat(Warmup.isSteady(List.of(100.0, 106.0, 90.0))).isFalse();
+
+        double[] rising = {1};
+        Warmup.Runs never = Warmup.untilSteady(8, () -> rising[0] *= 2);
+        assertThat(never.rates()).as("bounded").hasSize(8);
+        assertThat(never.steady()).isFalse();
+        assertThat(never.describe()).endsWith("(not steady after 8 runs)");
+        assertThat(Warmup.untilSteady(2, () -> 100).describe()).as("a quick run's two")
+                .isEqualTo("100 → 100 (not steady after 2 runs)");
     }
 
     @Test
