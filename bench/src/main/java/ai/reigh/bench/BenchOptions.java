@@ -18,9 +18,9 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
             "footprint", "soak");
 
     /** Every size, count and duration of a run; one place, so that quick and full differ only here. */
-    public record Sizes(int pairs, int warmupMaxRuns, List<Integer> claimWorkers, List<Integer> claimLimits, Duration claimWindow,
-            int maxTasksPerRun, int latencyWorkers, int latencySamples, List<Integer> depths, int finishedDepth,
-            int depthSamples, int chargeClients, int chargeUsers, Duration chargeWindow, int readRows,
+    public record Sizes(int pairs, int warmupMaxRuns, List<Integer> claimWorkers, List<Integer> claimLimits,
+            Duration claimWindow, int maxTasksPerRun, int latencyWorkers, int latencySamples, List<Integer> depths,
+            int finishedDepth, int depthSamples, int chargeClients, int chargeUsers, Duration chargeWindow, int readRows,
             int readSamples, int heartbeatWorkers, Duration heartbeatInterval, Duration heartbeatWindow,
             int footprintWarmupRequests, Duration outboxDrainLimit, int soakDepth, Duration soakDuration) {
 
@@ -88,9 +88,9 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         if (pairs != null) {
             Sizes s = sizes;
-            sizes = new Sizes(pairs, s.warmupMaxRuns(), s.claimWorkers(), s.claimLimits(), s.claimWindow(), s.maxTasksPerRun(),
-                    s.latencyWorkers(), s.latencySamples(), s.depths(), s.finishedDepth(), s.depthSamples(),
-                    s.chargeClients(), s.chargeUsers(), s.chargeWindow(), s.readRows(), s.readSamples(),
+            sizes = new Sizes(pairs, s.warmupMaxRuns(), s.claimWorkers(), s.claimLimits(), s.claimWindow(),
+                    s.maxTasksPerRun(), s.latencyWorkers(), s.latencySamples(), s.depths(), s.finishedDepth(),
+                    s.depthSamples(), s.chargeClients(), s.chargeUsers(), s.chargeWindow(), s.readRows(), s.readSamples(),
                     s.heartbeatWorkers(), s.heartbeatInterval(), s.heartbeatWindow(), s.footprintWarmupRequests(),
                     s.outboxDrainLimit(), s.soakDepth(), s.soakDuration());
         }

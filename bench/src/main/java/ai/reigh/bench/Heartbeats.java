@@ -45,7 +45,8 @@ final class Heartbeats {
             // heartbeats are as many as minutes at the measured rate).
             Warmup.untilSteady(sizes.warmupMaxRuns(), () -> warmupRun(pool, false))
                     .report(figure, "platform_heartbeats_per_second");
-            Warmup.untilSteady(sizes.warmupMaxRuns(), () -> warmupRun(pool, true)).report(figure, "raw_heartbeats_per_second");
+            Warmup.untilSteady(sizes.warmupMaxRuns(), () -> warmupRun(pool, true))
+                    .report(figure, "raw_heartbeats_per_second");
             for (int pair = 0; pair < sizes.pairs(); pair++) {
                 double raw = 0;
                 double plat = 0;

@@ -67,7 +67,8 @@ final class ReadPaths {
         Warmup.untilSteady(sizes.warmupMaxRuns(),
                 () -> 1000 / Stats.percentile(platformPages(firstPage, token, sizes.readSamples()), 50))
                 .report(p50, "platform_pages_per_second");
-        Warmup.untilSteady(sizes.warmupMaxRuns(), () -> 1000 / Stats.percentile(rawPages(rawStatement, sizes.readSamples()), 50))
+        Warmup.untilSteady(sizes.warmupMaxRuns(),
+                () -> 1000 / Stats.percentile(rawPages(rawStatement, sizes.readSamples()), 50))
                 .report(p50, "raw_pages_per_second");
         for (int pair = 0; pair < sizes.pairs(); pair++) {
             double[] raw = null;
