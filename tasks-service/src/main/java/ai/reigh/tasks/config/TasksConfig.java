@@ -73,6 +73,19 @@ public interface TasksConfig {
     /** The deployed fleet's protocol (docs/worker-compat.md). */
     Compat compat();
 
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * The most tasks a queue gauge ({@code reigh_tasks_queue_depth}) counts per state and run type;
+         * a deeper queue reads this. Each sample reads every row it counts, and scaling (eight workers at
+         * most) and the alerts (over 1 000 queued) never ask beyond a few thousand. The operator's queue
+         * view counts exactly, on demand.
+         */
+        @WithDefault("10000")
+        int queueDepthCap();
+    }
+
     interface Claim {
         /** Parked long polls per instance; beyond it a claim that would wait is answered 429. */
         @WithDefault("2000")

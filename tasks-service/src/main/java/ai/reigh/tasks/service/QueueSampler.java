@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 
 import ai.reigh.common.db.Actor;
 import ai.reigh.common.db.Db;
+import ai.reigh.tasks.config.TasksConfig;
 import ai.reigh.tasks.repository.OutboxRepository;
 import ai.reigh.tasks.repository.QueueRepository;
 import ai.reigh.tasks.repository.WorkerRepository;
@@ -26,21 +27,23 @@ public class QueueSampler {
     private final WorkerRepository workers;
     private final TaskMetrics metrics;
     private final AdminService admin;
+    private final int depthCap;
 
     public QueueSampler(Db db, QueueRepository queue, OutboxRepository outbox, WorkerRepository workers,
-            TaskMetrics metrics, AdminService admin) {
+            TaskMetrics metrics, AdminService admin, TasksConfig config) {
         this.db = db;
         this.queue = queue;
         this.outbox = outbox;
         this.workers = workers;
         this.metrics = metrics;
         this.admin = admin;
+        this.depthCap = config.metrics().queueDepthCap();
     }
 
     @Scheduled(every = "${reigh.tasks.metrics.sample-interval:5s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sample() {
-        return db.inTransaction(Actor.service(), connection -> queue.liveByRunType(connection)
+        return db.inTransaction(Actor.service(), connection -> queue.liveByRunType(connection, depthCap)
                 .invoke(metrics::queueSampled)
                 .chain(() -> workers.health(connection, admin.staleAfter()))
                 .invoke(metrics::fleetSampled)
