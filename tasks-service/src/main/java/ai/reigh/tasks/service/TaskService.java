@@ -160,8 +160,8 @@ public class TaskService {
                 ? TaskRow::generationProcessedAt : TaskRow::createdAt;
         // The page checks that the projects asked for are visible itself; only an empty page asks which
         // answer it is (an empty page, or a 404).
-        return db.inPageTransaction(caller.asUser(), filter.pageRead(), connection -> tasks.ownPage(connection, userId, filter,
-                        page.afterCreatedAt(), page.afterId(), page.fetchSize())
+        return db.inPageTransaction(caller.asUser(), filter.pageRead(), connection -> tasks
+                .ownPage(connection, userId, filter, page.afterCreatedAt(), page.afterId(), page.fetchSize())
                 .call(rows -> rows.isEmpty() ? requireProjects(connection, filter.projectIds()) : Uni.createFrom().voidItem())
                 .map(rows -> Page.of(rows, page, position, TaskRow::id))
                 .chain(rows -> !page.includeTotal() ? Uni.createFrom().item(rows)
