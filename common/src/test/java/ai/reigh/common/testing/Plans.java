@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ai.reigh.common.db.Db.PageRead;
 
@@ -14,6 +16,10 @@ import ai.reigh.common.db.Db.PageRead;
  * plan starts with or contains).
  */
 public final class Plans {
+    private static final Pattern ROOT_BUFFERS = Pattern.compile("^Buffers: shared(?: hit=(\\d+))?(?: read=(\\d+))?",
+            Pattern.MULTILINE);
+    private static final Pattern LOOPS = Pattern.compile("loops=(\\d+)");
+
     private Plans() {
     }
 
@@ -64,10 +70,47 @@ public final class Plans {
         sql.execute("SELECT set_config('reigh.user_id', '" + user + "', true), set_config('reigh.role', 'user', true)");
     }
 
+    /** The rest of the transaction acts as a service for all users (row-level security lets every row through). */
+    public static void actAsService(Statement sql) throws SQLException {
+        sql.execute("SELECT set_config('reigh.user_id', '', true), set_config('reigh.role', 'service', true)");
+    }
+
     /** {@code EXPLAIN (ANALYZE)} of {@code execute} (an {@code EXECUTE name(…)}), without costs or timings. */
     public static String executed(Statement sql, String execute) throws SQLException {
+        return explained(sql, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + execute);
+    }
+
+    /** {@link #executed}, each node followed by its {@code Buffers:} line (the pages it read). */
+    public static String executedWithBuffers(Statement sql, String execute) throws SQLException {
+        return explained(sql, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) " + execute);
+    }
+
+    /** The pages the whole statement read: the root node's {@code Buffers:} line of {@link #executedWithBuffers}, found in memory or read. */
+    public static int pagesRead(String plan) {
+        Matcher root = ROOT_BUFFERS.matcher(plan);
+        if (!root.find()) {
+            throw new AssertionError("no Buffers line in the plan: " + plan);
+        }
+        return count(root.group(1)) + count(root.group(2));
+    }
+
+    /** The most times any node of the plan ran: 1 when nothing runs once per row of another node. */
+    public static int mostLoops(String plan) {
+        Matcher loops = LOOPS.matcher(plan);
+        int most = 0;
+        while (loops.find()) {
+            most = Math.max(most, Integer.parseInt(loops.group(1)));
+        }
+        return most;
+    }
+
+    private static int count(String pages) {
+        return pages == null ? 0 : Integer.parseInt(pages);
+    }
+
+    private static String explained(Statement sql, String explain) throws SQLException {
         StringBuilder plan = new StringBuilder();
-        try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + execute)) {
+        try (ResultSet rows = sql.executeQuery(explain)) {
             while (rows.next()) {
                 plan.append(rows.getString(1).strip()).append('\n');
             }
