@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.common.db.RetentionPrune;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -48,11 +49,8 @@ public class StorageDeletionOutboxRepository {
                 last_error = left($4, 1000)
             WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL""";
 
-    static final String PRUNE_DELIVERED = """
-            DELETE FROM storage_deletion_outbox WHERE id IN (
-              SELECT id FROM storage_deletion_outbox
-              WHERE delivered_at < now() - make_interval(secs => $1)
-              LIMIT $2)""";
+    /** Delivered rows past their retention, a batch at a time (index storage_deletion_outbox_delivered). */
+    static final String PRUNE_DELIVERED = RetentionPrune.statement("storage_deletion_outbox", "delivered_at");
 
     /**
      * SQL condition: no row other than the ones being deleted refers to {@code object}. Each
@@ -84,8 +82,7 @@ public class StorageDeletionOutboxRepository {
     }
 
     public Uni<Integer> pruneDelivered(SqlConnection connection, Duration keep, int limit) {
-        return connection.preparedQuery(PRUNE_DELIVERED).execute(Sql.params((double) keep.toSeconds(), limit))
-                .map(rows -> rows.rowCount());
+        return RetentionPrune.run(connection, PRUNE_DELIVERED, keep, limit);
     }
 
     /** A row taken by one relay step: {@code attempts} already counts this delivery. */

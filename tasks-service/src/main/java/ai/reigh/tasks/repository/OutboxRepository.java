@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.common.db.RetentionPrune;
 import ai.reigh.common.db.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -67,10 +68,8 @@ public class OutboxRepository {
             FROM task_outbox WHERE delivered_at IS NULL
             """;
 
-    static final String PRUNE_DELIVERED = """
-            DELETE FROM task_outbox WHERE id IN (
-              SELECT id FROM task_outbox WHERE delivered_at < now() - make_interval(secs => $1::float8) LIMIT $2)
-            """;
+    /** Delivered rows past their retention, a batch at a time (index task_outbox_delivered). */
+    static final String PRUNE_DELIVERED = RetentionPrune.statement("task_outbox", "delivered_at");
 
     private static final String ENTRY_COLUMNS = """
             id, task_id, kind, payload, attempts, last_error, created_at,
@@ -144,8 +143,7 @@ public class OutboxRepository {
     }
 
     public Uni<Integer> pruneDelivered(SqlConnection connection, Duration retention, int limit) {
-        return connection.preparedQuery(PRUNE_DELIVERED).execute(Tuple.of(LeaseRepository.seconds(retention), (long) limit))
-                .map(rows -> rows.rowCount());
+        return RetentionPrune.run(connection, PRUNE_DELIVERED, retention, limit);
     }
 
     /** {@code parked} rows, or {@code pending} ones (see {@link OutboxEntry#state()}), of one kind or all. */

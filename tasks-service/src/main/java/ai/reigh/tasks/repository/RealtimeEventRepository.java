@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import ai.reigh.common.db.RetentionPrune;
 import ai.reigh.common.db.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,10 +41,8 @@ public class RealtimeEventRepository {
     static final String BACKLOG = "SELECT " + COLUMNS + " FROM realtime_events WHERE project_id = $1 AND id > $2"
             + " AND id < $3 ORDER BY id LIMIT $4";
 
-    static final String PRUNE = """
-            DELETE FROM realtime_events WHERE id IN (
-              SELECT id FROM realtime_events WHERE created_at < now() - make_interval(secs => $1::float8) LIMIT $2)
-            """;
+    /** Events past their retention, a batch at a time (index realtime_events_by_age). */
+    static final String PRUNE = RetentionPrune.statement("realtime_events", "created_at");
 
     public Uni<Long> latestId(SqlConnection connection) {
         return connection.preparedQuery(LATEST_ID).execute().map(rows -> rows.iterator().next().getLong("id"));
@@ -71,8 +70,7 @@ public class RealtimeEventRepository {
     }
 
     public Uni<Integer> prune(SqlConnection connection, Duration retention, int limit) {
-        return connection.preparedQuery(PRUNE).execute(Tuple.of(LeaseRepository.seconds(retention), (long) limit))
-                .map(rows -> rows.rowCount());
+        return RetentionPrune.run(connection, PRUNE, retention, limit);
     }
 
     static RealtimeEvent map(Row row) {
