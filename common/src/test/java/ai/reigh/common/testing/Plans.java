@@ -85,7 +85,10 @@ public final class Plans {
         return explained(sql, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) " + execute);
     }
 
-    /** The pages the whole statement read: the root node's {@code Buffers:} line of {@link #executedWithBuffers}, found in memory or read. */
+    /**
+     * The pages the whole statement read, found in memory or read in: the root node's {@code Buffers:} line
+     * of {@link #executedWithBuffers}.
+     */
     public static int pagesRead(String plan) {
         Matcher root = ROOT_BUFFERS.matcher(plan);
         if (!root.find()) {

@@ -50,5 +50,4 @@ class StorageDeletionPruneTest {
             return rows.getLong(1);
         }
     }
-
 }

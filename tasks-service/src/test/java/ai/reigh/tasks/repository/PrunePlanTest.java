@@ -31,6 +31,7 @@ class PrunePlanTest {
 
             String plan = Plans.executedWithBuffers(sql, "EXECUTE prune(" + WEEK + ", 5000)");
             assertReadsOnlyTheBatch(plan, 3);
+            assertThat(count(sql, "task_outbox", "delivered_at < now() - interval '7 days'")).isZero();
             assertThat(count(sql, "task_outbox", "payload = '{\"prune_test\": true}'")).isEqualTo(20_000);
         });
     }
@@ -64,6 +65,7 @@ class PrunePlanTest {
 
             String plan = Plans.executedWithBuffers(sql, "EXECUTE prune(3600, 5000)");
             assertReadsOnlyTheBatch(plan, 3);
+            assertThat(count(sql, "realtime_events", "created_at < now() - interval '1 hour'")).isZero();
             assertThat(count(sql, "realtime_events", "event = 'prune.test'")).isEqualTo(20_000);
         });
     }
