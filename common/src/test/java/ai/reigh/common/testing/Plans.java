@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +74,31 @@ public final class Plans {
     /** The rest of the transaction acts as a service for all users (row-level security lets every row through). */
     public static void actAsService(Statement sql) throws SQLException {
         sql.execute("SELECT set_config('reigh.user_id', '', true), set_config('reigh.role', 'service', true)");
+    }
+
+    /**
+     * Prepares {@code statement} as {@code name} for the rest of the transaction, run as the service {@code role}
+     * runs it ({@link #asService}), acting for all users ({@link #actAsService}).
+     */
+    public static void prepareAsService(Statement sql, String role, String name, String statement) throws SQLException {
+        asService(sql, role);
+        actAsService(sql);
+        sql.execute("PREPARE " + name + " AS " + statement);
+    }
+
+    /**
+     * Fills {@code table} (its {@code inserts}, run as the superuser), analyzes it, then runs {@code statement}
+     * once with {@code arguments} (an EXECUTE's list: "(3600, 5000)") as {@link #prepareAsService} prepares it:
+     * the executed plan with the pages of each node ({@link #executedWithBuffers}).
+     */
+    public static String executedAsServiceOver(Statement sql, String table, List<String> inserts, String role,
+            String statement, String arguments) throws SQLException {
+        for (String insert : inserts) {
+            sql.execute(insert);
+        }
+        sql.execute("ANALYZE " + table);
+        prepareAsService(sql, role, "statement", statement);
+        return executedWithBuffers(sql, "EXECUTE statement" + arguments);
     }
 
     /** {@code EXPLAIN (ANALYZE)} of {@code execute} (an {@code EXECUTE name(…)}), without costs or timings. */

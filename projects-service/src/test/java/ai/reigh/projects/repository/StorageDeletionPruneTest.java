@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +22,10 @@ class StorageDeletionPruneTest {
     @Test
     void aPruneDeletesTheDeliveredRowsPastTheirRetentionReadingOnlyThem() throws Exception {
         Plans.inRolledBackTransaction(sql -> {
-            sql.execute(delivered(5_000, "now() - interval '1 minute'"));
-            sql.execute(delivered(3, "now() - interval '8 days'"));
-            sql.execute("INSERT INTO storage_deletion_outbox (object_id, reason) VALUES (gen_random_uuid(), 'prune-test')");
-            sql.execute("ANALYZE storage_deletion_outbox");
-            Plans.asService(sql, "reigh_projects");
-            Plans.actAsService(sql);
-            sql.execute("PREPARE prune AS " + StorageDeletionOutboxRepository.PRUNE_DELIVERED);
-
-            String plan = Plans.executedWithBuffers(sql, "EXECUTE prune(604800, 100)");
+            String plan = Plans.executedAsServiceOver(sql, "storage_deletion_outbox", List.of(
+                    delivered(5_000, "now() - interval '1 minute'"), delivered(3, "now() - interval '8 days'"),
+                    "INSERT INTO storage_deletion_outbox (object_id, reason) VALUES (gen_random_uuid(), 'prune-test')"),
+                    "reigh_projects", StorageDeletionOutboxRepository.PRUNE_DELIVERED, "(604800, 100)");
             assertThat(plan).as(plan).doesNotContain("Seq Scan");
             assertThat(Plans.pagesRead(plan)).as(plan).isLessThan(100);
             assertThat(count(sql, "delivered_at < now() - interval '7 days'")).as("past the retention").isZero();

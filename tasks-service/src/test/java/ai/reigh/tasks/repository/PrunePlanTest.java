@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +25,9 @@ class PrunePlanTest {
     @Test
     void aDeliveredOutboxPruneReadsTheRowsPastTheirRetentionNotTheOutbox() throws Exception {
         Plans.inRolledBackTransaction(sql -> {
-            sql.execute(outboxRows(20_000, "now() - interval '1 minute'"));
-            sql.execute(outboxRows(3, "now() - interval '8 days'"));
-            sql.execute("ANALYZE task_outbox");
-            prepareAsService(sql, OutboxRepository.PRUNE_DELIVERED);
-
-            String plan = Plans.executedWithBuffers(sql, "EXECUTE prune(" + WEEK + ", 5000)");
+            String plan = Plans.executedAsServiceOver(sql, "task_outbox", List.of(
+                    outboxRows(20_000, "now() - interval '1 minute'"), outboxRows(3, "now() - interval '8 days'")),
+                    "reigh_tasks", OutboxRepository.PRUNE_DELIVERED, "(" + WEEK + ", 5000)");
             assertReadsOnlyTheBatch(plan, 3);
             assertThat(count(sql, "task_outbox", "delivered_at < now() - interval '7 days'")).isZero();
             assertThat(count(sql, "task_outbox", "payload = '{\"prune_test\": true}'")).isEqualTo(20_000);
@@ -42,7 +40,7 @@ class PrunePlanTest {
             // As a database that has just been emptied and analyzed sees it (the bench between its runs).
             sql.execute("TRUNCATE task_outbox");
             sql.execute("ANALYZE task_outbox");
-            prepareAsService(sql, OutboxRepository.PRUNE_DELIVERED);
+            Plans.prepareAsService(sql, "reigh_tasks", "prune", OutboxRepository.PRUNE_DELIVERED);
             sql.execute("EXECUTE prune(" + WEEK + ", 5000)");
             sql.execute("RESET ROLE");
             sql.execute(outboxRows(3_000, "now() - interval '1 minute'"));
@@ -58,22 +56,13 @@ class PrunePlanTest {
     @Test
     void anEventPruneReadsTheEventsPastTheirRetentionNotTheTable() throws Exception {
         Plans.inRolledBackTransaction(sql -> {
-            sql.execute(events(20_000, "now() - interval '1 minute'"));
-            sql.execute(events(3, "now() - interval '2 hours'"));
-            sql.execute("ANALYZE realtime_events");
-            prepareAsService(sql, RealtimeEventRepository.PRUNE);
-
-            String plan = Plans.executedWithBuffers(sql, "EXECUTE prune(3600, 5000)");
+            String plan = Plans.executedAsServiceOver(sql, "realtime_events", List.of(
+                    events(20_000, "now() - interval '1 minute'"), events(3, "now() - interval '2 hours'")),
+                    "reigh_tasks", RealtimeEventRepository.PRUNE, "(3600, 5000)");
             assertReadsOnlyTheBatch(plan, 3);
             assertThat(count(sql, "realtime_events", "created_at < now() - interval '1 hour'")).isZero();
             assertThat(count(sql, "realtime_events", "event = 'prune.test'")).isEqualTo(20_000);
         });
-    }
-
-    private static void prepareAsService(Statement sql, String prune) throws Exception {
-        Plans.asService(sql, "reigh_tasks");
-        Plans.actAsService(sql);
-        sql.execute("PREPARE prune AS " + prune);
     }
 
     private static void assertReadsOnlyTheBatch(String plan, int batch) {

@@ -2,6 +2,8 @@ package ai.reigh.tasks.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import ai.reigh.common.testing.Plans;
@@ -22,18 +24,15 @@ class QueueGaugePlanTest {
     void theSampleReadsTheOldestQueuedTaskFromTheClaimIndexNotOverTheFinishedOnes() throws Exception {
         Plans.inRolledBackTransaction(sql -> {
             // A day's finished tasks, all older than the queue, then a short queue of each run type.
-            sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, run_type, created_at)"
-                    + " SELECT gen_random_uuid(), gen_random_uuid(), 'single_image', 'Complete', 'gpu',"
-                    + " now() - interval '1 day' + i * interval '1 second' FROM generate_series(1, 40000) i");
-            sql.execute("INSERT INTO tasks (project_id, user_id, task_type, status, run_type, created_at)"
-                    + " SELECT gen_random_uuid(), gen_random_uuid(), 'single_image', 'Queued', r,"
-                    + " now() - i * interval '1 second' FROM generate_series(1, 3) i, unnest('{gpu,api}'::text[]) r");
-            sql.execute("ANALYZE tasks");
-            Plans.asService(sql, "reigh_tasks");
-            Plans.actAsService(sql);
-            sql.execute("PREPARE gauge AS " + QueueRepository.LIVE_BY_RUN_TYPE);
-
-            String plan = Plans.executedWithBuffers(sql, "EXECUTE gauge(10000)");
+            String plan = Plans.executedAsServiceOver(sql, "tasks", List.of(
+                    "INSERT INTO tasks (project_id, user_id, task_type, status, run_type, created_at)"
+                            + " SELECT gen_random_uuid(), gen_random_uuid(), 'single_image', 'Complete', 'gpu',"
+                            + " now() - interval '1 day' + i * interval '1 second' FROM generate_series(1, 40000) i",
+                    "INSERT INTO tasks (project_id, user_id, task_type, status, run_type, created_at)"
+                            + " SELECT gen_random_uuid(), gen_random_uuid(), 'single_image', 'Queued', r,"
+                            + " now() - i * interval '1 second' FROM generate_series(1, 3) i,"
+                            + " unnest('{gpu,api}'::text[]) r"),
+                    "reigh_tasks", QueueRepository.LIVE_BY_RUN_TYPE, "(10000)");
             assertThat(plan).as(plan).doesNotContain("tasks_newest_first").doesNotContain("Seq Scan")
                     .contains("Index Scan using tasks_claimable");
             assertThat(Plans.pagesRead(plan)).as(plan).isLessThan(200);
