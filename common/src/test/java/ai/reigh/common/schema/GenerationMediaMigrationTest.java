@@ -27,9 +27,10 @@ class GenerationMediaMigrationTest {
     private static final String DATABASE = "reigh_media_upgrade";
     /**
      * This release's migrations: the database of the previous release has every other one (2.41 too),
-     * except 2.50, which rewrites the trigger functions of 2.12 and 2.13 and so comes after them.
+     * except 2.50 and 2.52, which rewrite the trigger functions and the row-level policies of 2.12 and
+     * 2.13 and so come after them.
      */
-    private static final String[] THIS_RELEASE = { "2.12", "2.13", "2.50" };
+    private static final String[] THIS_RELEASE = { "2.12", "2.13", "2.50", "2.52" };
 
     @Test
     void generationsOfThePreviousSchemaKeepWorkingAfterTheMigration() throws Exception {

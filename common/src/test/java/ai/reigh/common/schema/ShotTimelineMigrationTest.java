@@ -29,10 +29,10 @@ import ai.reigh.common.testing.Migrations;
 class ShotTimelineMigrationTest {
     private static final String DATABASE = "reigh_timeline_upgrade";
     /**
-     * This release's migrations: the released schema is everything else, but 2.50, which rewrites the
-     * trigger functions of 2.12 and 2.13 and so comes after them.
+     * This release's migrations: the released schema is everything else, but 2.50 and 2.52, which
+     * rewrite the trigger functions and the row-level policies of 2.12 and 2.13 and so come after them.
      */
-    private static final String[] THIS_RELEASE = { "2.12", "2.13", "2.50" };
+    private static final String[] THIS_RELEASE = { "2.12", "2.13", "2.50", "2.52" };
 
     @Test
     void shotsAndLinksOfTheReleasedSchemaKeepWorkingAfterTheMigration() throws Exception {
