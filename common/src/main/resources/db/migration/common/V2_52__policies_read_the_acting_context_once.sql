@@ -1,15 +1,18 @@
 -- Row-level security reads the acting context once per statement, not once per row.
 --
 -- reigh_acts_for_all() and reigh_acting_user() are SQL functions that PostgreSQL inlines into the
--- policy: written bare, every row a statement reads paid a current_setting() lookup (two for a user),
--- a third of a large scan (an operator's live count over a million tasks: 291-297 ms under the policy,
--- 200-201 ms with this form, 207 ms as the superuser; docs/performance.md). Wrapped in a sub-select,
+-- policy: written bare, every row a statement reads paid a current_setting() lookup (two for a user):
+-- half of a large scan (a user's count over a million own tasks: 330-450 ms, 165-175 ms in this form;
+-- docs/performance.md). Wrapped in a sub-select,
 -- each becomes an init plan, evaluated once when the statement starts, and the rows compare against
 -- its result. The meaning is the same: the context is set before a statement by common's Db and never
 -- changes while one runs (only migrations set it otherwise). The EXISTS policies compare the projects'
 -- (or the training videos') owner against the same once-read value.
 --
--- ALTER POLICY takes each table's exclusive lock for a moment; no row changes.
+-- ALTER POLICY takes each table's exclusive lock for a moment; no row changes. A lock that cannot be had
+-- within 5 s (a long transaction on the table) fails the migration, to be run again, rather than queue
+-- every request to the table behind it while it waits.
+SET LOCAL lock_timeout = '5s';
 
 -- Owned through a user_id (or owner_id) column.
 ALTER POLICY users_own ON users
