@@ -28,7 +28,7 @@ class PrunePlanTest {
             String plan = Plans.executedAsServiceOver(sql, "task_outbox", List.of(
                     outboxRows(20_000, "now() - interval '1 minute'"), outboxRows(3, "now() - interval '8 days'")),
                     "reigh_tasks", OutboxRepository.PRUNE_DELIVERED, "(" + WEEK + ", 5000)");
-            assertReadsOnlyTheBatch(plan, 3);
+            assertReadsOnlyTheBatch(plan, "task_outbox", 3);
             assertThat(count(sql, "task_outbox", "delivered_at < now() - interval '7 days'")).isZero();
             assertThat(count(sql, "task_outbox", "payload = '{\"prune_test\": true}'")).isEqualTo(20_000);
         });
@@ -59,14 +59,19 @@ class PrunePlanTest {
             String plan = Plans.executedAsServiceOver(sql, "realtime_events", List.of(
                     events(20_000, "now() - interval '1 minute'"), events(3, "now() - interval '2 hours'")),
                     "reigh_tasks", RealtimeEventRepository.PRUNE, "(3600, 5000)");
-            assertReadsOnlyTheBatch(plan, 3);
+            assertReadsOnlyTheBatch(plan, "realtime_events", 3);
             assertThat(count(sql, "realtime_events", "created_at < now() - interval '1 hour'")).isZero();
             assertThat(count(sql, "realtime_events", "event = 'prune.test'")).isEqualTo(20_000);
         });
     }
 
-    private static void assertReadsOnlyTheBatch(String plan, int batch) {
-        assertThat(plan).as(plan).doesNotContain("Seq Scan");
+    /**
+     * No scan of the pruned table, and few pages in all. An events plan may show a sequential scan of
+     * {@code projects}: the policy's owner lookup, planned as a hashed sub-plan, which never runs for the
+     * service (it acts for all, an init plan read first); the pages read are the proof.
+     */
+    private static void assertReadsOnlyTheBatch(String plan, String table, int batch) {
+        assertThat(plan).as(plan).doesNotContainPattern("Seq Scan on " + table + "\\b");
         assertThat(Plans.pagesRead(plan)).as("pages read, for %d rows deleted: %s", batch, plan).isLessThan(100);
     }
 
