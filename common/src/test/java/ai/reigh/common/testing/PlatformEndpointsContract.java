@@ -6,10 +6,17 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ai.reigh.common.json.IsoInstantSerializer;
 
 /**
  * What every service answers besides its API: liveness, readiness that reflects its database and
@@ -17,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * Swagger UI on the service port. Each service's test extends it under {@code @QuarkusTest}.
  */
 public abstract class PlatformEndpointsContract {
+    @Inject
+    ObjectMapper json;
 
     @Test
     void livenessAndReadinessFollowTheDatabase() {
@@ -63,6 +72,18 @@ public abstract class PlatformEndpointsContract {
         given().get("/v1/no-such-route/" + id);
         String metrics = Api.management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("uri=\"" + template + "\"").doesNotContain(id);
+    }
+
+    /**
+     * The service's own mapper (what its REST layer and clients write with) writes timestamps with the
+     * fast serializer: registered after Quarkus' Java time module, or that module's would be used.
+     */
+    @Test
+    void timestampsAreWrittenWithoutAFormatterAsIsoInstants() throws Exception {
+        assertThat(json.getSerializerProviderInstance().findValueSerializer(Instant.class))
+                .isInstanceOf(IsoInstantSerializer.class);
+        assertThat(json.writeValueAsString(Instant.parse("2026-12-07T02:38:10.450591Z")))
+                .isEqualTo("\"2026-12-07T02:38:10.450591Z\"");
     }
 
     @Test
