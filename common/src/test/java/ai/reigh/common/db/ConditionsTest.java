@@ -38,6 +38,20 @@ class ConditionsTest {
         assertThat(where.arguments().size()).isEqualTo(1);
     }
 
+    /** Numbered without String.format, and the same text as it gives: past nine, and twice in a fragment. */
+    @Test
+    void placeholdersPastNineAreNumberedAsFormatNumbersThem() {
+        Conditions where = new Conditions();
+        for (int i = 1; i <= 10; i++) {
+            where.and("g.c%d = $%d".replace("c%d", "c" + i), i);
+        }
+        String owned = "EXISTS (SELECT 1 FROM projects p WHERE p.id = $%d AND p.user_id = $%d)";
+        where.and(owned, "project", "owner");
+        assertThat(where.sql()).endsWith("g.c9 = $9 AND g.c10 = $10 AND " + owned.formatted(11, 12));
+        assertThat(Conditions.numbered("no placeholder", 7)).isEqualTo("no placeholder");
+        assertThat(Conditions.numbered("$%d::uuid[] <@ $%d", 99)).isEqualTo("$99::uuid[] <@ $100");
+    }
+
     @Test
     void noConditionKeepsEveryRow() {
         assertThat(new Conditions().sql()).isEqualTo("true");

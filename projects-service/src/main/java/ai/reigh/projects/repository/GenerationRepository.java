@@ -156,8 +156,8 @@ public class GenerationRepository {
     static final String AT_CHILD_ORDER = "g.child_order = $%d";
     static final String AFTER_NEWEST_FIRST = "(g.created_at, g.id) < ($%d, $%d)";
     static final String AFTER_OLDEST_FIRST = "(g.created_at, g.id) > ($%d, $%d)";
-    static final String NEWEST_FIRST = " ORDER BY g.created_at DESC, g.id DESC LIMIT %d";
-    static final String OLDEST_FIRST = " ORDER BY g.created_at, g.id LIMIT %d";
+    static final String NEWEST_FIRST = " ORDER BY g.created_at DESC, g.id DESC LIMIT ";
+    static final String OLDEST_FIRST = " ORDER BY g.created_at, g.id LIMIT ";
 
     static final String UPDATE = "UPDATE generations g SET name = $2, starred = $3, metadata = $4, params = $5, url = $6,"
             + " thumbnail_url = $7, based_on = $8, parent_generation_id = $9, child_order = $10,"
@@ -288,7 +288,7 @@ public class GenerationRepository {
     }
 
     static String pageSql(Conditions where, GenerationFilter filter, PageRequest page) {
-        String order = (filter.oldestFirst() ? OLDEST_FIRST : NEWEST_FIRST).formatted(page.fetchSize());
+        String order = (filter.oldestFirst() ? OLDEST_FIRST : NEWEST_FIRST) + page.fetchSize();
         return "SELECT " + COLUMNS + " FROM generations g WHERE " + where.sql() + order;
     }
 

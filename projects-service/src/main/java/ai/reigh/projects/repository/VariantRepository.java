@@ -75,8 +75,8 @@ public class VariantRepository {
     static final String PARENTS_ONLY = "v.params ->> 'parent_variant_id' IS NULL";
     static final String AFTER_NEWEST_FIRST = "(v.created_at, v.id) < ($%d, $%d)";
     static final String AFTER_OLDEST_FIRST = "(v.created_at, v.id) > ($%d, $%d)";
-    static final String NEWEST_FIRST = " ORDER BY v.created_at DESC, v.id DESC LIMIT %d";
-    static final String OLDEST_FIRST = " ORDER BY v.created_at, v.id LIMIT %d";
+    static final String NEWEST_FIRST = " ORDER BY v.created_at DESC, v.id DESC LIMIT ";
+    static final String OLDEST_FIRST = " ORDER BY v.created_at, v.id LIMIT ";
     static final String COUNT_ALL_IN_GENERATION = "SELECT count(*) FROM generation_variants WHERE generation_id = $1";
     /** The first of a primary switch: no other variant of the generation stays primary. */
     static final String CLEAR_PRIMARY = "UPDATE generation_variants SET is_primary = false"
@@ -220,7 +220,7 @@ public class VariantRepository {
 
     static String pageSql(Conditions where, boolean oldestFirst, PageRequest page) {
         return "SELECT " + COLUMNS + " FROM generation_variants v WHERE " + where.sql()
-                + (oldestFirst ? OLDEST_FIRST : NEWEST_FIRST).formatted(page.fetchSize());
+                + (oldestFirst ? OLDEST_FIRST : NEWEST_FIRST) + page.fetchSize();
     }
 
     private Uni<List<VariantRow>> page(SqlConnection connection, Conditions where, boolean oldestFirst,

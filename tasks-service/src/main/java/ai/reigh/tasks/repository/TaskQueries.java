@@ -41,11 +41,11 @@ final class TaskQueries {
     static final String CREATED_BEFORE = "t.created_at < $%d";
 
     static final String AFTER_NEWEST_FIRST = "(t.created_at, t.id) < ($%d, $%d)";
-    static final String NEWEST_FIRST = " ORDER BY t.created_at DESC, t.id DESC LIMIT %d";
+    static final String NEWEST_FIRST = " ORDER BY t.created_at DESC, t.id DESC LIMIT ";
     /** Finished tasks by the time they finished; they all have one (the list keeps only those). */
     static final String PROCESSED = "t.generation_processed_at IS NOT NULL";
     static final String AFTER_LAST_PROCESSED_FIRST = "(t.generation_processed_at, t.id) < ($%d, $%d)";
-    static final String LAST_PROCESSED_FIRST = " ORDER BY t.generation_processed_at DESC, t.id DESC LIMIT %d";
+    static final String LAST_PROCESSED_FIRST = " ORDER BY t.generation_processed_at DESC, t.id DESC LIMIT ";
 
     static final String COUNTS = """
             SELECT count(*) FILTER (WHERE t.status = 'Queued') AS queued,
@@ -79,7 +79,7 @@ final class TaskQueries {
         if (after != null) {
             where.and(filter.byProcessing() ? AFTER_LAST_PROCESSED_FIRST : AFTER_NEWEST_FIRST, utc(after), afterId);
         }
-        String order = (filter.byProcessing() ? LAST_PROCESSED_FIRST : NEWEST_FIRST).formatted(fetchSize);
+        String order = (filter.byProcessing() ? LAST_PROCESSED_FIRST : NEWEST_FIRST) + fetchSize;
         return new Statement("SELECT " + TaskColumns.of("t") + " FROM tasks t WHERE " + where.sql() + order,
                 where.arguments());
     }
