@@ -32,17 +32,10 @@ public final class IsoInstantSerializer extends StdSerializer<Instant> {
 
     @Override
     public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
-        long seconds = value.getEpochSecond();
-        if (seconds < FIRST_FAST_SECOND || seconds > LAST_FAST_SECOND) {
-            generator.writeString(DateTimeFormatter.ISO_INSTANT.format(value));
-            return;
-        }
-        char[] text = new char[LONGEST];
-        generator.writeString(text, 0, write(seconds, value.getNano(), text));
+        generator.writeString(format(value));
     }
 
-    /** The text, for callers outside Jackson (and the test that holds it to the formatter's). */
-    public static String format(Instant value) {
+    static String format(Instant value) {
         long seconds = value.getEpochSecond();
         if (seconds < FIRST_FAST_SECOND || seconds > LAST_FAST_SECOND) {
             return DateTimeFormatter.ISO_INSTANT.format(value);
