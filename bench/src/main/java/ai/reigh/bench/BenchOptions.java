@@ -37,15 +37,25 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
                     400, 1_000, Duration.ofSeconds(20), Duration.ofSeconds(20), 1_000, Duration.ofSeconds(180), 1_000_000,
                     Duration.ofMinutes(10));
         }
+
+        /** These sizes with other pairs and claim rows (what {@code --pairs}, {@code --claim-workers} and {@code --claim-limits} change). */
+        Sizes with(int pairs, List<Integer> claimWorkers, List<Integer> claimLimits) {
+            return new Sizes(pairs, warmupMaxRuns, claimWorkers, claimLimits, claimWindow, maxTasksPerRun, latencyWorkers,
+                    latencySamples, depths, finishedDepth, depthSamples, chargeClients, chargeUsers, chargeWindow, readRows,
+                    readSamples, heartbeatWorkers, heartbeatInterval, heartbeatWindow, footprintWarmupRequests,
+                    outboxDrainLimit, soakDepth, soakDuration);
+        }
     }
 
     static final String USAGE = """
-            Usage: ./reigh bench [--quick] [--only a,b] [--pairs n] [--out file]
+            Usage: ./reigh bench [--quick] [--only a,b] [--pairs n] [--claim-workers 4,16] [--claim-limits 1,10] [--out file]
 
               --quick        small sizes and short windows: the whole run in under 3 minutes on 2 cores
               --only a,b     run only these scenarios: claim, latency, depth, charges, reads, heartbeats, footprint,
                              soak (10 minutes over 1M queued tasks; 1 minute over 50k with --quick)
               --pairs n      interleaved baseline/platform pairs per figure (default 3, at least 3 for a report)
+              --claim-workers w,...  only these worker counts in the claim scenario (default 4,16,64)
+              --claim-limits l,...   only these claim limits (default 1,10); with the two above, one claim row in minutes
               --out file     where to write the results (default bench-results.json)
             Set by the launcher: --gateway, --tasks-url, --credits-url, --pg-host, --pg-port, --pg-database,
             --root, --state, --java-options.
@@ -65,6 +75,8 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
         Path out = null;
         Set<String> only = new LinkedHashSet<>(SCENARIOS);
         Integer pairs = null;
+        List<Integer> claimWorkers = null;
+        List<Integer> claimLimits = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -81,18 +93,19 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "--pairs" -> pairs = integer(value(args, ++i, arg), arg, 1, 20);
                 case "--only" -> only = scenarios(value(args, ++i, arg));
+                case "--claim-workers" -> claimWorkers = integers(value(args, ++i, arg), arg, 1, 256);
+                case "--claim-limits" -> claimLimits = integers(value(args, ++i, arg), arg, 1, 100);
                 case "-h", "--help" -> throw new UsageException(USAGE);
                 default -> throw new UsageException("bench: unknown option " + arg + "\n" + USAGE);
             }
         }
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         if (pairs != null) {
-            Sizes s = sizes;
-            sizes = new Sizes(pairs, s.warmupMaxRuns(), s.claimWorkers(), s.claimLimits(), s.claimWindow(),
-                    s.maxTasksPerRun(), s.latencyWorkers(), s.latencySamples(), s.depths(), s.finishedDepth(),
-                    s.depthSamples(), s.chargeClients(), s.chargeUsers(), s.chargeWindow(), s.readRows(), s.readSamples(),
-                    s.heartbeatWorkers(), s.heartbeatInterval(), s.heartbeatWindow(), s.footprintWarmupRequests(),
-                    s.outboxDrainLimit(), s.soakDepth(), s.soakDuration());
+            sizes = sizes.with(pairs, sizes.claimWorkers(), sizes.claimLimits());
+        }
+        if (claimWorkers != null || claimLimits != null) {
+            sizes = sizes.with(sizes.pairs(), claimWorkers == null ? sizes.claimWorkers() : claimWorkers,
+                    claimLimits == null ? sizes.claimLimits() : claimLimits);
         }
         Path resolvedState = state == null ? root.resolve(".reigh") : state;
         Path resolvedOut = out == null ? root.resolve("bench-results.json") : out.toAbsolutePath();
@@ -120,6 +133,14 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
                     + String.join(", ", unknown));
         }
         return chosen;
+    }
+
+    private static List<Integer> integers(String list, String option, int min, int max) {
+        List<Integer> values = new ArrayList<>();
+        for (String value : list.split(",")) {
+            values.add(integer(value.trim(), option, min, max));
+        }
+        return List.copyOf(values);
     }
 
     private static String value(String[] args, int index, String option) {

@@ -101,12 +101,23 @@ class BenchArithmeticTest {
         assertThat(full.sizes().claimWorkers()).containsExactly(4, 16, 64);
         assertThat(full.sizes().pairs()).isGreaterThanOrEqualTo(3);
 
+        BenchOptions oneRow = BenchOptions.parse(new String[] {"--claim-workers", "4", "--claim-limits", "1", "--pairs", "4"});
+        assertThat(oneRow.sizes().claimWorkers()).containsExactly(4);
+        assertThat(oneRow.sizes().claimLimits()).containsExactly(1);
+        assertThat(oneRow.sizes().pairs()).isEqualTo(4);
+        assertThat(oneRow.sizes().claimWindow()).isEqualTo(full.sizes().claimWindow());
+        assertThat(oneRow.sizes().depths()).isEqualTo(full.sizes().depths());
+
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}))
                 .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("--fast");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--only", "claim,warp"}))
                 .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("warp");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--pairs", "0"}))
                 .isInstanceOf(BenchOptions.UsageException.class);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--claim-workers", "4,x"}))
+                .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("'x'");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--claim-limits", "0"}))
+                .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("--claim-limits");
     }
 
     @Test
