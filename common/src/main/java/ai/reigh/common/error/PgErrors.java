@@ -18,9 +18,17 @@ public final class PgErrors {
     public static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    /** Serialization failures, deadlocks, shutdowns, too many connections: retrying may succeed. */
+    /** A statement cancelled: it ran past {@code statement_timeout}, or an operator cancelled it. */
+    public static final String QUERY_CANCELED = "57014";
+    /** A lock not granted within {@code lock_timeout}. */
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    /**
+     * Serialization failures, deadlocks, shutdowns, too many connections, and the pool's backstops (a
+     * statement or a lock wait cut short): retrying may succeed.
+     */
     private static final Set<String> TRANSIENT = Set.of("40001", "40P01", "57P01", "57P02", "57P03", "53300",
-            "08000", "08003", "08006", "08001", "08004");
+            "08000", "08003", "08006", "08001", "08004", QUERY_CANCELED, LOCK_NOT_AVAILABLE);
 
     private PgErrors() {
     }

@@ -6,17 +6,22 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.reigh.common.json.IsoInstantSerializer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * What every service answers besides its API: liveness, readiness that reflects its database and
@@ -26,6 +31,9 @@ import ai.reigh.common.json.IsoInstantSerializer;
 public abstract class PlatformEndpointsContract {
     @Inject
     ObjectMapper json;
+
+    @Inject
+    Pool pool;
 
     @Test
     void livenessAndReadinessFollowTheDatabase() {
@@ -84,6 +92,25 @@ public abstract class PlatformEndpointsContract {
                 .isInstanceOf(IsoInstantSerializer.class);
         assertThat(json.writeValueAsString(Instant.parse("2026-12-07T02:38:10.450591Z")))
                 .isEqualTo("\"2026-12-07T02:38:10.450591Z\"");
+    }
+
+    /**
+     * Every connection of the service's pool opens with the backstops configured (reigh.db.*-timeout):
+     * PostgreSQL itself cuts a statement, a lock wait or an idle transaction that runs past them.
+     */
+    @Test
+    void poolConnectionsOpenWithTheDatabaseBackstops() {
+        String[][] settings = { { "statement_timeout", "reigh.db.statement-timeout" },
+                { "lock_timeout", "reigh.db.lock-timeout" },
+                { "idle_in_transaction_session_timeout", "reigh.db.idle-in-transaction-timeout" } };
+        for (String[] setting : settings) {
+            String configured = ConfigProvider.getConfig().getValue(setting[1], String.class);
+            Row row = pool.preparedQuery("SELECT current_setting($1)::interval = $2::text::interval AS applied,"
+                    + " extract(epoch FROM current_setting($1)::interval) AS seconds")
+                    .execute(Tuple.of(setting[0], configured)).await().atMost(Duration.ofSeconds(10)).iterator().next();
+            assertThat(row.getBoolean("applied")).as(setting[0] + " = " + configured).isTrue();
+            assertThat(row.getDouble("seconds")).as(setting[0] + " is a limit, not 0 (none)").isPositive();
+        }
     }
 
     @Test
