@@ -81,6 +81,10 @@ check "the management port serves metrics" 200 "$(curl -s -o /dev/null -w '%{htt
 check "status reports every service ready" 5 "$("$ROOT/reigh" status | grep -c ' ready ')"
 check "the services run with their native heap trimmed" 5000 \
   "$(jcmd "$(cat "$REIGH_STATE/run/tasks.pid")" VM.flags 2>/dev/null | grep -o 'TrimNativeHeapInterval=[0-9]*' | cut -d= -f2)"
+cores=$(nproc)
+check "the services' pools are sized to the machine's cores (twice, at least 4)" \
+  "REIGH_DB_POOL_SIZE=$(( cores * 2 > 4 ? cores * 2 : 4 ))" \
+  "$(tr '\0' '\n' < "/proc/$(cat "$REIGH_STATE/run/tasks.pid")/environ" | grep '^REIGH_DB_POOL_SIZE=')"
 
 # ---- the gateway's one OpenAPI document and reference page
 check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"
