@@ -85,6 +85,13 @@ cores=$(nproc)
 check "the services' pools are sized to the machine's cores (twice, at least 4)" \
   "REIGH_DB_POOL_SIZE=$(( cores * 2 > 4 ? cores * 2 : 4 ))" \
   "$(tr '\0' '\n' < "/proc/$(cat "$REIGH_STATE/run/tasks.pid")/environ" | grep '^REIGH_DB_POOL_SIZE=')"
+# On a JDK 25 or later (the launcher picks the newest under /usr/lib/jvm) the services start from the AOT
+# cache the first up of a build records; on an older java, without one.
+tasks_pid=$(cat "$REIGH_STATE/run/tasks.pid")
+service_java_major=$("$(readlink -f "/proc/$tasks_pid/exe")" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
+check "the services start from their AOT cache when their java has one (java $service_java_major)" \
+  "$([ "$service_java_major" -ge 25 ] && echo mapped || echo none)" \
+  "$(grep -q '/quarkus-app/reigh-[^/]*\.aot$' "/proc/$tasks_pid/maps" && echo mapped || echo none)"
 
 # ---- the gateway's one OpenAPI document and reference page
 check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"
@@ -116,6 +123,18 @@ check "the TypeScript client's web-app session" 0 "$session_status"
 
 "$ROOT/reigh" up > "$REIGH_STATE/up-again.out" 2>&1
 check "a second up is harmless" 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$GATEWAY/v1/me")"
+
+# A cache older than its app's build is recorded again, for that app alone, and the app starts from it.
+if [ "$service_java_major" -ge 25 ]; then
+  cache=$(grep -o '/.*/quarkus-app/reigh-[^/]*\.aot$' "/proc/$tasks_pid/maps" | head -n 1)
+  "$ROOT/reigh" down > /dev/null 2>&1
+  touch -d '2000-01-01' "$cache"
+  "$ROOT/reigh" up > "$REIGH_STATE/up-stale.out" 2>&1 || { cat "$REIGH_STATE/up-stale.out"; exit 1; }
+  check "a stale AOT cache is recorded again, that app's alone" "Recording the start-up cache of tasks (" \
+    "$(grep -o 'Recording the start-up cache of [a-z ]*(' "$REIGH_STATE/up-stale.out")"
+  check "the app starts from the cache recorded again" mapped \
+    "$(grep -q "$cache\$" "/proc/$(cat "$REIGH_STATE/run/tasks.pid")/maps" && [ "$cache" -nt "$(dirname "$cache")/quarkus-run.jar" ] && echo mapped || echo none)"
+fi
 
 pids=$(cat "$REIGH_STATE"/run/*.pid 2>/dev/null || true)
 "$ROOT/reigh" down > /dev/null 2>&1

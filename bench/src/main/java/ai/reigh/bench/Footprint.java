@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * /proc/&lt;pid&gt;/cmdline and environ of the running one) on spare ports, timed from spawn to its
  * first 200 on {@code /q/health/ready} (on its management port), warmed up with {@code footprintWarmupRequests} readiness
  * checks (each one a database round trip), measured (VmRSS) and stopped. Baseline: {@link FloorServer}
- * (a bare Vert.x server with a PostgreSQL pool) under the same JVM options, the same way.
+ * (a bare Vert.x server with a PostgreSQL pool) on the same JVM with the same options, less the service's
+ * AOT cache, the same way.
  */
 final class Footprint {
     private static final String[] SERVICES = {"projects", "tasks", "credits", "storage", "gateway"};
@@ -47,7 +48,10 @@ final class Footprint {
             environment.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
             List<String> floorCommand = new ArrayList<>();
             floorCommand.add(command.get(0));
-            floorCommand.addAll(command.subList(1, command.indexOf("-jar")));
+            // The service's JVM options, less its AOT cache (recorded from the service's classes; the floor
+            // starts without one).
+            command.subList(1, command.indexOf("-jar")).stream().filter(option -> !option.startsWith("-XX:AOTCache"))
+                    .forEach(floorCommand::add);
             floorCommand.addAll(List.of("-cp", classpath.resolve("bench.jar") + ":" + classpath.resolve("lib") + "/*",
                     FloorServer.class.getName(), Integer.toString(port), context.options().pgHost(),
                     Integer.toString(context.options().pgPort()), context.options().pgDatabase()));

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * Each module's src/main/docker/Dockerfile.jvm (no Docker engine here, so it is checked, not built):
- * a pinned base image, the fast-jar layout the module's package really produces, an unprivileged user
+ * a pinned base image, the target/quarkus-app layout the module's package really produces, an unprivileged user
  * and the port and entry point the Deployment relies on.
  */
 class DockerfileTest {
@@ -59,7 +59,7 @@ class DockerfileTest {
     /** Every COPY source exists in the packaged module, so the image holds exactly what mvn package built. */
     @ParameterizedTest
     @FieldSource("MODULES")
-    void itCopiesTheFastJarLayoutThatPackageProduces(String module) throws IOException {
+    void itCopiesTheApplicationLayoutThatPackageProduces(String module) throws IOException {
         Path moduleDir = RepositoryConfig.module(module);
         Path quarkusApp = moduleDir.resolve("target/quarkus-app");
         assertThat(quarkusApp.resolve("quarkus-run.jar")).as(module + " is packaged (mvn package) before this test").exists();

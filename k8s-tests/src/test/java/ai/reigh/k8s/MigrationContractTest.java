@@ -213,7 +213,7 @@ class MigrationContractTest {
         return value.secretName();
     }
 
-    /** The versioned migrations inside the packaged module (common's jar in its fast-jar lib). */
+    /** The versioned migrations inside the packaged module (common's jar in its lib). */
     private static long migrationsIn(String module) throws IOException {
         Path lib = RepositoryConfig.module(module).resolve("target/quarkus-app/lib/main");
         long count = 0;
