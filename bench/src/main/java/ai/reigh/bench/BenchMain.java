@@ -37,7 +37,7 @@ public final class BenchMain {
                 "reigh-api");
         Fixtures fixtures = new Fixtures(db, options.state());
         Context context = new Context(options, vertx, db, http, tokens, fixtures);
-        JsonObject machine = machine(db);
+        JsonObject machine = machine(db, options);
         try {
             Context.log("%s run; machine: %s", options.quick() ? "quick" : "full", machine.encode());
             int users = Math.max(Fixtures.TASK_OWNERS, options.sizes().chargeUsers());
@@ -94,10 +94,12 @@ public final class BenchMain {
         System.exit(status);
     }
 
-    private static JsonObject machine(Database db) {
+    /** The machine, and the Java the bench runs on beside the one the services run on (tasks-service's). */
+    private static JsonObject machine(Database db, BenchOptions options) {
         return new JsonObject().put("cores", Proc.cores()).put("memory_bytes", Proc.memoryBytes())
                 .put("cpu", Proc.cpuModel()).put("load_average_1m_at_start", Proc.loadAverage())
-                .put("postgresql", db.serverVersion()).put("java", System.getProperty("java.version"));
+                .put("postgresql", db.serverVersion()).put("java", System.getProperty("java.version"))
+                .put("services_java", Proc.javaOf(Heartbeats.pid(options.state().resolve("run/tasks.pid"))));
     }
 
     private static void write(BenchOptions options, JsonObject machine, Context context, double seconds) {

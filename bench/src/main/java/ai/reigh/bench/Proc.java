@@ -86,6 +86,25 @@ public final class Proc {
         return "unknown";
     }
 
+    /**
+     * The Java release a process runs on (its executable's JDK, from that JDK's {@code release} file) and,
+     * when it maps one, its AOT cache's file name: "25.0.3, AOT cache reigh-25.0.3-….aot".
+     */
+    public static String javaOf(long pid) {
+        try {
+            Path home = Path.of("/proc", Long.toString(pid), "exe").toRealPath().getParent().getParent();
+            String version = Files.readAllLines(home.resolve("release")).stream()
+                    .filter(line -> line.startsWith("JAVA_VERSION=")).map(line -> line.substring(13).replace("\"", ""))
+                    .findFirst().orElse("unknown");
+            String cache = Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream()
+                    .filter(line -> line.endsWith(".aot")).map(line -> Path.of(line.substring(line.lastIndexOf(' ') + 1)))
+                    .map(file -> file.getFileName().toString()).findFirst().map(name -> ", AOT cache " + name).orElse("");
+            return version + cache;
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** The 1-minute load average: how busy the shared machine was when the run started. */
     public static double loadAverage() {
         try {

@@ -88,6 +88,13 @@ class BenchArithmeticTest {
     }
 
     @Test
+    void theJavaOfAProcessIsItsJdksReleaseWithItsAotCacheIfItMapsOne() {
+        // This test's own JVM: started by Maven without an AOT cache.
+        assertThat(Proc.javaOf(ProcessHandle.current().pid())).isEqualTo(System.getProperty("java.version"));
+        assertThat(Proc.javaOf(Long.MAX_VALUE)).isEqualTo("unknown");
+    }
+
+    @Test
     void optionsChooseSizesAndRefuseMistakes() {
         BenchOptions quick = BenchOptions.parse(new String[] {"--quick", "--only", "claim, charges", "--pairs", "5"});
         assertThat(quick.quick()).isTrue();
