@@ -35,7 +35,10 @@ class QueueGaugePlanTest {
                     "reigh_tasks", QueueRepository.LIVE_BY_RUN_TYPE, "(10000)");
             assertThat(plan).as(plan).doesNotContain("tasks_newest_first").doesNotContain("Seq Scan")
                     .contains("Index Scan using tasks_claimable");
-            assertThat(Plans.pagesRead(plan)).as(plan).isLessThan(200);
+            // A walk over the finished tasks fetches each of them (40 000 pages read, and more); the claim
+            // index's oldest entries cost a few pages, plus whatever dead entries the module's earlier tests
+            // left there until autovacuum passes (310 pages seen once).
+            assertThat(Plans.pagesRead(plan)).as(plan).isLessThan(2_000);
         });
     }
 }
