@@ -79,15 +79,15 @@ check "health is not on the public port" 404 "$(curl -s -o /dev/null -w '%{http_
 check "the management port serves readiness" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY_MANAGEMENT/q/health/ready")"
 check "the management port serves metrics" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY_MANAGEMENT/q/metrics")"
 check "status reports every service ready" 5 "$("$ROOT/reigh" status | grep -c ' ready ')"
+tasks_pid=$(cat "$REIGH_STATE/run/tasks.pid")
 check "the services run with their native heap trimmed" 5000 \
-  "$(jcmd "$(cat "$REIGH_STATE/run/tasks.pid")" VM.flags 2>/dev/null | grep -o 'TrimNativeHeapInterval=[0-9]*' | cut -d= -f2)"
+  "$(jcmd "$tasks_pid" VM.flags 2>/dev/null | grep -o 'TrimNativeHeapInterval=[0-9]*' | cut -d= -f2)"
 cores=$(nproc)
 check "the services' pools are sized to the machine's cores (twice, at least 4)" \
   "REIGH_DB_POOL_SIZE=$(( cores * 2 > 4 ? cores * 2 : 4 ))" \
-  "$(tr '\0' '\n' < "/proc/$(cat "$REIGH_STATE/run/tasks.pid")/environ" | grep '^REIGH_DB_POOL_SIZE=')"
+  "$(tr '\0' '\n' < "/proc/$tasks_pid/environ" | grep '^REIGH_DB_POOL_SIZE=')"
 # On a JDK 25 or later (the launcher picks the newest under /usr/lib/jvm) the services start from the AOT
 # cache the first up of a build records; on an older java, without one.
-tasks_pid=$(cat "$REIGH_STATE/run/tasks.pid")
 service_java_major=$("$(readlink -f "/proc/$tasks_pid/exe")" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
 check "the services start from their AOT cache when their java has one (java $service_java_major)" \
   "$([ "$service_java_major" -ge 25 ] && echo mapped || echo none)" \
