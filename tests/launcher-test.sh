@@ -92,6 +92,13 @@ service_java_major=$("$(readlink -f "/proc/$tasks_pid/exe")" -version 2>&1 | sed
 check "the services start from their AOT cache when their java has one (java $service_java_major)" \
   "$([ "$service_java_major" -ge 25 ] && echo mapped || echo none)" \
   "$(grep -q '/quarkus-app/reigh-[^/]*\.aot$' "/proc/$tasks_pid/maps" && echo mapped || echo none)"
+# As a release does (k8s/base/migrate): up migrates once, before any service starts; the services never do.
+check "up migrated the database before starting the services" "Migrations applied" \
+  "$(grep -o 'Migrations applied' "$REIGH_STATE/up.out" | head -n 1)"
+check "the services run without migrating at start" "REIGH_DB_MIGRATE_AT_START=false" \
+  "$(tr '\0' '\n' < "/proc/$tasks_pid/environ" | grep '^REIGH_DB_MIGRATE_AT_START=')"
+check "no service ran Flyway's migrate" 0 \
+  "$(cat "$REIGH_STATE"/logs/{projects,tasks,credits,storage}.log | grep -c 'DbMigrate')"
 
 # ---- the gateway's one OpenAPI document and reference page
 check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"

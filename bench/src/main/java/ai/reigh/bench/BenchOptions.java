@@ -12,7 +12,7 @@ import java.util.Set;
  * down so that the whole run takes under three minutes on two cores and still prints every figure.
  */
 public record BenchOptions(boolean quick, String gateway, String tasksUrl, String creditsUrl, String pgHost, int pgPort,
-        String pgDatabase, Path root, Path state, String javaOptions, Path out, Set<String> only, Sizes sizes) {
+        String pgDatabase, Path root, Path state, Path out, Set<String> only, Sizes sizes) {
 
     public static final List<String> SCENARIOS = List.of("claim", "latency", "depth", "charges", "reads", "heartbeats",
             "footprint", "soak");
@@ -58,7 +58,7 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
               --claim-limits l,...   only these claim limits (default 1,10); with the two above, one claim row in minutes
               --out file     where to write the results (default bench-results.json)
             Set by the launcher: --gateway, --tasks-url, --credits-url, --pg-host, --pg-port, --pg-database,
-            --root, --state, --java-options.
+            --root, --state.
             """;
 
     public static BenchOptions parse(String[] args) {
@@ -71,7 +71,6 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
         String pgDatabase = "reigh";
         Path root = Path.of(".").toAbsolutePath().normalize();
         Path state = null;
-        String javaOptions = "-Xms32m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
         Path out = null;
         Set<String> only = new LinkedHashSet<>(SCENARIOS);
         Integer pairs = null;
@@ -89,7 +88,6 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
                 case "--pg-database" -> pgDatabase = value(args, ++i, arg);
                 case "--root" -> root = Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
                 case "--state" -> state = Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
-                case "--java-options" -> javaOptions = value(args, ++i, arg);
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "--pairs" -> pairs = integer(value(args, ++i, arg), arg, 1, 20);
                 case "--only" -> only = scenarios(value(args, ++i, arg));
@@ -110,7 +108,7 @@ public record BenchOptions(boolean quick, String gateway, String tasksUrl, Strin
         Path resolvedState = state == null ? root.resolve(".reigh") : state;
         Path resolvedOut = out == null ? root.resolve("bench-results.json") : out.toAbsolutePath();
         return new BenchOptions(quick, strip(gateway), strip(tasksUrl), strip(creditsUrl), pgHost, pgPort, pgDatabase,
-                root, resolvedState, javaOptions, resolvedOut, only, sizes);
+                root, resolvedState, resolvedOut, only, sizes);
     }
 
     public boolean runs(String scenario) {
