@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 public final class Proc {
     /** USER_HZ: the unit of utime and stime in /proc/<pid>/stat; 100 on every Linux we run on. */
     static final double TICKS_PER_SECOND = 100.0;
+    /** How /proc/<pid>/maps marks a mapped file that has been deleted or replaced since. */
+    private static final String DELETED = " (deleted)";
 
     private Proc() {
     }
@@ -96,13 +98,27 @@ public final class Proc {
             String version = Files.readAllLines(home.resolve("release")).stream()
                     .filter(line -> line.startsWith("JAVA_VERSION=")).map(line -> line.substring(13).replace("\"", ""))
                     .findFirst().orElse("unknown");
-            String cache = Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream()
-                    .filter(line -> line.endsWith(".aot")).map(line -> Path.of(line.substring(line.lastIndexOf(' ') + 1)))
-                    .map(file -> file.getFileName().toString()).findFirst().map(name -> ", AOT cache " + name).orElse("");
-            return version + cache;
+            return version + aotCacheOf(Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")));
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * The AOT cache a process maps, from its {@code /proc/<pid>/maps} lines: ", AOT cache <file name>", with
+     * "(replaced since)" when the file was recorded again after the process mapped it (the kernel marks
+     * the mapping deleted), or "" when it maps none.
+     */
+    static String aotCacheOf(List<String> mapsLines) {
+        for (String line : mapsLines) {
+            boolean replaced = line.endsWith(DELETED);
+            String path = replaced ? line.substring(0, line.length() - DELETED.length()) : line;
+            if (path.endsWith(".aot")) {
+                String name = Path.of(path.substring(path.lastIndexOf(' ') + 1)).getFileName().toString();
+                return ", AOT cache " + name + (replaced ? " (replaced since)" : "");
+            }
+        }
+        return "";
     }
 
     /** The 1-minute load average: how busy the shared machine was when the run started. */

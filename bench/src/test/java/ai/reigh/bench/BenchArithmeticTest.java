@@ -95,6 +95,16 @@ class BenchArithmeticTest {
     }
 
     @Test
+    void theAotCacheIsReadFromTheMapsEvenWhenRecordedAgainSince() {
+        String heap = "7f00a000-7f00b000 rw-p 00000000 00:00 0 ";
+        String cache = "25001000-273ea000 rw-p 00001000 fd:01 1234 /srv/tasks/quarkus-app/reigh-25.0.3-b1b203f1.aot";
+        assertThat(Proc.aotCacheOf(List.of(heap, cache))).isEqualTo(", AOT cache reigh-25.0.3-b1b203f1.aot");
+        assertThat(Proc.aotCacheOf(List.of(heap, cache + " (deleted)")))
+                .isEqualTo(", AOT cache reigh-25.0.3-b1b203f1.aot (replaced since)");
+        assertThat(Proc.aotCacheOf(List.of(heap))).isEmpty();
+    }
+
+    @Test
     void optionsChooseSizesAndRefuseMistakes() {
         BenchOptions quick = BenchOptions.parse(new String[] {"--quick", "--only", "claim, charges", "--pairs", "5"});
         assertThat(quick.quick()).isTrue();
