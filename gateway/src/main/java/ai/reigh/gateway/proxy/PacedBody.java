@@ -34,7 +34,12 @@ final class PacedBody implements ReadStream<Buffer> {
 
     @Override
     public PacedBody handler(Handler<Buffer> handler) {
-        request.handler(handler == null ? null : chunk -> {
+        if (handler == null) {
+            letGo();
+            request.handler(null);
+            return this;
+        }
+        request.handler(chunk -> {
             if (flowing) {
                 arm();
             }
@@ -45,23 +50,29 @@ final class PacedBody implements ReadStream<Buffer> {
 
     @Override
     public PacedBody endHandler(Handler<Void> endHandler) {
+        if (endHandler == null) {
+            letGo();
+            request.endHandler(null);
+            return this;
+        }
         request.endHandler(ended -> {
             this.ended = true;
             cancel();
-            if (endHandler != null) {
-                endHandler.handle(ended);
-            }
+            endHandler.handle(ended);
         });
         return this;
     }
 
     @Override
     public PacedBody exceptionHandler(Handler<Throwable> handler) {
+        if (handler == null) {
+            letGo();
+            request.exceptionHandler(null);
+            return this;
+        }
         request.exceptionHandler(failure -> {
             cancel();
-            if (handler != null) {
-                handler.handle(failure);
-            }
+            handler.handle(failure);
         });
         return this;
     }
@@ -90,6 +101,16 @@ final class PacedBody implements ReadStream<Buffer> {
         }
         request.fetch(amount);
         return this;
+    }
+
+    /**
+     * A handler set to null: the reader lets go of the body (a pipe does when it is done, or gave up).
+     * Nobody waits for the rest, so the client's silence no longer counts. The null goes to the request
+     * as it is: Vert.x refuses a handler (even a wrapper) on a request that has ended, with an exception.
+     */
+    private void letGo() {
+        flowing = false;
+        cancel();
     }
 
     /** Stops the clock for good (the exchange is over for another reason). */
