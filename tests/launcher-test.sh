@@ -99,6 +99,9 @@ check "the services run without migrating at start" "REIGH_DB_MIGRATE_AT_START=f
   "$(tr '\0' '\n' < "/proc/$tasks_pid/environ" | grep '^REIGH_DB_MIGRATE_AT_START=')"
 check "no service ran Flyway's migrate" 0 \
   "$(cat "$REIGH_STATE"/logs/{projects,tasks,credits,storage}.log | grep -c 'DbMigrate')"
+# A setting Quarkus has renamed or dropped is a warning at every start, in every process's log.
+check "no process warned about its configuration" 0 \
+  "$(cat "$REIGH_STATE"/logs/{projects,tasks,credits,storage,gateway}.log | grep 'WARN' | grep -c '\[io.qu.config\]')"
 
 # ---- the gateway's one OpenAPI document and reference page
 check "GET /openapi.json" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/openapi.json")"
