@@ -2,6 +2,7 @@ package ai.reigh.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -93,11 +94,7 @@ class PacedBodyTest {
             body.endHandler(ended -> { });
             body.resume();
         };
-        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
-            OutputStream out = socket.getOutputStream();
-            // Ten bytes declared, two sent, then silence for longer than the limit.
-            out.write("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nab".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = bodyThatStopsAfterTwoOfTenBytes()) {
             letGo.get(10, TimeUnit.SECONDS);
             Thread.sleep(LIMIT_MILLIS * 4);
         }
@@ -113,10 +110,7 @@ class PacedBodyTest {
             body.endHandler(ended -> { });
             body.resume();
         };
-        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nab".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = bodyThatStopsAfterTwoOfTenBytes()) {
             firstChunk.get(10, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!timedOut.get() && System.nanoTime() < deadline) {
@@ -125,5 +119,14 @@ class PacedBodyTest {
         }
 
         assertThat(timedOut).as("the silence limit fired while the body was wanted").isTrue();
+    }
+
+    /** A request declaring a ten-byte body, of which two are sent; then the client falls silent. */
+    private Socket bodyThatStopsAfterTwoOfTenBytes() throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.actualPort());
+        OutputStream out = socket.getOutputStream();
+        out.write("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nab".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
     }
 }
